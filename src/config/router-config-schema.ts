@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { JOB_KINDS } from "../jobs/job-schema.js";
+
+/**
+ * The tiers file (YAML, LLM_ROUTER_CONFIG). Parsed once at start-up into a typed object;
+ * every field documents its default here, which is where users look it up.
+ */
+
+/** A price in USD per million tokens. Strings keep exact decimals ("0.075"); numbers are accepted too. */
+const decimalPrice = z
+  .union([z.string(), z.number()])
+  .transform((value) => String(value).trim())
+  .refine((value) => /^\d+(\.\d+)?$/.test(value), { message: "must be a non-negative decimal, e.g. 0.25" });
+
+export const priceOverrideSchema = z
+  .object({
+    inputMtok: decimalPrice,
+    outputMtok: decimalPrice,
+    /** Default: inputMtok (no discount known). */
+    cacheReadMtok: decimalPrice.optional(),
+    /** Default: inputMtok. Anthropic's 5-minute cache writes. */
+    cacheWriteMtok: decimalPrice.optional(),
+    /** Default: cacheWriteMtok. Anthropic's 1-hour cache writes. */
+    cacheWrite1hMtok: decimalPrice.optional(),
+  })
+  .strict();
+export type PriceOverride = z.infer<typeof priceOverrideSchema>;
+
+export const PROVIDERS = ["anthropic", "openai"] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+export const modelConfigSchema = z
+  .object({
+    provider: z.enum(PROVIDERS),
+    /** The provider's model id, sent as is. */
+    model: z.string().min(1),
+    /** Per-call timeout. Default 60000. */
+    timeoutMs: z.number().int().positive().default(60_000),
+    /** Cap on the answer's length when the job gives none. Default 1024. */
+    maxOutputTokens: z.number().int().positive().default(1024),
+    /** Largest prompt (in tokens, estimated) this model accepts; longer jobs skip it. Default 200000. */
+    contextWindow: z.number().int().positive().default(200_000),
+    /** Price override; required when the catalog (@pydantic/genai-prices) does not know the model. */
+    price: priceOverrideSchema.optional(),
+  })
+  .strict();
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+const TIER_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+
+export const tierConfigSchema = z
+  .object({
+    /** Lower-case name; becomes the queue `tier-<name>`. */
+    name: z.string().regex(TIER_NAME, { message: "tier names are lower-case letters, digits and -, up to 31" }),
+    /** Most calls in flight for this tier across every worker process. Default 4. */
+    concurrency: z.number().int().positive().max(10_000).default(4),
+    /** Tried in order: the first is the tier's primary model, the rest are its fallbacks. */
+    models: z.array(modelConfigSchema).min(1, { message: "a tier needs at least one model" }),
+  })
+  .strict();
+export type TierConfig = z.infer<typeof tierConfigSchema>;
+
+const kindTierDefaults = z
+  .object(Object.fromEntries(JOB_KINDS.map((kind) => [kind, z.string().optional()])) as Record<
+    (typeof JOB_KINDS)[number],
+    z.ZodOptional<z.ZodString>
+  >)
+  .strict();
+
+export const routerConfigSchema = z
+  .object({
+    /** Cheapest first; the last tier is the top tier and the savings baseline. */
+    tiers: z.array(tierConfigSchema).min(1, { message: "at least one tier is required" }),
+    /** feature name → tier name: a rule that beats the heuristics. Default: none. */
+    features: z.record(z.string(), z.string()).default({}),
+    /**
+     * Lowest tier per job kind: heuristics may raise a job above it, never below.
+     * Default: every kind starts at the cheapest tier.
+     */
+    kindFloors: kindTierDefaults.default({}),
+    /** Retries on the same model for a retryable error before moving to the next model. Default 1. */
+    retriesPerModel: z.number().int().min(0).max(10).default(1),
+    /** Upper bound on any wait before a retry, including a provider's retry-after. Default 10000. */
+    maxRetryDelayMs: z.number().int().min(0).max(300_000).default(10_000),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const names = config.tiers.map((tier) => tier.name);
+    names.forEach((name, index) => {
+      if (names.indexOf(name) !== index) {
+        ctx.addIssue({ code: "custom", path: ["tiers", index, "name"], message: `duplicate tier "${name}"` });
+      }
+    });
+    const known = new Set(names);
+    for (const [feature, tier] of Object.entries(config.features)) {
+      if (!known.has(tier)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["features", feature],
+          message: `unknown tier "${tier}" (tiers: ${names.join(", ")})`,
+        });
+      }
+    }
+    for (const [kind, tier] of Object.entries(config.kindFloors)) {
+      if (tier !== undefined && !known.has(tier)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["kindFloors", kind],
+          message: `unknown tier "${tier}" (tiers: ${names.join(", ")})`,
+        });
+      }
+    }
+  });
+
+export type RouterConfig = z.infer<typeof routerConfigSchema>;

@@ -1,0 +1,24 @@
+import type { ModelConfig, ProviderName } from "../config/router-config-schema.js";
+import type { Prompt } from "../prompts/build-prompt.js";
+import type { TokenUsage } from "../pricing/usage.js";
+
+export interface CompletionRequest {
+  prompt: Prompt;
+  maxOutputTokens: number;
+}
+
+export interface Completion {
+  text: string;
+  usage: TokenUsage;
+  /** The provider's request id, for support tickets. */
+  providerRequestId?: string;
+}
+
+/**
+ * One provider behind its official SDK. `complete` makes exactly one HTTP call (SDK retries are off:
+ * the router owns retries so that every call is recorded and priced) and throws only ProviderError.
+ */
+export interface ProviderClient {
+  readonly name: ProviderName;
+  complete(model: ModelConfig, request: CompletionRequest): Promise<Completion>;
+}

@@ -1,0 +1,35 @@
+/** What the intake stage decided for one job, and why. Stored on the request row. */
+
+/** Measurable features of a job's text: what the routing literature uses to guess difficulty. */
+export interface RoutingSignals {
+  /** Characters of prompt + system + messages. */
+  chars: number;
+  /** chars / 4, rounded up. */
+  estimatedTokens: number;
+  words: number;
+  /** Count of '?' ending a sentence / question-like clauses. */
+  questions: number;
+  /** Fenced ``` blocks, plus lines that look like code. */
+  codeBlocks: number;
+  /** Words that ask for reasoning: prove, derive, analyze, compare, trade-off, step by step, why, ... */
+  reasoningTerms: number;
+  /** Explicit constraints or requirements: must, should, at least, exactly, without, numbered list items, ... */
+  constraints: number;
+  /** Digits, operators, equations: math-heavy prompts. */
+  mathTerms: number;
+  /** Turns in a multi-message conversation (1 for a plain prompt). */
+  turns: number;
+}
+
+export type ClassifierKind = "rule" | "heuristic";
+
+export interface RoutingDecision {
+  /** Name of the tier the job goes to first. */
+  tier: string;
+  /** Human-readable, e.g. "feature legal-review → premium" or "heuristic score 0.72 (code, 3 questions) → premium". */
+  reason: string;
+  classifier: ClassifierKind;
+  /** Complexity in [0, 1]; 0 for rule decisions that did not compute it. */
+  score: number;
+  signals: RoutingSignals;
+}
