@@ -19,6 +19,13 @@ export interface RoutingSignals {
   mathTerms: number;
   /** Turns in a multi-message conversation (1 for a plain prompt). */
   turns: number;
+  /** Non-blank lines inside fences plus code-looking lines outside them (codeBlocks groups them). */
+  codeLines?: number;
+  /**
+   * Characters the text signals were counted on: chars for ordinary prompts, a bounded head + tail
+   * sample for huge ones (words are then extrapolated to the full length; the other counts are not).
+   */
+  sampledChars?: number;
 }
 
 export type ClassifierKind = "rule" | "heuristic";

@@ -1,0 +1,72 @@
+import { basename } from "node:path";
+import type { Command } from "commander";
+import { readJobFile } from "../../jobs/read-job-file.js";
+import { createProducer } from "../../producer/producer.js";
+import { createProgress } from "../progress.js";
+import { EXIT, withRuntime } from "../with-runtime.js";
+
+interface EnqueueFlags {
+  batch?: string;
+  batchId?: string;
+  kind?: string;
+  labels?: string;
+  feature?: string;
+  config?: string;
+  json?: boolean;
+}
+
+/** How many rejected lines to print in full; the rest are counted. */
+const SHOWN_REJECTIONS = 50;
+
+export function registerEnqueue(program: Command): void {
+  program
+    .command("enqueue")
+    .description("validate a JSONL or CSV file of jobs and queue the good ones; prints the batch id")
+    .argument("<file>", "jobs, one per line (.jsonl) or row (.csv)")
+    .option("--batch <name>", "batch name (default: the file name)")
+    .option("--batch-id <id>", "add to an existing batch, e.g. to resume an enqueue that stopped")
+    .option("--kind <kind>", "kind for lines that give none: classify | summarize | extract | generate")
+    .option("--labels <a,b,c>", "labels for classify lines that give none")
+    .option("--feature <name>", "feature for lines that give none")
+    .option("--config <file>", "tiers YAML (default: LLM_ROUTER_CONFIG or config/tiers.yaml)")
+    .option("--json", "print the result as JSON")
+    .action((file: string, flags: EnqueueFlags) =>
+      withRuntime({ configPath: flags.config }, async (runtime) => {
+        const candidates = await readJobFile(file, {
+          kind: flags.kind,
+          labels: flags.labels?.split(",").map((label) => label.trim()),
+          feature: flags.feature,
+        });
+        const database = await runtime.database();
+        const producer = createProducer({
+          db: database.db,
+          connection: runtime.redis(),
+          prefix: runtime.env.QUEUE_PREFIX,
+          config: await runtime.config(),
+        });
+        runtime.shutdown.register("producer", () => producer.close());
+        const progress = createProgress("enqueue");
+        const report = await producer.enqueue(candidates, {
+          batchName: flags.batch ?? basename(file),
+          batchId: flags.batchId,
+          onProgress: (done, total) => progress.update(done, total),
+        });
+        progress.stop();
+        for (const rejection of report.rejected.slice(0, SHOWN_REJECTIONS)) {
+          process.stderr.write(`${file}:${rejection.line}: rejected: ${rejection.reason}\n`);
+        }
+        if (report.rejected.length > SHOWN_REJECTIONS) {
+          process.stderr.write(`... and ${report.rejected.length - SHOWN_REJECTIONS} more rejected lines\n`);
+        }
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(report)}\n`);
+        } else {
+          process.stderr.write(
+            `queued ${report.accepted}, duplicates skipped ${report.duplicates}, rejected ${report.rejected.length}\n`,
+          );
+          process.stdout.write(`${report.batchId}\n`);
+        }
+        return report.rejected.length > 0 ? EXIT.partial : EXIT.ok;
+      }),
+    );
+}

@@ -1,0 +1,39 @@
+import { writeFile } from "node:fs/promises";
+import { Option, type Command } from "commander";
+import { formatReport, REPORT_FORMATS, type ReportFormat } from "../../report/format-report.js";
+import { buildReport, parseDimensions, ReportError } from "../../report/report-query.js";
+import { withRuntime } from "../with-runtime.js";
+
+function parseDate(value: string, flag: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new ReportError(`${flag} "${value}" is not a date (use e.g. 2026-11-01 or an ISO timestamp)`);
+  return date;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command("report")
+    .description("cost, tokens and calls grouped by any dimensions, with what routing saved against the top tier")
+    .option("--by <dims>", "comma-separated: day, model, tier, feature, batch, provider", "tier,model")
+    .option("--batch <id>", "only this batch")
+    .option("--since <date>", "calls started at or after this time (UTC)")
+    .option("--until <date>", "calls started before this time (UTC)")
+    .addOption(new Option("--format <format>", "output format").choices([...REPORT_FORMATS]).default("table"))
+    .option("--out <file>", "write to a file instead of stdout")
+    .action((flags: { by: string; batch?: string; since?: string; until?: string; format: ReportFormat; out?: string }) =>
+      withRuntime({}, async (runtime) => {
+        const by = parseDimensions(flags.by);
+        const { db } = await runtime.database();
+        const report = await buildReport(db, by, {
+          batchId: flags.batch,
+          since: flags.since ? parseDate(flags.since, "--since") : undefined,
+          until: flags.until ? parseDate(flags.until, "--until") : undefined,
+        });
+        const text = `${formatReport(report, flags.format)}\n`;
+        if (flags.out) {
+          await writeFile(flags.out, text);
+          process.stderr.write(`report written to ${flags.out}\n`);
+        } else process.stdout.write(text);
+      }),
+    );
+}

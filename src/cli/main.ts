@@ -1,0 +1,22 @@
+import { Command } from "commander";
+import { registerBatch } from "./commands/batch.js";
+import { registerDemo } from "./commands/demo.js";
+import { registerEnqueue } from "./commands/enqueue.js";
+import { registerFakeLlm } from "./commands/fake-llm.js";
+import { registerMigrate } from "./commands/migrate.js";
+import { registerReport } from "./commands/report.js";
+import { registerWorker } from "./commands/worker.js";
+
+const program = new Command("llm-router")
+  .description("route batches of LLM jobs to the cheapest tier that can do them, and account for every call")
+  .showHelpAfterError();
+
+registerMigrate(program);
+registerWorker(program);
+registerEnqueue(program);
+registerBatch(program);
+registerReport(program);
+registerFakeLlm(program);
+registerDemo(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+/**
+ * The process environment, parsed once at start-up. Nothing else in the code reads process.env:
+ * a typo'd variable is reported here, with its name, instead of surfacing as a wrong default later.
+ */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+export const envSchema = z.object({
+  /** Default redis://127.0.0.1:6379. */
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  /** Unset: embedded PGlite under PGLITE_DIR (one process only). */
+  DATABASE_URL: optionalString,
+  /** Where the embedded PGlite keeps its data. Default ./.llm-router/pgdata. */
+  PGLITE_DIR: z.string().default("./.llm-router/pgdata"),
+  /** The tiers YAML. Default: config/tiers.yaml shipped with the package. */
+  LLM_ROUTER_CONFIG: optionalString,
+  /** Namespaces every queue key, so several deployments (or tests) can share one Redis. Default llm-router. */
+  QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/).default("llm-router"),
+  OPENAI_API_KEY: optionalString,
+  ANTHROPIC_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.string().url().optional()),
+  ANTHROPIC_BASE_URL: optionalString.pipe(z.string().url().optional()),
+  /** Default info. */
+  LOG_LEVEL: z.enum(logLevels).default("info"),
+  /** Health and metrics port of `worker`. Default 9464. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** How long SIGTERM waits for in-flight jobs before giving up on them. Default 30000. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new EnvError(`invalid environment: ${problems}`);
+  }
+  return parsed.data;
+}

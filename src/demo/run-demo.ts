@@ -1,0 +1,88 @@
+import { fileURLToPath } from "node:url";
+import { Queue } from "bullmq";
+import { createRuntime } from "../app/runtime.js";
+import { startWorker } from "../app/start-worker.js";
+import type { Env } from "../config/env.js";
+import { loadScenarioFile, startFakeLlm } from "../fake-llm/index.js";
+import { readJobFile } from "../jobs/read-job-file.js";
+import { createProducer } from "../producer/producer.js";
+import { INTAKE_QUEUE, tierQueueName } from "../queue/queue-names.js";
+import { batchStatus } from "../report/batch-status.js";
+import { formatReport } from "../report/format-report.js";
+import { buildReport } from "../report/report-query.js";
+import { createProgress } from "../cli/progress.js";
+import { describeBatch } from "../cli/commands/batch.js";
+import { ensureRedis } from "./ensure-redis.js";
+
+export const EXAMPLE_JOBS = fileURLToPath(new URL("../../examples/jobs.jsonl", import.meta.url));
+export const EXAMPLE_SCENARIO = fileURLToPath(new URL("../../examples/demo-scenario.json", import.meta.url));
+
+export interface DemoOptions {
+  jobsFile?: string;
+  scenarioFile?: string;
+  /** Call the real providers with the API keys in the environment instead of the fake one. */
+  live?: boolean;
+  out?: NodeJS.WritableStream;
+}
+
+/**
+ * The whole pipeline in one process: fake provider, Redis (found or started), embedded PGlite
+ * unless DATABASE_URL is set, every stage, the example jobs; then the report.
+ */
+export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void> {
+  const out = options.out ?? process.stdout;
+  const redis = await ensureRedis(env.REDIS_URL);
+  // A prefix of its own, so the demo never mixes with a deployment sharing this Redis.
+  const prefix = `llm-router-demo-${Date.now().toString(36)}`;
+  const runtime = createRuntime({ ...env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix });
+  const fake = options.live ? undefined : await startFakeLlm({ port: 0, scenario: await loadScenarioFile(options.scenarioFile ?? EXAMPLE_SCENARIO) });
+  try {
+    const say = (line: string) => process.stderr.write(`${line}\n`);
+    say(`demo: Redis ${redis.spawned ? "started at" : "at"} ${redis.url}; provider ${fake ? `fake at ${fake.url}` : "live (API keys)"}`);
+    const database = await runtime.database();
+    await database.migrate();
+    say(`demo: ledger in ${database.describe}`);
+    await startWorker(runtime, { fakeProviderUrl: fake?.url });
+
+    const producer = createProducer({ db: database.db, connection: runtime.redis(), prefix, config: await runtime.config() });
+    runtime.shutdown.register("producer", () => producer.close());
+    const file = options.jobsFile ?? EXAMPLE_JOBS;
+    const enqueued = await producer.enqueue(await readJobFile(file), { batchName: "demo" });
+    say(`demo: batch ${enqueued.batchId}: queued ${enqueued.accepted}, rejected ${enqueued.rejected.length}`);
+    for (const rejection of enqueued.rejected) say(`  ${file}:${rejection.line}: ${rejection.reason}`);
+
+    const progress = createProgress("demo");
+    let status = await batchStatus(database.db, enqueued.batchId);
+    while (!status.done) {
+      progress.update(status.succeeded + status.failed, status.jobs, `escalated ${status.escalated}, failed ${status.failed}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      status = await batchStatus(database.db, enqueued.batchId);
+    }
+    progress.update(status.succeeded + status.failed, status.jobs, `escalated ${status.escalated}, failed ${status.failed}`);
+    progress.stop();
+
+    const report = await buildReport(database.db, ["tier", "model"], { batchId: enqueued.batchId });
+    out.write(`\n${describeBatch(status)}\n\n${formatReport(report, "table")}\n`);
+    out.write(`\nNext: llm-router report --by feature --batch ${enqueued.batchId}   (add --format csv|json)\n`);
+  } finally {
+    await runtime.close();
+    await obliterateDemoQueues(redis.url, prefix, await runtime.config()).catch(() => {});
+    await fake?.close();
+    await redis.stop();
+  }
+}
+
+/** The demo's jobs are finished and in Postgres; leave nothing behind in a shared Redis. */
+async function obliterateDemoQueues(url: string, prefix: string, config: { tiers: { name: string }[] }): Promise<void> {
+  const { createRedisConnection } = await import("../queue/redis-connection.js");
+  const connection = createRedisConnection(url);
+  try {
+    for (const name of [INTAKE_QUEUE, ...config.tiers.map((tier) => tierQueueName(tier.name))]) {
+      const queue = new Queue(name, { connection, prefix });
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  } finally {
+    connection.disconnect();
+  }
+}

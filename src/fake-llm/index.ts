@@ -1,0 +1,14 @@
+/** Fake LLM provider: a real HTTP server speaking the OpenAI and Anthropic wire formats, driven by a scenario. */
+export { startFakeLlm, type FakeLlm, type FakeLlmOptions } from "./server.js";
+export {
+  DEFAULT_SCENARIO,
+  loadScenarioFile,
+  parseScenario,
+  resolveBehaviour,
+  scenarioSchema,
+  ScenarioError,
+  type ModelBehaviour,
+  type Scenario,
+  type ScenarioInput,
+} from "./scenario.js";
+export type { FakeStats, ModelStats } from "./stats.js";

@@ -1,0 +1,148 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { anthropicProtocol } from "./anthropic-protocol.js";
+import { buildCompletion } from "./completion.js";
+import { BodyTooLargeError, readBody, sendJson, waitUnlessClosed } from "./http-util.js";
+import { openAiProtocol } from "./openai-protocol.js";
+import { decideOutcome, DrawSource } from "./outcome.js";
+import type { WireProtocol } from "./protocol.js";
+import { promptKey } from "./request.js";
+import { DEFAULT_SCENARIO, parseScenario, resolveBehaviour, type ScenarioInput } from "./scenario.js";
+import { StatsTracker, type FakeStats } from "./stats.js";
+
+export interface FakeLlmOptions {
+  /** 0 (the default) picks a free port; read it back from `port` / `url`. */
+  port?: number;
+  host?: string;
+  /** Raw or parsed scenario; validated here. Default: seed 1, no latency, no errors. */
+  scenario?: ScenarioInput;
+}
+
+export interface FakeLlm {
+  /** e.g. http://127.0.0.1:43121 — the Anthropic SDK's baseURL; the OpenAI SDK's is `${url}/v1`. */
+  url: string;
+  port: number;
+  stats(): FakeStats;
+  resetStats(): void;
+  /** Swaps the scenario and restarts the draw sequence, as if the server had just started with it. */
+  setScenario(scenario: ScenarioInput): void;
+  /** Stops listening and drops every open connection, hung "timeout" calls included. Idempotent. */
+  close(): Promise<void>;
+}
+
+const ROUTES: Record<string, WireProtocol> = {
+  "/v1/chat/completions": openAiProtocol,
+  "/v1/messages": anthropicProtocol,
+};
+
+export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
+  let scenario = parseScenario(options.scenario ?? DEFAULT_SCENARIO);
+  let draws = new DrawSource(scenario.seed);
+  const stats = new StatsTracker();
+  let requestCount = 0;
+
+  async function handleCompletion(protocol: WireProtocol, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = `req_fake${String(++requestCount).padStart(8, "0")}`;
+    const headers = { [protocol.requestIdHeader]: requestId };
+    const fail = (status: number, message: string, extra: Record<string, string> = {}) =>
+      sendJson(res, status, protocol.error(status, message, requestId), { ...headers, ...extra });
+
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return fail(413, error.message);
+      if (error instanceof SyntaxError) return fail(400, `request body is not valid JSON: ${error.message}`);
+      throw error;
+    }
+    const parsed = protocol.parseRequest(body);
+    if (!parsed.ok) return fail(400, `invalid request: ${parsed.message}`);
+    const request = parsed.request;
+
+    // In flight from here until the response finishes or the connection closes, whichever comes first.
+    res.once("close", stats.begin(request.model));
+    const behaviour = resolveBehaviour(scenario, request.model);
+    const draw = draws.next(request.model, promptKey(request));
+    const outcome = decideOutcome(behaviour, draw.u);
+    if (outcome.type === "error") stats.recordError(request.model, outcome.kind);
+    if (outcome.type === "invalid") stats.recordInvalid(request.model);
+
+    await waitUnlessClosed(res, behaviour.latencyMs);
+    if (outcome.type === "error") {
+      // A "timeout" never answers: the client's own timeout (or close()) ends the call.
+      if (outcome.kind === "timeout") return;
+      const retry: Record<string, string> =
+        outcome.kind === 429
+          ? {
+              // Whole seconds for strict readers of retry-after; both SDKs prefer the exact retry-after-ms.
+              "retry-after": String(Math.ceil(behaviour.retryAfterMs / 1000)),
+              "retry-after-ms": String(behaviour.retryAfterMs),
+            }
+          : {};
+      return fail(outcome.kind, `fake-llm: simulated ${outcome.kind} error for model ${request.model}`, retry);
+    }
+    const completion = buildCompletion(request, behaviour, draw, outcome.type === "invalid");
+    sendJson(res, 200, protocol.success(request, completion, draw.id), headers);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const protocol = ROUTES[path];
+    if (req.method === "POST" && protocol) return handleCompletion(protocol, req, res);
+    if (req.method === "GET" && path === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (req.method === "GET" && path === "/stats") return sendJson(res, 200, stats.snapshot());
+    if (req.method === "POST" && path === "/stats/reset") {
+      stats.reset();
+      return sendJson(res, 200, stats.snapshot());
+    }
+    // Shaped so both SDKs surface the message (each reads `error.message`).
+    sendJson(res, 404, {
+      type: "error",
+      error: { type: "not_found_error", message: `fake-llm: no route for ${req.method} ${path}`, code: null },
+    });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // A client that disconnects mid-body makes readBody throw: nothing left to answer.
+      if (res.destroyed) return;
+      sendJson(res, 500, { type: "error", error: { type: "api_error", message: `fake-llm: ${String(error)}`, code: null } });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${clientHost(address.address)}:${address.port}`,
+    port: address.port,
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    setScenario(next) {
+      scenario = parseScenario(next);
+      draws = new DrawSource(scenario.seed);
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Hung calls and keep-alive sockets would otherwise hold close() until clients give up.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/** An address clients can dial: wildcard binds are reached via loopback, IPv6 needs brackets. */
+function clientHost(address: string): string {
+  if (address === "0.0.0.0") return "127.0.0.1";
+  if (address === "::") return "[::1]";
+  return address.includes(":") ? `[${address}]` : address;
+}

@@ -1,0 +1,75 @@
+import type { ErrorKind } from "./scenario.js";
+
+export interface ModelStats {
+  calls: number;
+  /** Requests of this model open right now: from arrival until the response ends or its connection closes. */
+  inFlight: number;
+  /** Most requests of this model open at once since the last reset: what concurrency-limit tests assert on. */
+  maxInFlight: number;
+  /** Drawn error outcomes by status ("429", "529", ...) or "timeout". */
+  errors: Record<string, number>;
+  invalid: number;
+}
+
+export interface FakeStats {
+  models: Record<string, ModelStats>;
+  totalCalls: number;
+}
+
+/** Per-model call counters and in-flight gauges. */
+export class StatsTracker {
+  private models = new Map<string, ModelStats>();
+  private totalCalls = 0;
+
+  /** Counts a call as arrived and in flight; returns the function that ends it (safe to call twice). */
+  begin(model: string): () => void {
+    const stats = this.entry(model);
+    stats.calls++;
+    this.totalCalls++;
+    stats.inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      // Look the entry up again: a reset may have replaced it while this call was open.
+      this.entry(model).inFlight--;
+    };
+  }
+
+  recordError(model: string, kind: ErrorKind): void {
+    const errors = this.entry(model).errors;
+    errors[String(kind)] = (errors[String(kind)] ?? 0) + 1;
+  }
+
+  recordInvalid(model: string): void {
+    this.entry(model).invalid++;
+  }
+
+  /**
+   * Zeroes the counters. Calls still open stay counted in inFlight (they will end later), and
+   * maxInFlight restarts from them, so the gauges stay exact across a reset.
+   */
+  reset(): void {
+    const open = [...this.models].filter(([, s]) => s.inFlight > 0);
+    this.models = new Map(
+      open.map(([model, s]) => [model, { calls: 0, inFlight: s.inFlight, maxInFlight: s.inFlight, errors: {}, invalid: 0 }]),
+    );
+    this.totalCalls = 0;
+  }
+
+  snapshot(): FakeStats {
+    // fromEntries defines own properties, so even a model named "__proto__" is reported plainly.
+    const models = Object.fromEntries([...this.models].map(([model, s]) => [model, { ...s, errors: { ...s.errors } }]));
+    return { models, totalCalls: this.totalCalls };
+  }
+
+  private entry(model: string): ModelStats {
+    let stats = this.models.get(model);
+    if (!stats) {
+      stats = { calls: 0, inFlight: 0, maxInFlight: 0, errors: {}, invalid: 0 };
+      this.models.set(model, stats);
+    }
+    return stats;
+  }
+}

@@ -1,0 +1,131 @@
+import { readFile } from "node:fs/promises";
+import { extname } from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
+import type { JobCandidate } from "./job-candidate.js";
+
+/** What `enqueue` flags fill in when a line leaves them out. */
+export interface JobDefaults {
+  kind?: string;
+  labels?: string[];
+  feature?: string;
+}
+
+export type JobFileFormat = "jsonl" | "csv";
+
+export function formatOf(path: string): JobFileFormat {
+  const extension = extname(path).toLowerCase();
+  if (extension === ".csv") return "csv";
+  if (extension === ".jsonl" || extension === ".ndjson" || extension === ".json") return "jsonl";
+  throw new Error(`cannot tell the format of ${path}: use a .jsonl or .csv file`);
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const utf8Lenient = new TextDecoder("utf-8", { fatal: false });
+
+function applyDefaults(job: Record<string, unknown>, defaults: JobDefaults): Record<string, unknown> {
+  return {
+    ...(defaults.kind !== undefined && job.kind === undefined ? { kind: defaults.kind } : {}),
+    ...(defaults.labels !== undefined && job.labels === undefined && (job.kind ?? defaults.kind) === "classify"
+      ? { labels: defaults.labels }
+      : {}),
+    ...(defaults.feature !== undefined && job.feature === undefined ? { feature: defaults.feature } : {}),
+    ...job,
+  };
+}
+
+/** JSONL: one job per line; blank lines are skipped; every bad line is reported with its number. */
+export function parseJsonl(content: Buffer, defaults: JobDefaults = {}): JobCandidate[] {
+  const candidates: JobCandidate[] = [];
+  let start = 0;
+  let lineNo = 0;
+  while (start <= content.length) {
+    let end = content.indexOf(0x0a, start);
+    if (end === -1) end = content.length;
+    lineNo++;
+    const raw = content.subarray(start, end);
+    start = end + 1;
+    let text: string;
+    try {
+      text = utf8.decode(raw).replace(/\r$/, "").replace(/^\uFEFF/, "");
+    } catch {
+      candidates.push({ line: lineNo, parseError: "not valid UTF-8" });
+      continue;
+    }
+    if (text.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      candidates.push({ line: lineNo, parseError: `not valid JSON: ${(error as Error).message}` });
+      continue;
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      candidates.push({ line: lineNo, parseError: "a line must be one JSON object" });
+      continue;
+    }
+    candidates.push({ line: lineNo, job: applyDefaults(value as Record<string, unknown>, defaults) });
+  }
+  return candidates;
+}
+
+const JSON_COLUMNS = new Set(["schema", "metadata", "messages"]);
+const NUMBER_COLUMNS = new Set(["maxOutputTokens"]);
+const JOB_COLUMNS = new Set(["id", "kind", "prompt", "system", "labels", "feature", "tier", "model", ...JSON_COLUMNS, ...NUMBER_COLUMNS]);
+
+/**
+ * CSV with a header row. Known columns map to job fields (labels separated by "|", schema/metadata/messages
+ * as JSON); any other column goes into metadata, so an export's extra columns are kept, not refused.
+ */
+export function parseCsvJobs(content: Buffer, defaults: JobDefaults = {}): JobCandidate[] {
+  let hadInvalidBytes = false;
+  let text: string;
+  try {
+    text = utf8.decode(content);
+  } catch {
+    hadInvalidBytes = true;
+    text = utf8Lenient.decode(content);
+  }
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parseCsv(text, { columns: true, bom: true, skip_empty_lines: true, info: true, relax_column_count: false });
+  } catch (error) {
+    return [{ line: 1, parseError: `not valid CSV: ${(error as Error).message}` }];
+  }
+  return records.map(({ record, info }) => {
+    // info.lines is the line where the record ends; that is what an editor shows for one-line rows.
+    const line = info.lines;
+    if (hadInvalidBytes && Object.values(record).some((value) => value.includes("\uFFFD"))) {
+      return { line, parseError: "not valid UTF-8" };
+    }
+    const job: Record<string, unknown> = {};
+    const metadata: Record<string, string> = {};
+    for (const [column, value] of Object.entries(record)) {
+      if (value === "") continue;
+      if (!JOB_COLUMNS.has(column)) metadata[column] = value;
+      else if (column === "labels") job.labels = value.split("|").map((label) => label.trim());
+      else if (NUMBER_COLUMNS.has(column)) job[column] = Number(value);
+      else if (JSON_COLUMNS.has(column)) {
+        try {
+          job[column] = JSON.parse(value);
+        } catch {
+          return { line, parseError: `column ${column} is not valid JSON` };
+        }
+      } else job[column] = value;
+    }
+    if (Object.keys(metadata).length > 0) {
+      job.metadata = { ...(job.metadata as Record<string, unknown> | undefined), ...metadata };
+    }
+    return { line, job: applyDefaults(job, defaults) };
+  });
+}
+
+export async function readJobFile(path: string, defaults: JobDefaults = {}): Promise<JobCandidate[]> {
+  const format = formatOf(path);
+  let content: Buffer;
+  try {
+    content = await readFile(path);
+  } catch (error) {
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  return format === "csv" ? parseCsvJobs(content, defaults) : parseJsonl(content, defaults);
+}

@@ -1,0 +1,119 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/database.js";
+import { formatUsd } from "../pricing/money.js";
+import type { AttemptRecord, RequestOutcome } from "./records.js";
+
+/** What one job hands the writer: its new attempts and, when it is done, how it ended. */
+interface PendingWrite {
+  attempts: AttemptRecord[];
+  outcome?: RequestOutcome;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface LedgerWriter {
+  /** Resolves once the rows are committed. Attempts are idempotent by id, the outcome by status. */
+  write(attempts: AttemptRecord[], outcome?: RequestOutcome): Promise<void>;
+  /** Waits for everything handed over so far. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Keeps each statement well under Postgres' 65,535 bind parameters (18 per attempt row). */
+const MAX_ATTEMPT_ROWS_PER_STATEMENT = 2_000;
+const MAX_OUTCOME_ROWS_PER_STATEMENT = 2_000;
+
+/**
+ * Group commit: while one transaction is in flight, every job that finishes queues behind it,
+ * and the next transaction writes all of them in a few multi-row statements. Under load that turns
+ * thousands of tiny transactions into a handful of large ones; when idle, a write goes out at once.
+ * Each caller's promise settles only when its rows are durable.
+ */
+export function createLedgerWriter(db: Db): LedgerWriter {
+  let pending: PendingWrite[] = [];
+  let inFlight: Promise<void> | undefined;
+  let closed = false;
+
+  const pump = (): Promise<void> => {
+    if (inFlight || pending.length === 0) return inFlight ?? Promise.resolve();
+    const group = pending;
+    pending = [];
+    inFlight = commitGroup(db, group)
+      .then(
+        () => group.forEach((write) => write.resolve()),
+        (error) => group.forEach((write) => write.reject(error)),
+      )
+      .finally(() => {
+        inFlight = undefined;
+        void pump();
+      });
+    return inFlight;
+  };
+
+  return {
+    write(attempts, outcome) {
+      if (closed) return Promise.reject(new Error("ledger writer is closed"));
+      if (attempts.length === 0 && !outcome) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        pending.push({ attempts, outcome, resolve, reject });
+        void pump();
+      });
+    },
+    async flush() {
+      while (inFlight || pending.length > 0) await pump().catch(() => {});
+    },
+    async close() {
+      closed = true;
+      await this.flush();
+    },
+  };
+}
+
+async function commitGroup(db: Db, group: PendingWrite[]): Promise<void> {
+  const attempts = group.flatMap((write) => write.attempts);
+  const outcomes = group.flatMap((write) => (write.outcome ? [write.outcome] : []));
+  await db.transaction(async (tx) => {
+    for (let start = 0; start < attempts.length; start += MAX_ATTEMPT_ROWS_PER_STATEMENT) {
+      await tx.execute(insertAttempts(attempts.slice(start, start + MAX_ATTEMPT_ROWS_PER_STATEMENT)));
+    }
+    for (let start = 0; start < outcomes.length; start += MAX_OUTCOME_ROWS_PER_STATEMENT) {
+      await tx.execute(finishRequests(outcomes.slice(start, start + MAX_OUTCOME_ROWS_PER_STATEMENT)));
+    }
+  });
+}
+
+const nullable = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+
+function insertAttempts(rows: AttemptRecord[]): SQL {
+  const values = rows.map(
+    (a) => sql`(${a.id}::uuid, ${a.requestId}, ${a.attemptNo}, ${a.tier}, ${a.provider}, ${a.model}, ${a.outcome},
+      ${nullable(a.errorType)}, ${nullable(a.httpStatus)}, ${a.latencyMs}, ${a.usage.inputTokens}, ${a.usage.outputTokens},
+      ${a.usage.cacheReadTokens}, ${a.usage.cacheWriteTokens}, ${a.usage.cacheWrite1hTokens}, ${formatUsd(a.cost)}::numeric,
+      ${a.startedAt.toISOString()}::timestamptz, ${a.finishedAt.toISOString()}::timestamptz)`,
+  );
+  return sql`insert into attempts (id, request_id, attempt_no, tier, provider, model, outcome, error_type, http_status,
+      latency_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, cost_usd,
+      started_at, finished_at)
+    values ${sql.join(values, sql`, `)}
+    on conflict (id) do nothing`;
+}
+
+/** Only a queued request is finished: a job that runs twice (a redelivery) cannot overwrite the first ending. */
+function finishRequests(rows: RequestOutcome[]): SQL {
+  const values = rows.map(
+    (o) => sql`(${o.requestId}, ${o.status}, ${nullable(o.initialTier)}, ${nullable(o.finalTier)}, ${nullable(o.finalProvider)},
+      ${nullable(o.finalModel)}, ${o.escalations}::int, ${o.attemptCount}::int, ${nullable(o.classifier)}, ${nullable(o.routingReason)},
+      ${nullable(o.complexityScore)}::real, ${formatUsd(o.cost)}::numeric, ${formatUsd(o.baselineCost)}::numeric,
+      ${nullable(o.result)}, ${nullable(o.error)}, ${o.finishedAt.toISOString()}::timestamptz)`,
+  );
+  return sql`update requests r set
+      status = v.status, initial_tier = v.initial_tier, final_tier = v.final_tier, final_provider = v.final_provider,
+      final_model = v.final_model, escalations = v.escalations, attempt_count = v.attempt_count,
+      classifier = v.classifier, routing_reason = v.routing_reason, complexity_score = v.complexity_score,
+      cost_usd = v.cost_usd, baseline_cost_usd = v.baseline_cost_usd, result = v.result, error = v.error,
+      finished_at = v.finished_at
+    from (values ${sql.join(values, sql`, `)}) as v(id, status, initial_tier, final_tier, final_provider, final_model,
+      escalations, attempt_count, classifier, routing_reason, complexity_score, cost_usd, baseline_cost_usd, result,
+      error, finished_at)
+    where r.id = v.id and r.status = 'queued'`;
+}

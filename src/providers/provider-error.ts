@@ -1,0 +1,128 @@
+import Anthropic from "@anthropic-ai/sdk";
+import OpenAI from "openai";
+import type { ProviderName } from "../config/router-config-schema.js";
+
+/** Stable names for what went wrong; stored in attempts.error_type, so keep them short and stable. */
+export type ProviderErrorType =
+  | "rate_limited"
+  | "overloaded"
+  | "server_error"
+  | "timeout"
+  | "connection"
+  | "context_length"
+  | "bad_request"
+  | "auth"
+  | "not_found"
+  | "aborted"
+  | "unknown";
+
+/**
+ * The one error type the router sees from any provider. SDK errors are normalised where they enter
+ * (here), so retry and escalation logic never branches on a vendor's class or message text.
+ */
+export class ProviderError extends Error {
+  override name = "ProviderError";
+  constructor(
+    readonly provider: ProviderName,
+    readonly type: ProviderErrorType,
+    message: string,
+    readonly options: {
+      httpStatus?: number;
+      /** Worth calling the same model again after a pause. */
+      retryable: boolean;
+      /** Another model or a higher tier may succeed where this one failed. */
+      escalate: boolean;
+      /** How long the provider asked us to wait, when it said. */
+      retryAfterMs?: number;
+    },
+  ) {
+    super(message);
+  }
+  get httpStatus() {
+    return this.options.httpStatus;
+  }
+  get retryable() {
+    return this.options.retryable;
+  }
+  get escalate() {
+    return this.options.escalate;
+  }
+  get retryAfterMs() {
+    return this.options.retryAfterMs;
+  }
+}
+
+/** retry-after-ms (OpenAI/Anthropic extension) beats retry-after (seconds or an HTTP date). */
+export function parseRetryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const millis = Number(headers.get("retry-after-ms"));
+  if (headers.get("retry-after-ms") !== null && Number.isFinite(millis) && millis >= 0) return millis;
+  const value = headers.get("retry-after");
+  if (value === null) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const CONTEXT_HINT = /context|too long|too many tokens|maximum.*tokens|prompt is too long/i;
+
+function classifyStatus(status: number, message: string): ProviderErrorType {
+  if (status === 429) return "rate_limited";
+  if (status === 529) return "overloaded";
+  if (status === 408) return "timeout";
+  if (status >= 500) return "server_error";
+  if (status === 401 || status === 403) return "auth";
+  if (status === 404) return "not_found";
+  if (status === 413 || (status === 400 && CONTEXT_HINT.test(message))) return "context_length";
+  if (status >= 400) return "bad_request";
+  return "unknown";
+}
+
+const RETRYABLE: ReadonlySet<ProviderErrorType> = new Set([
+  "rate_limited",
+  "overloaded",
+  "server_error",
+  "timeout",
+  "connection",
+]);
+
+type SdkApiError = InstanceType<typeof Anthropic.APIError> | InstanceType<typeof OpenAI.APIError>;
+
+function isSdkError(error: unknown): error is SdkApiError {
+  return error instanceof Anthropic.APIError || error instanceof OpenAI.APIError;
+}
+
+/** Turns whatever an SDK threw into a ProviderError. The message never includes request headers (API keys). */
+export function normalizeProviderError(provider: ProviderName, error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  if (error instanceof Anthropic.APIUserAbortError || error instanceof OpenAI.APIUserAbortError) {
+    return new ProviderError(provider, "aborted", "call aborted (shutting down)", { retryable: false, escalate: false });
+  }
+  if (error instanceof Anthropic.APIConnectionTimeoutError || error instanceof OpenAI.APIConnectionTimeoutError) {
+    return new ProviderError(provider, "timeout", "no answer before the model's timeoutMs", { retryable: true, escalate: true });
+  }
+  if (error instanceof Anthropic.APIConnectionError || error instanceof OpenAI.APIConnectionError) {
+    const cause = (error as Error & { cause?: Error }).cause?.message;
+    return new ProviderError(provider, "connection", `connection failed${cause ? `: ${cause}` : ""}`, {
+      retryable: true,
+      escalate: true,
+    });
+  }
+  if (isSdkError(error) && typeof error.status === "number") {
+    const status = error.status;
+    const message = error.message.slice(0, 500);
+    const type = classifyStatus(status, message);
+    return new ProviderError(provider, type, `${provider} answered ${status}: ${message}`, {
+      httpStatus: status,
+      retryable: RETRYABLE.has(type),
+      escalate: true,
+      retryAfterMs: parseRetryAfterMs(error.headers as Headers | undefined),
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderError(provider, "unknown", `${provider} call failed: ${message.slice(0, 500)}`, {
+    retryable: false,
+    escalate: true,
+  });
+}

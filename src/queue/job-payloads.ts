@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { queuedJobSchema } from "../jobs/job-schema.js";
+
+/**
+ * What travels between stages. Checked again when a worker takes a job, because a job can wait in
+ * Redis across a deploy that changed these shapes.
+ */
+export const routeSchema = z.object({
+  initialTier: z.string(),
+  classifier: z.string(),
+  reason: z.string(),
+  score: z.number(),
+});
+
+export const tierJobSchema = queuedJobSchema.extend({
+  route: routeSchema,
+  /** Tiers already climbed. */
+  escalations: z.number().int().min(0),
+  /** Calls already made (and written) in lower tiers; numbering continues from here. */
+  attemptsSoFar: z.number().int().min(0),
+  /** Their cost, in picodollars as a decimal string (bigint does not survive JSON). */
+  costSoFarPico: z.string().regex(/^\d+$/),
+  /** Errors from lower tiers, newest last, for the failure reason if the top tier fails too. */
+  history: z.array(z.string()).max(50),
+});
+export type TierJob = z.infer<typeof tierJobSchema>;
