@@ -67,10 +67,11 @@ function labelOutside(labels: string[], rng: Rng): string {
   return `unsure-${n}`;
 }
 
-/** Leading sentences of the input up to about the target length: an extractive summary. */
-function summarize(input: string, maxChars: number): string {
+/** Leading sentences of the input up to about the target length, and shorter than the input: an extractive summary. */
+function summarize(input: string, targetChars: number): string {
   const parts = sentences(input);
   if (parts.length === 0) return "The text is empty.";
+  const maxChars = Math.min(targetChars, Math.max(Math.ceil(input.length / 2), parts[0]?.length ?? 0));
   let summary = "";
   for (const sentence of parts) {
     const next = summary ? `${summary} ${sentence}` : sentence;
@@ -90,22 +91,22 @@ const TEMPLATES = [
   "It helps to write down what {a} should achieve.",
 ];
 
-/** Sentences about the prompt's own topic words, until about the target length. */
+/** Whole sentences about the prompt's own topic words, up to about the target length. */
 function generate(input: string, maxChars: number, rng: Rng): string {
   const topics = topicWords(input, 8);
   if (topics.length === 0) topics.push("the request", "the plan");
-  const out: string[] = [];
-  let length = 0;
-  while (length < maxChars) {
+  let text = "";
+  for (;;) {
     const a = rng.pick(topics);
-    const b = rng.pick(topics);
+    const b = rng.pick(topics.length > 1 ? topics.filter((t) => t !== a) : topics);
     const sentence = rng
       .pick(TEMPLATES)
       .replace("{A}", a.charAt(0).toUpperCase() + a.slice(1))
       .replace("{a}", a)
       .replace("{b}", b);
-    out.push(sentence);
-    length += sentence.length + 1;
+    const next = text ? `${text} ${sentence}` : sentence;
+    // A target below one sentence still gets (part of) one: never an empty valid answer.
+    if (next.length > maxChars) return text || cutAtWord(sentence, maxChars);
+    text = next;
   }
-  return cutAtWord(out.join(" "), maxChars);
 }

@@ -51,7 +51,8 @@ function primaryType(schema: JsonSchema): string {
 }
 
 function pickNumber(input: string, rng: Rng, integer: boolean): number {
-  const found = (input.match(/-?\d+(?:\.\d+)?/g) ?? []).map(Number).filter(Number.isFinite);
+  // Standalone numbers only: not the digits of "INV-2291" or of a date like 2024-07-01.
+  const found = (input.match(/(?<![\w.-])-?\d+(?:\.\d+)?(?![\w-])/g) ?? []).map(Number).filter(Number.isFinite);
   const value = found.length > 0 ? rng.pick(found) : rng.int(100);
   return integer ? Math.round(value) : value;
 }
@@ -63,6 +64,10 @@ function pickString(schema: JsonSchema, name: string, input: string, rng: Rng): 
   }
   if (schema.format === "date" || key.includes("date")) {
     return input.match(/\d{4}-\d{2}-\d{2}/)?.[0] ?? "2024-01-15";
+  }
+  if (/(id|number|code|ref)$/.test(key)) {
+    const identifier = input.match(/\b[A-Za-z]*[-_]?\d[\w-]*/)?.[0];
+    if (identifier) return identifier;
   }
   if (key.includes("name")) {
     const names = input.match(/\b\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)*/gu);

@@ -12,7 +12,7 @@ export function sentences(text: string): string[] {
 }
 
 const STOPWORDS = new Set(
-  "a an and are as at be but by for from has have i in is it its of on or our so that the this to was we were will with you your please can could would should about into than then them they there these those what when which who why how not".split(
+  "a an and are as at be but by for from has have i in is it its of on or our so that the this to was we were will with you your please can could would should about into than then them they there these those what when which who why how not write short long brief describe explain tell give make list".split(
     " ",
   ),
 );

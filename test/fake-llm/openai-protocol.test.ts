@@ -1,7 +1,7 @@
-import { APIError } from "openai";
+import { APIConnectionTimeoutError, APIError } from "openai";
 import { describe, expect, it } from "vitest";
 import { buildPrompt } from "../../src/prompts/build-prompt.js";
-import { askOpenAi, caught, classifyJob, LABELS, openAiClient, useFakeLlm } from "./helpers.js";
+import { askOpenAi, caught, classifyJob, LABELS, openAiClient, useFakeLlm, waitFor } from "./helpers.js";
 
 describe("fake LLM over the OpenAI SDK", () => {
   const start = useFakeLlm();
@@ -54,6 +54,13 @@ describe("fake LLM over the OpenAI SDK", () => {
     expect(apiError.headers?.get("retry-after-ms")).toBe("1500");
     expect(apiError.requestID).toMatch(/^req_fake/);
     expect(fake.stats().models["gpt-4o-mini"]!.errors).toEqual({ "429": 1 });
+  });
+
+  it("hangs on timeout until the client's own timeout fires", async () => {
+    const fake = await start({ models: { "*": { errors: { timeout: 1 } } } });
+    const error = await caught(askOpenAi(openAiClient(fake, 200), "gpt-4o-mini", classifyJob("hi")));
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    await waitFor(() => fake.stats().models["gpt-4o-mini"]?.inFlight === 0);
   });
 
   it("answers malformed JSON with 400 and unknown paths with 404", async () => {

@@ -24,13 +24,13 @@ describe("scenario", () => {
       seed: 7,
       models: {
         "*": { latencyMs: 20, cacheReadTokens: 5 },
-        "gpt-4o-mini": { latencyMs: 30, errors: { timeout: 0.05, "529": 0.2, "429": 0.1 }, invalidRate: 0.1, outputTokens: 12 },
+        "gpt-4o-mini": { latencyMs: 30, errors: { timeout: 0.05, "529": 0.2, "429": 0.1, "500": 0.0 }, invalidRate: 0.1, outputTokens: 12 },
       },
     });
     const mini = resolveBehaviour(scenario, "gpt-4o-mini");
     expect(mini.latencyMs).toBe(30);
     expect(mini.cacheReadTokens).toBe(5);
-    expect(mini.errors.map((e) => e.kind)).toEqual([429, 529, "timeout"]);
+    expect(mini.errors.map((e) => e.kind)).toEqual([429, 500, 529, "timeout"]);
     expect(resolveBehaviour(scenario, "unknown-model").latencyMs).toBe(20);
   });
 
