@@ -24,11 +24,19 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function createRuntime(env: Env, options: { configPath?: string; logger?: Logger } = {}): Runtime {
+export interface RuntimeOptions {
+  /** Tiers file; default LLM_ROUTER_CONFIG, else config/tiers.yaml. */
+  configPath?: string;
+  /** An already-parsed config (tests, embedding): beats configPath. */
+  config?: RouterConfig;
+  logger?: Logger;
+}
+
+export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
   const shutdown = new ShutdownRegistry();
   const configPath = options.configPath ?? env.LLM_ROUTER_CONFIG ?? DEFAULT_CONFIG_PATH;
-  let config: Promise<RouterConfig> | undefined;
+  let config: Promise<RouterConfig> | undefined = options.config ? Promise.resolve(options.config) : undefined;
   let priceBook: Promise<PriceBook> | undefined;
   let database: Promise<Database> | undefined;
   let redis: Redis | undefined;

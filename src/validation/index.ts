@@ -1,0 +1,1 @@
+export { normalizeLabel, validateOutput, type OutputVerdict } from "./validate-output.js";

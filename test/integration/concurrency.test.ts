@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCli, type LongRunningCli } from "../helpers/cli-process.js";
+import { writeConfigFile } from "../helpers/config-file.js";
+import { TICKET_LABELS } from "../helpers/jobs.js";
+import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
+import { TEST_REDIS_URL } from "../helpers/redis.js";
+
+const CHEAP_LIMIT = 3;
+
+/** Reads one counter's total across label sets from a Prometheus text page. */
+function counterTotal(metrics: string, name: string): number {
+  return metrics
+    .split("\n")
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}
+
+describe("a tier's concurrency limit across worker processes", () => {
+  let pipeline: TestPipeline;
+  const workers: LongRunningCli[] = [];
+  beforeAll(async () => {
+    const base = testConfig();
+    const config = { ...base, tiers: base.tiers.map((tier) => (tier.name === "cheap" ? { ...tier, concurrency: CHEAP_LIMIT } : tier)) };
+    // Intake runs here; the cheap tier runs only in the two spawned processes.
+    pipeline = await startTestPipeline({ config, stages: ["intake"], scenario: { seed: 2, models: { "*": { latencyMs: 150 } } } });
+    const configPath = await writeConfigFile(config);
+    const env = {
+      DATABASE_URL: pipeline.testDb.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: pipeline.prefix,
+      LLM_ROUTER_CONFIG: configPath,
+      OPENAI_BASE_URL: `${pipeline.fake.url}/v1`,
+      ANTHROPIC_BASE_URL: pipeline.fake.url,
+      OPENAI_API_KEY: "",
+      ANTHROPIC_API_KEY: "",
+      PORT: "0",
+      LOG_LEVEL: "warn",
+    };
+    for (let index = 0; index < 2; index++) {
+      const worker = startCli(["worker", "--stages", "cheap"], env);
+      workers.push(worker);
+      await worker.waitForOutput(/health on :\d+/);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await pipeline?.close();
+  });
+
+  it("never lets more than the limit run at once, while both processes do work", async () => {
+    const jobs = Array.from({ length: 36 }, (_, index) => ({
+      id: `conc-${index}`,
+      kind: "classify" as const,
+      tier: "cheap",
+      prompt: `Ticket ${index}: my card was charged twice for the same order.`,
+      labels: TICKET_LABELS,
+    }));
+    const { batchId } = await pipeline.producer.enqueueJobs(jobs, { batchName: "concurrency" });
+    const status = await pipeline.waitForBatch(batchId);
+    expect(status.succeeded).toBe(36);
+
+    const stats = pipeline.fake.stats();
+    const inFlight = Object.values(stats.models).map((model) => model.maxInFlight);
+    expect(Math.max(...inFlight)).toBeLessThanOrEqual(CHEAP_LIMIT);
+    // The limit was actually used: calls overlapped.
+    expect(Math.max(...inFlight)).toBeGreaterThanOrEqual(2);
+
+    for (const worker of workers) {
+      const port = (await worker.waitForOutput(/health on :(\d+)/))[1];
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(counterTotal(metrics, "llm_router_attempts_total")).toBeGreaterThan(0);
+    }
+  });
+});
