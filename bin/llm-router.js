@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when `npm run build` has produced it; otherwise the TypeScript sources
-// through tsx, so a fresh clone works right after `npm ci`.
+// In a source checkout, run the TypeScript sources through tsx, so what runs is always what is
+// checked out (no stale build). An installed image ships only dist/ (see Dockerfile) and runs that.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const compiled = new URL("../dist/cli/main.js", import.meta.url);
-if (existsSync(fileURLToPath(compiled))) {
-  await import(compiled.href);
-} else {
+const source = new URL("../src/cli/main.ts", import.meta.url);
+if (existsSync(fileURLToPath(source))) {
   const { register } = await import("tsx/esm/api");
   register();
-  await import(new URL("../src/cli/main.ts", import.meta.url).href);
+  await import(source.href);
+} else {
+  await import(new URL("../dist/cli/main.js", import.meta.url).href);
 }
