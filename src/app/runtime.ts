@@ -30,10 +30,12 @@ export interface RuntimeOptions {
   /** An already-parsed config (tests, embedding): beats configPath. */
   config?: RouterConfig;
   logger?: Logger;
+  /** Used when LOG_LEVEL is unset. Default info. */
+  defaultLogLevel?: string;
 }
 
 export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
-  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL ?? options.defaultLogLevel ?? "info");
   const shutdown = new ShutdownRegistry();
   const configPath = options.configPath ?? env.LLM_ROUTER_CONFIG ?? DEFAULT_CONFIG_PATH;
   let config: Promise<RouterConfig> | undefined = options.config ? Promise.resolve(options.config) : undefined;

@@ -1,5 +1,5 @@
 import { parseEnv } from "../config/env.js";
-import { createRuntime, type Runtime } from "../app/runtime.js";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../app/runtime.js";
 
 /** Exit codes, documented in the README. */
 export const EXIT = { ok: 0, error: 1, usage: 2, partial: 3 } as const;
@@ -9,16 +9,16 @@ export const EXIT = { ok: 0, error: 1, usage: 2, partial: 3 } as const;
  * line on stderr and exit code 1 (a stack trace only with LOG_LEVEL=debug).
  */
 export async function withRuntime(
-  options: { configPath?: string },
+  options: RuntimeOptions,
   body: (runtime: Runtime) => Promise<number | void>,
 ): Promise<void> {
   let runtime: Runtime | undefined;
   try {
-    runtime = createRuntime(parseEnv(), options);
+    runtime = createRuntime(parseEnv(), { defaultLogLevel: "warn", ...options });
     const code = await body(runtime);
     process.exitCode = code ?? EXIT.ok;
   } catch (error) {
-    const debug = runtime !== undefined && ["debug", "trace"].includes(runtime.env.LOG_LEVEL);
+    const debug = runtime !== undefined && ["debug", "trace"].includes(runtime.env.LOG_LEVEL ?? "");
     process.stderr.write(`error: ${debug && error instanceof Error ? error.stack : (error as Error).message ?? String(error)}\n`);
     process.exitCode = EXIT.error;
   } finally {

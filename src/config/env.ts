@@ -26,8 +26,8 @@ export const envSchema = z.object({
   ANTHROPIC_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.string().url().optional()),
   ANTHROPIC_BASE_URL: optionalString.pipe(z.string().url().optional()),
-  /** Default info. */
-  LOG_LEVEL: z.enum(logLevels).default("info"),
+  /** Default: info for `worker`, warn for the other commands (their output is the result). */
+  LOG_LEVEL: z.enum(logLevels).optional(),
   /** Health and metrics port of `worker`. Default 9464. */
   PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** How long SIGTERM waits for in-flight jobs before giving up on them. Default 30000. */
@@ -41,7 +41,9 @@ export class EnvError extends Error {
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = envSchema.safeParse(source);
+  // `FOO=` in a shell or a manifest means "not set", not "set to nothing".
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
     throw new EnvError(`invalid environment: ${problems}`);

@@ -34,7 +34,7 @@ export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void
   const redis = await ensureRedis(env.REDIS_URL);
   // A prefix of its own, so the demo never mixes with a deployment sharing this Redis.
   const prefix = `llm-router-demo-${Date.now().toString(36)}`;
-  const runtime = createRuntime({ ...env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix });
+  const runtime = createRuntime({ ...env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix }, { defaultLogLevel: "warn" });
   const fake = options.live ? undefined : await startFakeLlm({ port: 0, scenario: await loadScenarioFile(options.scenarioFile ?? EXAMPLE_SCENARIO) });
   try {
     const say = (line: string) => process.stderr.write(`${line}\n`);

@@ -129,7 +129,8 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
           return { status: "succeeded", model: model.model };
         }
         reasons.push(call.failureReason ?? `${model.model}: failed`);
-        log.info({ model: model.model, outcome: call.record.outcome, errorType: call.record.errorType }, "attempt failed");
+        // Per-call failures are routine at volume (every 429); debug keeps them out of the way, metrics count them.
+        log.debug({ model: model.model, outcome: call.record.outcome, errorType: call.record.errorType }, "attempt failed");
         const step = nextStep(call.failure!, retries, policy, random());
         if (step.action === "abandon") {
           await deps.ledger.write(records);

@@ -9,7 +9,7 @@ export function registerWorker(program: Command): void {
     .option("--stages <list>", "comma-separated stages: intake and tier names (default: all)")
     .option("--config <file>", "tiers YAML (default: LLM_ROUTER_CONFIG or config/tiers.yaml)")
     .action((options: { stages?: string; config?: string }) =>
-      withRuntime({ configPath: options.config }, async (runtime) => {
+      withRuntime({ configPath: options.config, defaultLogLevel: "info" }, async (runtime) => {
         const stages = options.stages?.split(",").map((stage) => stage.trim()).filter(Boolean);
         const worker = await startWorker(runtime, { stages, healthPort: runtime.env.PORT });
         process.stderr.write(`worker running stages ${worker.stages.join(", ")}; health on :${worker.health?.port}\n`);

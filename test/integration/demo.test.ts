@@ -1,0 +1,36 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli-process.js";
+import { TEST_REDIS_URL } from "../helpers/redis.js";
+
+/** What a new user runs first: no API key, no DATABASE_URL (embedded PGlite). */
+describe("llm-router demo", () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  const demoEnv = async (redisUrl: string) => {
+    const dir = await mkdtemp(join(tmpdir(), "llm-router-demo-"));
+    dirs.push(dir);
+    return { DATABASE_URL: "", PGLITE_DIR: join(dir, "pgdata"), REDIS_URL: redisUrl, OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "", LOG_LEVEL: "" };
+  };
+
+  it("runs the example jobs end to end on PGlite and prints the cost report", async () => {
+    const result = await runCli(["demo"], await demoEnv(TEST_REDIS_URL), 120_000);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/ledger in pglite:/);
+    expect(result.stdout).toMatch(/jobs 249: 249 finished/);
+    expect(result.stdout).toMatch(/saved \$\d+\.\d+ \(\d+(\.\d+)?%\)/);
+    expect(result.stdout).toMatch(/cheap\s+gpt-5-mini/);
+  });
+
+  it("starts its own redis-server when none answers at REDIS_URL", async () => {
+    const result = await runCli(["demo"], await demoEnv("redis://127.0.0.1:1"), 120_000);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/Redis started at redis:\/\/127\.0\.0\.1:\d+/);
+    expect(result.stdout).toMatch(/jobs 249: 249 finished/);
+  });
+});
