@@ -6,8 +6,9 @@ import type { RoutingSignals } from "./routing-decision.js";
  * Pure and fast (one character pass plus two precompiled regex scans over a bounded sample):
  * every job of every batch goes through here before it is queued.
  *
- * Every regex below is compiled once at module load and is free of nested quantifiers, so
- * matching is linear in the text scanned; none of them can backtrack catastrophically.
+ * Every regex below is compiled once at module load. None has ambiguous repetition (no two
+ * quantifiers that can match the same characters in turn), so matching is linear in the text
+ * scanned and cannot backtrack catastrophically, whatever the input.
  */
 
 /** Prompts up to this many characters are scanned whole. */
@@ -119,7 +120,7 @@ const RUN_OF_BLANKS = /[ \t]+/g;
  * unspaced minus and slash are left out so dates like 2024-01-05 do not count), powers ("x^2")
  * and math symbols. Every branch starts with a digit, '^' or a symbol, so the scan skips prose fast.
  */
-const MATH_NOTATION = /\d[a-z]?[ \t]?[+*×÷^=<>≤≥±][ \t]?[\d(a-z]|\d[ \t][-/][ \t]\d|\^\d|[∑∫√π∞≈≠∂∆]/g;
+const MATH_NOTATION = /\d[a-z]?[ \t]?[+*×÷^=<>≤≥±][ \t]?[\d(a-z]|\d[ \t][-/][ \t]\d|\^\d|[∑∫√π∞≈≠≤≥∂∆]/g;
 
 /** Line starts that mark a bullet or numbered item: "- ", "* ", "• ", "1. ", "2) ", "a) ", "(iv) ". */
 const LIST_ITEM = /(?:[-*+•·–][ \t]|\d{1,3}[.)][ \t]|[a-zA-Z]\)[ \t]|\([0-9a-zA-Z]{1,4}\)[ \t])/y;
@@ -148,7 +149,6 @@ const CODE_LINE_START = new RegExp(
 );
 
 const CH_TAB = 9;
-const CH_LF = 10;
 const CH_CR = 13;
 const CH_SPACE = 32;
 const CH_QUESTION = 63;
@@ -332,8 +332,9 @@ function countText(text: string): TextCounts {
         words++;
         inWord = true;
       } else if (code === CH_QUESTION && !inFence) {
+        // Counted where the clause ends, so "??" is one question and "?." or "?q=" none.
         const next = index + 1 < length ? text.charCodeAt(index + 1) : CH_SPACE;
-        if (next !== CH_QUESTION && (isSpace(next) || closesQuestion(next))) questions++;
+        if (isSpace(next) || closesQuestion(next)) questions++;
       }
     }
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { routerConfigSchema, type RouterConfig } from "../../../src/config/router-config-schema.js";
-import type { JobInput } from "../../../src/jobs/job-schema.js";
+import { jobInputSchema, type JobInput } from "../../../src/jobs/job-schema.js";
 
 /** The shipped config/tiers.yaml, parsed the way the router parses it. */
 export function loadDefaultConfig(): RouterConfig {
@@ -55,7 +55,9 @@ const PARAGRAPHS = [
 /** About 5 KB of plain news prose: long, but nothing hard to summarize. */
 export const NEWS_ARTICLE = Array.from({ length: 4 }, () => PARAGRAPHS.join(" ")).join("\n\n");
 
-export const job = (fields: Partial<JobInput> & Pick<JobInput, "kind">): JobInput => ({
-  ...(fields.messages ? {} : { prompt: TICKET }),
-  ...fields,
-});
+/** A job as the producer would accept it (parsed by the real schema); defaults to the ticket prompt. */
+export function makeJob(fields: Partial<JobInput> & Pick<JobInput, "kind">): JobInput {
+  const base = fields.messages ? {} : { prompt: TICKET };
+  const labels = fields.kind === "classify" && !fields.labels ? { labels: ["billing", "refund", "other"] } : {};
+  return jobInputSchema.parse({ ...base, ...labels, ...fields });
+}
