@@ -85,6 +85,8 @@ export function parseCsvJobs(content: Buffer, defaults: JobDefaults = {}): JobCa
     hadInvalidBytes = true;
     text = utf8Lenient.decode(content);
   }
+  // csv-parse counts a CRLF inside a quoted cell as two lines; one line ending keeps row numbers right.
+  text = text.replace(/\r\n/g, "\n");
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parseCsv(text, { columns: true, bom: true, skip_empty_lines: true, info: true, relax_column_count: false });

@@ -23,7 +23,7 @@ export function formatReport(report: Report, format: ReportFormat): string {
 
 function csvCell(value: string): string {
   // Quote anything a spreadsheet could misread; a leading = + - @ would run as a formula in Excel.
-  const guarded = /^[=+\-@]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value;
+  const guarded = /^[=+\-@]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
   return /[",\n\r]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 

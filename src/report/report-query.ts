@@ -62,7 +62,7 @@ export class ReportError extends Error {
 
 export function parseDimensions(list: string): Dimension[] {
   const names = list.split(",").map((name) => name.trim()).filter(Boolean);
-  const unknown = names.filter((name) => !(name in DIMENSIONS));
+  const unknown = names.filter((name) => !Object.hasOwn(DIMENSIONS, name));
   if (unknown.length > 0) {
     throw new ReportError(`unknown --by dimension ${unknown.join(", ")} (choose from ${Object.keys(DIMENSIONS).join(", ")})`);
   }

@@ -88,6 +88,11 @@ export function validateRoutingTargets(job: JobInput, config: RouterConfig): str
   if (job.model !== undefined && lowestTierWithModel(job.model, config) === -1) {
     problems.push(unknownModelMessage(job.model, config));
   }
+  // A job pinned to a model runs only in a tier that has it; a forced tier without it could never answer.
+  const forcedTier = config.tiers.find((tier) => tier.name === job.tier);
+  if (job.model !== undefined && forcedTier && !forcedTier.models.some((model) => model.model === job.model)) {
+    problems.push(`model "${job.model}" is not in tier "${forcedTier.name}" (its models: ${forcedTier.models.map((model) => model.model).join(", ")})`);
+  }
   return problems.length > 0 ? problems.join("; ") : undefined;
 }
 

@@ -73,9 +73,11 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
     const reasons: string[] = [];
     let costPico = BigInt(data.costSoFarPico);
 
-    const finish = async (outcome: Omit<RequestOutcome, "requestId" | "escalations" | "attemptCount" | "cost" | "initialTier" | "classifier" | "routingReason" | "complexityScore" | "finishedAt">) => {
-      await deps.ledger.write(records, {
-        ...outcome,
+    /** What this tier decided, on top of what the request already carries; written with this tier's attempts. */
+    type Ending = Pick<RequestOutcome, "status" | "finalTier" | "finalProvider" | "finalModel" | "baselineCost" | "result" | "error">;
+    const finish = (ending: Ending) =>
+      deps.ledger.write(records, {
+        ...ending,
         requestId: data.requestId,
         initialTier: data.route.initialTier,
         classifier: data.route.classifier,
@@ -86,7 +88,6 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
         cost: costPico,
         finishedAt: now(),
       });
-    };
 
     if (models.length === 0) reasons.push(`tier ${tierName} has no model ${job.model}`);
     for (const model of models) {

@@ -194,8 +194,14 @@ describe("classifyJob: heuristic", () => {
 describe("validateRoutingTargets", () => {
   it("accepts jobs that force nothing or force known targets", () => {
     expect(validateRoutingTargets(makeJob({ kind: "classify" }), config)).toBeUndefined();
-    expect(validateRoutingTargets(makeJob({ kind: "classify", tier: "premium", model: "gpt-5-mini" }), config)).toBeUndefined();
+    expect(validateRoutingTargets(makeJob({ kind: "classify", tier: "cheap", model: "gpt-5-mini" }), config)).toBeUndefined();
     expect(validateRoutingTargets(makeJob({ kind: "classify", feature: "unmapped" }), config)).toBeUndefined();
+  });
+
+  it("rejects a forced tier that does not have the pinned model", () => {
+    expect(validateRoutingTargets(makeJob({ kind: "classify", tier: "premium", model: "gpt-5-mini" }), config)).toBe(
+      'model "gpt-5-mini" is not in tier "premium" (its models: claude-opus-4-7, gpt-5.2)',
+    );
   });
 
   it("names an unknown tier and the known ones", () => {
