@@ -3,6 +3,8 @@ import { startHealthServer, type HealthServer } from "../http/health-server.js";
 import { createLedgerWriter } from "../ledger/ledger-writer.js";
 import { createMetrics, type Metrics } from "../observability/metrics.js";
 import { createProviderRegistry } from "../providers/provider-registry.js";
+import { createModelGate } from "../resilience/model-gate.js";
+import { createRequestJournal } from "../resilience/request-journal.js";
 import { knownStages, startStages, type StageRunner } from "../stages/stage-runner.js";
 
 export interface WorkerHandle {
@@ -47,11 +49,21 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     });
     runtime.shutdown.register("health server", () => health!.close());
   }
+  const prefix = runtime.env.QUEUE_PREFIX;
   runner = await startStages(stages, {
     config,
     connection,
-    prefix: runtime.env.QUEUE_PREFIX,
+    prefix,
     ledger,
+    journal: createRequestJournal(connection, prefix),
+    gate: createModelGate({
+      redis: connection,
+      prefix,
+      circuitBreaker: config.circuitBreaker,
+      defaultCooldownMs: config.rateLimitCooldownMs,
+    }),
+    lockDurationMs: runtime.env.WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: runtime.env.WORKER_STALLED_INTERVAL_MS,
     priceBook,
     providers,
     logger: runtime.logger,

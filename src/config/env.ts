@@ -30,6 +30,13 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(logLevels).optional(),
   /** Health and metrics port of `worker`. Default 9464. */
   PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /**
+   * How long a worker's hold on a job lasts without renewal; a worker that dies (kill -9, OOM) loses
+   * its jobs to another worker after about this long. Default 30000.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** How often workers look for jobs whose worker died. Default 30000. */
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** How long SIGTERM waits for in-flight jobs before giving up on them. Default 30000. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
 });

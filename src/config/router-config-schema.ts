@@ -42,6 +42,10 @@ export const modelConfigSchema = z
     contextWindow: z.number().int().positive().default(200_000),
     /** Price override; required when the catalog (@pydantic/genai-prices) does not know the model. */
     price: priceOverrideSchema.optional(),
+    /** Requests per minute for this model across every pod (enforced in Redis). Default: no limit. */
+    rpm: z.number().int().positive().optional(),
+    /** Tokens per minute (estimated prompt + max output) across every pod. Default: no limit. */
+    tpm: z.number().int().positive().optional(),
   })
   .strict();
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
@@ -59,6 +63,21 @@ export const tierConfigSchema = z
   })
   .strict();
 export type TierConfig = z.infer<typeof tierConfigSchema>;
+
+/** Per-model circuit breaker, shared by every pod through Redis. */
+export const circuitBreakerSchema = z
+  .object({
+    /** Failures are counted over this sliding window. Default 30000. */
+    windowMs: z.number().int().min(1_000).default(30_000),
+    /** No verdict on fewer calls than this in the window. Default 10. */
+    minCalls: z.number().int().min(1).default(10),
+    /** Share of failed calls (5xx, 529, timeouts, connection errors) that opens the circuit. Default 0.5. */
+    failureRate: z.number().gt(0).max(1).default(0.5),
+    /** How long an open circuit skips the model before one probe call is let through. Default 30000. */
+    openMs: z.number().int().min(100).default(30_000),
+  })
+  .strict();
+export type CircuitBreakerConfig = z.infer<typeof circuitBreakerSchema>;
 
 const kindTierDefaults = z
   .object(Object.fromEntries(JOB_KINDS.map((kind) => [kind, z.string().optional()])) as Record<
@@ -82,6 +101,19 @@ export const routerConfigSchema = z
     retriesPerModel: z.number().int().min(0).max(10).default(1),
     /** Upper bound on any wait before a retry, including a provider's retry-after. Default 10000. */
     maxRetryDelayMs: z.number().int().min(0).max(300_000).default(10_000),
+    /** Shared cool-down after a 429 that names no retry-after. Default 1000. */
+    rateLimitCooldownMs: z.number().int().min(0).max(600_000).default(1_000),
+    /**
+     * How often a job may go back to its queue because every model of its tier was cooling down or
+     * rate-limited, before it escalates instead. Default 20.
+     */
+    maxDeferrals: z.number().int().min(0).max(1_000).default(20),
+    circuitBreaker: circuitBreakerSchema.default({
+      windowMs: 30_000,
+      minCalls: 10,
+      failureRate: 0.5,
+      openMs: 30_000,
+    }),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -57,7 +57,7 @@ export const requests = pgTable(
   ],
 );
 
-export const ATTEMPT_OUTCOMES = ["ok", "error", "invalid"] as const;
+export const ATTEMPT_OUTCOMES = ["ok", "error", "invalid", "abandoned"] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 export const attempts = pgTable(
@@ -71,7 +71,7 @@ export const attempts = pgTable(
     tier: text("tier").notNull(),
     provider: text("provider").notNull(),
     model: text("model").notNull(),
-    /** ok: a valid answer; invalid: an answer that failed validation; error: no answer. */
+    /** ok: a valid answer; invalid: an answer that failed validation; error: no answer; abandoned: its worker died mid-call (the provider may have billed it). */
     outcome: text("outcome").$type<AttemptOutcome>().notNull(),
     errorType: text("error_type"),
     httpStatus: smallint("http_status"),

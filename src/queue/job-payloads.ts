@@ -22,5 +22,9 @@ export const tierJobSchema = queuedJobSchema.extend({
   costSoFarPico: z.string().regex(/^\d+$/),
   /** Errors from lower tiers, newest last, for the failure reason if the top tier fails too. */
   history: z.array(z.string()).max(50),
+  /** Times this job went back to its queue because the tier's models were all cooling down. */
+  deferrals: z.number().int().min(0).default(0),
 });
 export type TierJob = z.infer<typeof tierJobSchema>;
+/** What a stage hands to the next queue: `deferrals` may be left out (a fresh start in that tier). */
+export type TierJobInput = z.input<typeof tierJobSchema>;

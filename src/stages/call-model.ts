@@ -27,13 +27,17 @@ export interface CallContext {
   prompt: Prompt;
   rates: ModelRates;
   now: () => Date;
+  /** Runs before the HTTP call, with the attempt's id: the journal notes the call so a crash cannot hide it. */
+  onStart?: (attemptId: string, startedAt: Date) => Promise<void>;
 }
 
 /** One provider call → one attempt record, priced, whatever happened. */
 export async function callModel(provider: ProviderClient, model: ModelConfig, context: CallContext): Promise<CallResult> {
+  const id = randomUUID();
+  await context.onStart?.(id, context.now());
   const startedAt = context.now();
   const base = {
-    id: randomUUID(),
+    id,
     requestId: context.requestId,
     attemptNo: context.attemptNo,
     tier: context.tier,

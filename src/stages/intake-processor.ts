@@ -3,14 +3,14 @@ import { describeIssues, queuedJobSchema } from "../jobs/job-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
-import type { TierJob } from "../queue/job-payloads.js";
+import type { TierJobInput } from "../queue/job-payloads.js";
 import { classifyJob } from "../routing/index.js";
 import { failedOutcome } from "./tier-processor.js";
 
 export interface IntakeStageDeps {
   config: RouterConfig;
   ledger: LedgerWriter;
-  forward: (tier: string, job: TierJob) => Promise<void>;
+  forward: (tier: string, job: TierJobInput) => Promise<void>;
   logger: Logger;
   metrics: Metrics;
 }

@@ -1,4 +1,4 @@
-import { Queue, UnrecoverableError, Worker } from "bullmq";
+import { Queue, RateLimitError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
@@ -7,8 +7,10 @@ import type { Metrics } from "../observability/metrics.js";
 import type { PriceBook } from "../pricing/price-book.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
-import type { TierJob } from "../queue/job-payloads.js";
+import type { TierJobInput } from "../queue/job-payloads.js";
 import { INTAKE_QUEUE, INTAKE_STAGE, tierQueueName } from "../queue/queue-names.js";
+import type { ModelGate } from "../resilience/model-gate.js";
+import type { RequestJournal } from "../resilience/request-journal.js";
 import { createIntakeProcessor } from "./intake-processor.js";
 import { createTierProcessor } from "./tier-processor.js";
 
@@ -17,17 +19,22 @@ export interface StageRunnerDeps {
   connection: Redis;
   prefix: string;
   ledger: LedgerWriter;
+  journal: RequestJournal;
+  gate: ModelGate;
   priceBook: PriceBook;
   providers: ProviderRegistry;
   logger: Logger;
   metrics: Metrics;
+  /** A dead worker's jobs go to another worker after about this long. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
   /** Intake jobs in flight per process: classification is cheap, forwarding is one Redis call. Default 64. */
   intakeConcurrency?: number;
 }
 
 export interface StageRunner {
   readonly stages: string[];
-  /** Waits for running jobs to finish (no new ones are taken), then closes the queues. Idempotent. */
+  /** Stops taking jobs, waits for running ones, then closes the queues. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -40,6 +47,12 @@ export function knownStages(config: RouterConfig): string[] {
   return [INTAKE_STAGE, ...config.tiers.map((tier) => tier.name)];
 }
 
+/**
+ * A job whose worker died is picked up again this many times. The request journal makes a re-run
+ * safe (no call repeated, none lost), so this only guards against a job that crashes every worker.
+ */
+const MAX_STALLED_COUNT = 5;
+
 export async function startStages(stages: string[], deps: StageRunnerDeps): Promise<StageRunner> {
   const known = knownStages(deps.config);
   const unknown = stages.filter((stage) => !known.includes(stage));
@@ -47,6 +60,12 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     throw new UnknownStageError(`unknown stage ${unknown.join(", ")} (stages: ${known.join(", ")})`);
   }
   const queueOptions = { connection: deps.connection, prefix: deps.prefix };
+  const workerOptions = {
+    ...queueOptions,
+    lockDuration: deps.lockDurationMs,
+    stalledInterval: deps.stalledIntervalMs,
+    maxStalledCount: MAX_STALLED_COUNT,
+  };
   const tierQueues = new Map(
     deps.config.tiers.map((tier) => [tier.name, new Queue(tierQueueName(tier.name), queueOptions)] as const),
   );
@@ -54,50 +73,62 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
   for (const tier of deps.config.tiers) {
     if (stages.includes(tier.name)) await tierQueues.get(tier.name)!.setGlobalConcurrency(tier.concurrency);
   }
-  const forward = async (tier: string, job: TierJob) => {
+  const forward = async (tier: string, job: TierJobInput) => {
     const queue = tierQueues.get(tier);
     if (!queue) throw new Error(`no queue for tier "${tier}"`);
     await queue.add(tier, job, { ...STAGE_JOB_OPTIONS, jobId: job.requestId });
   };
+  // Aborted when shutdown begins: in-flight jobs stop waiting on an unreachable Postgres.
+  const shutdown = new AbortController();
 
   const workers: Worker[] = [];
-  const onFailed = (stage: string) => (job: { id?: string } | undefined, error: Error) => {
-    deps.logger.warn({ stage, jobId: job?.id, error: error.message }, "job failed in queue");
+  const watch = (stage: string, worker: Worker) => {
+    worker.on("failed", (job: Job | undefined, error: Error) => {
+      if (error instanceof RateLimitError || error.name === "RateLimitError") return;
+      deps.logger.warn({ stage, jobId: job?.id, error: error.message }, "job failed in queue");
+    });
+    worker.on("error", (error) => deps.logger.error({ stage, error: error.message }, "worker error"));
+    workers.push(worker);
   };
 
   if (stages.includes(INTAKE_STAGE)) {
     const processIntake = createIntakeProcessor({ ...deps, forward });
-    const worker = new Worker(
-      INTAKE_QUEUE,
-      async (job) => {
-        const ending = await processIntake(job.data, job.id!);
-        return ending;
-      },
-      { ...queueOptions, concurrency: deps.intakeConcurrency ?? 64 },
+    watch(
+      INTAKE_STAGE,
+      new Worker(INTAKE_QUEUE, (job) => processIntake(job.data, job.id!), {
+        ...workerOptions,
+        concurrency: deps.intakeConcurrency ?? 64,
+      }),
     );
-    worker.on("failed", onFailed(INTAKE_STAGE));
-    worker.on("error", (error) => deps.logger.error({ stage: INTAKE_STAGE, error: error.message }, "worker error"));
-    workers.push(worker);
   }
   for (const tier of deps.config.tiers) {
     if (!stages.includes(tier.name)) continue;
-    const processTier = createTierProcessor(tier.name, { ...deps, forward });
-    const worker = new Worker(
+    const queue = tierQueues.get(tier.name)!;
+    const processTier = createTierProcessor(tier.name, { ...deps, forward, signal: shutdown.signal });
+    const worker: Worker = new Worker(
       tierQueueName(tier.name),
       async (job) => {
         const ending = await processTier(job.data, job.id!);
         deps.metrics.jobs.inc({ stage: tier.name, outcome: ending.status });
-        // The failure is already in Postgres; the job goes to BullMQ's failed set without retries.
-        if (ending.status === "failed") throw new UnrecoverableError(ending.error);
-        if (ending.status === "abandoned") throw new Error(ending.error);
-        return ending;
+        switch (ending.status) {
+          case "failed":
+            // Already in Postgres; the job goes to BullMQ's failed set without retries.
+            throw new UnrecoverableError(ending.error);
+          case "abandoned":
+            throw new Error(ending.error);
+          case "deferred":
+            // Every model is cooling down: pause the whole tier queue rather than burn attempts.
+            await job.updateData(ending.job);
+            await queue.rateLimit(ending.delayMs);
+            throw new RateLimitError();
+          default:
+            return ending;
+        }
       },
       // Local concurrency = the global limit: one process may use the whole budget when it runs alone.
-      { ...queueOptions, concurrency: tier.concurrency },
+      { ...workerOptions, concurrency: tier.concurrency },
     );
-    worker.on("failed", onFailed(tier.name));
-    worker.on("error", (error) => deps.logger.error({ stage: tier.name, error: error.message }, "worker error"));
-    workers.push(worker);
+    watch(tier.name, worker);
   }
 
   let closing: Promise<void> | undefined;
@@ -105,7 +136,9 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     stages,
     close: () =>
       (closing ??= (async () => {
-        await Promise.all(workers.map((worker) => worker.close()));
+        const draining = Promise.all(workers.map((worker) => worker.close()));
+        shutdown.abort();
+        await draining;
         await Promise.all([...tierQueues.values()].map((queue) => queue.close()));
       })()),
   };

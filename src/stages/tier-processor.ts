@@ -1,15 +1,20 @@
-import type { RouterConfig } from "../config/router-config-schema.js";
+import type { ModelConfig, RouterConfig } from "../config/router-config-schema.js";
 import { nextStep, nextTier, DEFAULT_BASE_DELAY_MS, type RetryPolicy } from "../escalation/next-step.js";
 import { describeIssues } from "../jobs/job-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
 import type { AttemptRecord, RequestOutcome } from "../ledger/records.js";
+import { persist } from "../lifecycle/persist.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { buildPrompt, estimateTokens } from "../prompts/build-prompt.js";
 import { costOf } from "../pricing/model-rates.js";
 import type { PriceBook } from "../pricing/price-book.js";
+import { ZERO_USAGE } from "../pricing/usage.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
-import { tierJobSchema, type TierJob } from "../queue/job-payloads.js";
+import { tierJobSchema, type TierJob, type TierJobInput } from "../queue/job-payloads.js";
+import { callHealth } from "../resilience/call-health.js";
+import type { GateRefusal, ModelGate } from "../resilience/model-gate.js";
+import type { InFlightCall, JournalEnding, RequestJournal } from "../resilience/request-journal.js";
 import { callModel } from "./call-model.js";
 
 export interface TierStageDeps {
@@ -17,10 +22,14 @@ export interface TierStageDeps {
   priceBook: PriceBook;
   providers: ProviderRegistry;
   ledger: LedgerWriter;
-  /** Hands a job to a higher tier's queue (same job id). */
-  forward: (tier: string, job: TierJob) => Promise<void>;
+  journal: RequestJournal;
+  gate: ModelGate;
+  /** Hands a job to a higher tier's queue (same job id; idempotent). */
+  forward: (tier: string, job: TierJobInput) => Promise<void>;
   logger: Logger;
   metrics: Metrics;
+  /** Aborts on shutdown: stops waiting on Postgres so the worker can exit (the journal keeps the work). */
+  signal?: AbortSignal;
   now?: () => Date;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -30,15 +39,38 @@ export type TierJobEnding =
   | { status: "succeeded"; model: string }
   | { status: "escalated"; to: string }
   | { status: "failed"; error: string }
+  /** Every usable model was cooling down: back to the queue for `delayMs`, with `job` as its new data. */
+  | { status: "deferred"; delayMs: number; job: TierJob }
   /** Stopped without an ending (shutting down); the job must run again. */
   | { status: "abandoned"; error: string };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** A call whose worker died: we know when it started, not what it cost. */
+function abandonedRecord(call: InFlightCall, requestId: string, now: Date): AttemptRecord {
+  return {
+    id: call.id,
+    requestId,
+    attemptNo: call.attemptNo,
+    tier: call.tier,
+    provider: call.provider,
+    model: call.model,
+    outcome: "abandoned",
+    errorType: "worker_died",
+    latencyMs: Math.max(0, now.getTime() - new Date(call.startedAt).getTime()),
+    usage: ZERO_USAGE,
+    cost: 0n,
+    startedAt: new Date(call.startedAt),
+    finishedAt: now,
+  };
+}
+
 /**
- * The work of one tier on one job: its models in order, retries on passing faults, then either an
- * answer, a hand-off to the next tier, or — at the top, or for a job pinned to one model — a failure.
- * Every call becomes an attempt row; the request row is written once, when the job ends.
+ * The work of one tier on one job: its models in order, retries on passing faults, then an answer,
+ * a hand-off to the next tier, a deferral (every model cooling down), or — at the top, or for a job
+ * pinned to one model — a failure. Every call becomes exactly one attempt row; the request row is
+ * written once, when the job ends. A request journal in Redis makes a crashed or interrupted run
+ * resumable without calling a provider again for work already done.
  */
 export function createTierProcessor(tierName: string, deps: TierStageDeps) {
   const now = deps.now ?? (() => new Date());
@@ -60,33 +92,73 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
     const parsed = tierJobSchema.safeParse(payload);
     if (!parsed.success) {
       const error = `malformed job payload in tier ${tierName}: ${describeIssues(parsed.error)}`;
+      // Records the failure if the request is known; the job itself goes to the failed set with the reason.
       await deps.ledger.write([], failedOutcome(jobId, error));
       return { status: "failed", error };
     }
     const data = parsed.data;
-    const log = deps.logger.child({ jobId: data.requestId, batchId: data.batchId, tier: tierName });
+    const requestId = data.requestId;
+    const log = deps.logger.child({ jobId: requestId, batchId: data.batchId, tier: tierName });
+    const durably = <T>(what: string, write: () => Promise<T>) =>
+      persist(write, {
+        signal: deps.signal,
+        onRetry: (error, attempt, delayMs) =>
+          log.warn({ what, attempt, delayMs, error: String((error as Error)?.message ?? error) }, "write failed; keeping the result and retrying"),
+      });
+
+    /** Makes an ending durable: journal first, then Postgres, then the next queue; then forgets it. */
+    const complete = async (records: AttemptRecord[], ending: JournalEnding): Promise<TierJobEnding> => {
+      await deps.journal.ended(requestId, ending);
+      if (ending.kind === "finish") {
+        await durably("request outcome", () => deps.ledger.write(records, ending.outcome));
+      } else {
+        await durably("attempts", () => deps.ledger.write(records));
+        await deps.forward(ending.to, ending.job);
+      }
+      await deps.journal.clear(requestId);
+      if (ending.kind === "escalate") return { status: "escalated", to: ending.to };
+      return ending.outcome.status === "succeeded"
+        ? { status: "succeeded", model: ending.outcome.finalModel ?? "" }
+        : { status: "failed", error: ending.outcome.error ?? "failed" };
+    };
+
+    // A previous run of this job (a crashed worker, a Postgres outage) may have left work behind.
+    const journal = await deps.journal.load(requestId);
+    if (journal.ending) {
+      log.info({ ending: journal.ending.kind }, "resuming a decided ending from the journal");
+      return complete(journal.finished, journal.ending);
+    }
+    const recovered = journal.inFlight.map((call) => abandonedRecord(call, requestId, now()));
+    for (const record of recovered) await deps.journal.callFinished(requestId, record);
+    const records: AttemptRecord[] = [...journal.finished, ...recovered].sort((a, b) => a.attemptNo - b.attemptNo);
+    if (records.length > 0) log.warn({ recovered: records.length, abandoned: recovered.length }, "recovered calls of an interrupted run");
+
     const job = data.job;
     const prompt = buildPrompt(job);
     const promptTokens = estimateTokens(prompt);
     const models = job.model ? tier.models.filter((model) => model.model === job.model) : tier.models;
-    const records: AttemptRecord[] = [];
     const reasons: string[] = [];
-    let costPico = BigInt(data.costSoFarPico);
+    const refusals: GateRefusal[] = [];
+    let costPico = BigInt(data.costSoFarPico) + records.reduce((sum, record) => sum + record.cost, 0n);
+    const nextAttemptNo = () => Math.max(data.attemptsSoFar, ...records.map((record) => record.attemptNo)) + 1;
 
-    /** What this tier decided, on top of what the request already carries; written with this tier's attempts. */
-    type Ending = Pick<RequestOutcome, "status" | "finalTier" | "finalProvider" | "finalModel" | "baselineCost" | "result" | "error">;
-    const finish = (ending: Ending) =>
-      deps.ledger.write(records, {
-        ...ending,
-        requestId: data.requestId,
-        initialTier: data.route.initialTier,
-        classifier: data.route.classifier,
-        routingReason: data.route.reason,
-        complexityScore: data.route.score,
-        escalations: data.escalations,
-        attemptCount: data.attemptsSoFar + records.length,
-        cost: costPico,
-        finishedAt: now(),
+    const finishRequest = (
+      ending: Pick<RequestOutcome, "status" | "finalTier" | "finalProvider" | "finalModel" | "baselineCost" | "result" | "error">,
+    ) =>
+      complete(records, {
+        kind: "finish",
+        outcome: {
+          ...ending,
+          requestId,
+          initialTier: data.route.initialTier,
+          classifier: data.route.classifier,
+          routingReason: data.route.reason,
+          complexityScore: data.route.score,
+          escalations: data.escalations,
+          attemptCount: data.attemptsSoFar + records.length,
+          cost: costPico,
+          finishedAt: now(),
+        },
       });
 
     if (models.length === 0) reasons.push(`tier ${tierName} has no model ${job.model}`);
@@ -102,23 +174,40 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
       }
       const rates = deps.priceBook.ratesFor(model.provider, model.model);
       for (let retries = 0; ; retries++) {
+        const admission = await deps.gate.admit(model, promptTokens + (job.maxOutputTokens ?? model.maxOutputTokens));
+        if (!admission.admitted) {
+          refusals.push(admission);
+          reasons.push(`${model.model}: ${admission.reason.replace(/_/g, " ")}`);
+          break;
+        }
+        const attemptNo = nextAttemptNo();
         const call = await callModel(provider, model, {
-          requestId: data.requestId,
-          attemptNo: data.attemptsSoFar + records.length + 1,
+          requestId,
+          attemptNo,
           tier: tierName,
           job,
           prompt,
           rates,
           now,
+          onStart: (id, startedAt) =>
+            deps.journal.callStarted(requestId, {
+              id,
+              attemptNo,
+              tier: tierName,
+              provider: model.provider,
+              model: model.model,
+              startedAt: startedAt.toISOString(),
+            }),
         });
         records.push(call.record);
         costPico += call.record.cost;
-        deps.metrics.attempts.inc({ tier: tierName, provider: model.provider, model: model.model, outcome: call.record.outcome });
-        deps.metrics.costUsd.inc({ tier: tierName, model: model.model }, Number(call.record.cost) / 1e12);
-        deps.metrics.latency.observe({ model: model.model, outcome: call.record.outcome }, call.record.latencyMs / 1000);
+        await deps.journal.callFinished(requestId, call.record);
+        await deps.gate.report(model, callHealth(call.record), { probe: admission.probe, retryAfterMs: call.failure?.kind === "error" ? call.failure.retryAfterMs : undefined });
+        observe(deps.metrics, tierName, model, call.record);
 
         if (call.result !== undefined) {
-          await finish({
+          log.debug({ model: model.model, attempts: records.length }, "answered");
+          return finishRequest({
             status: "succeeded",
             finalTier: tierName,
             finalProvider: model.provider,
@@ -126,15 +215,14 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
             baselineCost: costOf(call.record.usage, baselineRates),
             result: call.result,
           });
-          log.debug({ model: model.model, attempts: records.length }, "answered");
-          return { status: "succeeded", model: model.model };
         }
         reasons.push(call.failureReason ?? `${model.model}: failed`);
         // Per-call failures are routine at volume (every 429); debug keeps them out of the way, metrics count them.
         log.debug({ model: model.model, outcome: call.record.outcome, errorType: call.record.errorType }, "attempt failed");
         const step = nextStep(call.failure!, retries, policy, random());
         if (step.action === "abandon") {
-          await deps.ledger.write(records);
+          await durably("attempts", () => deps.ledger.write(records));
+          await deps.journal.clear(requestId);
           return { status: "abandoned", error: reasons.join("; ") };
         }
         if (step.action === "next-model") break;
@@ -143,33 +231,44 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
     }
 
     const history = [...data.history, ...reasons].slice(-50);
+    const carried = {
+      ...data,
+      attemptsSoFar: data.attemptsSoFar + records.length,
+      costSoFarPico: costPico.toString(),
+      history,
+    };
+    // Models that were only cooling down may answer soon: wait for them rather than pay a higher tier.
+    if (refusals.length > 0 && data.deferrals < deps.config.maxDeferrals) {
+      await durably("attempts", () => deps.ledger.write(records));
+      await deps.journal.clear(requestId);
+      const delayMs = Math.max(1, Math.min(...refusals.map((refusal) => refusal.retryInMs)));
+      log.debug({ delayMs, refusals: refusals.map((refusal) => refusal.reason) }, "every model cooling down: deferring");
+      return { status: "deferred", delayMs, job: { ...carried, deferrals: data.deferrals + 1 } };
+    }
     const higher = job.model ? undefined : nextTier(tierNames, tierName);
     if (higher) {
-      await deps.ledger.write(records);
-      await deps.forward(higher, {
-        ...data,
-        escalations: data.escalations + 1,
-        attemptsSoFar: data.attemptsSoFar + records.length,
-        costSoFarPico: costPico.toString(),
-        history,
-      });
       deps.metrics.escalations.inc({ from: tierName, to: higher });
       log.info({ to: higher, reasons }, "escalated");
-      return { status: "escalated", to: higher };
+      return complete(records, { kind: "escalate", to: higher, job: { ...carried, escalations: data.escalations + 1, deferrals: 0 } });
     }
     const lastBilled = [...records].reverse().find((record) => record.usage.inputTokens > 0);
     const error = job.model
       ? `pinned model ${job.model} gave no valid answer: ${history.join("; ")}`
       : `every tier failed (top tier ${tierName}): ${history.join("; ")}`;
-    await finish({
+    log.warn({ error }, "request failed");
+    return finishRequest({
       status: "failed",
       finalTier: tierName,
       baselineCost: lastBilled ? costOf(lastBilled.usage, baselineRates) : 0n,
       error: error.slice(0, 4000),
     });
-    log.warn({ error }, "request failed");
-    return { status: "failed", error };
   };
+}
+
+function observe(metrics: Metrics, tier: string, model: ModelConfig, record: AttemptRecord): void {
+  metrics.attempts.inc({ tier, provider: model.provider, model: model.model, outcome: record.outcome });
+  metrics.costUsd.inc({ tier, model: model.model }, Number(record.cost) / 1e12);
+  metrics.latency.observe({ model: model.model, outcome: record.outcome }, record.latencyMs / 1000);
 }
 
 /** The ending of a job whose payload could not even be read. */

@@ -41,6 +41,8 @@ export function testConfig(overrides: Record<string, unknown> = {}): RouterConfi
     ],
     retriesPerModel: 1,
     maxRetryDelayMs: 50,
+    // Tests that script failures want exact attempt lists: the breaker stays out unless a test asks for it.
+    circuitBreaker: { windowMs: 30_000, minCalls: 100_000, failureRate: 1, openMs: 1_000 },
     ...overrides,
   });
 }

@@ -1,0 +1,79 @@
+/**
+ * Circuit-breaker state lives in Redis so every pod sees the same circuit. Each transition is one
+ * Lua script: read-decide-write in one step, so two pods cannot both take the half-open probe or
+ * both miss a trip.
+ *
+ * Keys under KEYS[1] (a per-model prefix):
+ *   :open     exists while the circuit is open (PX = openMs)
+ *   :tripped  exists from the trip until a probe succeeds (outlives :open; its absence = closed)
+ *   :probe    the one half-open probe in flight (PX = probe timeout)
+ *   :t:<n> :f:<n>  calls and failures in time bucket n (the sliding window)
+ */
+
+/** ARGV: probeTtlMs. Returns { state, waitMs }: closed | open | probe. */
+export const ACQUIRE_SCRIPT = `
+local prefix = KEYS[1]
+local openTtl = redis.call('PTTL', prefix .. ':open')
+if openTtl > 0 then return {'open', openTtl} end
+if redis.call('EXISTS', prefix .. ':tripped') == 1 then
+  if redis.call('SET', prefix .. ':probe', '1', 'NX', 'PX', ARGV[1]) then return {'probe', 0} end
+  return {'open', math.max(redis.call('PTTL', prefix .. ':probe'), 1)}
+end
+return {'closed', 0}
+`;
+
+/**
+ * ARGV: failed (0|1), wasProbe (0|1), nowMs, bucketMs, bucketCount, minCalls, failureRate, openMs.
+ * Returns the state after the report: closed | open.
+ */
+export const REPORT_SCRIPT = `
+local prefix = KEYS[1]
+local failed = ARGV[1] == '1'
+local wasProbe = ARGV[2] == '1'
+local now = tonumber(ARGV[3])
+local bucketMs = tonumber(ARGV[4])
+local buckets = tonumber(ARGV[5])
+local minCalls = tonumber(ARGV[6])
+local failureRate = tonumber(ARGV[7])
+local openMs = tonumber(ARGV[8])
+local current = math.floor(now / bucketMs)
+
+local function clearWindow()
+  for i = 0, buckets - 1 do
+    redis.call('DEL', prefix .. ':t:' .. (current - i), prefix .. ':f:' .. (current - i))
+  end
+end
+local function trip()
+  redis.call('SET', prefix .. ':open', '1', 'PX', openMs)
+  redis.call('SET', prefix .. ':tripped', '1', 'PX', openMs * 20)
+  return 'open'
+end
+
+if wasProbe then
+  redis.call('DEL', prefix .. ':probe')
+  if failed then return trip() end
+  redis.call('DEL', prefix .. ':tripped')
+  clearWindow()
+  return 'closed'
+end
+
+local ttl = bucketMs * (buckets + 1)
+redis.call('INCR', prefix .. ':t:' .. current)
+redis.call('PEXPIRE', prefix .. ':t:' .. current, ttl)
+if failed then
+  redis.call('INCR', prefix .. ':f:' .. current)
+  redis.call('PEXPIRE', prefix .. ':f:' .. current, ttl)
+end
+if redis.call('EXISTS', prefix .. ':tripped') == 1 then return 'open' end
+
+local calls, failures = 0, 0
+for i = 0, buckets - 1 do
+  calls = calls + (tonumber(redis.call('GET', prefix .. ':t:' .. (current - i))) or 0)
+  failures = failures + (tonumber(redis.call('GET', prefix .. ':f:' .. (current - i))) or 0)
+end
+if calls >= minCalls and failures / calls >= failureRate then
+  clearWindow()
+  return trip()
+end
+return 'closed'
+`;

@@ -1,0 +1,134 @@
+import type { Redis } from "ioredis";
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import type { CircuitBreakerConfig, ModelConfig } from "../config/router-config-schema.js";
+import { ACQUIRE_SCRIPT, REPORT_SCRIPT } from "./circuit-scripts.js";
+
+/** Why a model cannot take a call right now, and when it may again. */
+export type GateRefusal = {
+  admitted: false;
+  reason: "cooling_down" | "circuit_open" | "rpm_limit" | "tpm_limit";
+  retryInMs: number;
+};
+export type GateAdmission = { admitted: true; /** This call is the half-open circuit's one probe. */ probe: boolean };
+
+/** How a call went, as far as the model's health is concerned. */
+export type CallHealth = "ok" | "failed" | "rate_limited" | "neutral";
+
+/**
+ * The shared, cross-pod view of a model's availability: rpm/tpm budgets, the cool-down after a 429,
+ * and the circuit breaker. Everything lives in Redis, so N pods share one limit instead of N×.
+ */
+export interface ModelGate {
+  admit(model: ModelConfig, estimatedTokens: number): Promise<GateAdmission | GateRefusal>;
+  report(model: ModelConfig, health: CallHealth, options: { probe: boolean; retryAfterMs?: number }): Promise<void>;
+  /** For metrics and tests: 0 closed, 1 open (or half-open), and the cool-down left. */
+  inspect(model: ModelConfig): Promise<{ circuitOpen: boolean; coolingDownMs: number }>;
+}
+
+export interface ModelGateOptions {
+  redis: Redis;
+  prefix: string;
+  circuitBreaker: CircuitBreakerConfig;
+  /** Cool-down after a 429 without retry-after. */
+  defaultCooldownMs: number;
+  now?: () => number;
+}
+
+const WINDOW_BUCKETS = 10;
+
+type CircuitRedis = Redis & {
+  llmRouterCircuitAcquire(prefix: string, probeTtlMs: number): Promise<[string, number]>;
+  llmRouterCircuitReport(prefix: string, ...args: (string | number)[]): Promise<string>;
+};
+
+export function createModelGate(options: ModelGateOptions): ModelGate {
+  const redis = options.redis as CircuitRedis;
+  if (typeof redis.llmRouterCircuitAcquire !== "function") {
+    redis.defineCommand("llmRouterCircuitAcquire", { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
+    redis.defineCommand("llmRouterCircuitReport", { numberOfKeys: 1, lua: REPORT_SCRIPT });
+  }
+  const now = options.now ?? Date.now;
+  const limiters = new Map<string, { rpm?: RateLimiterRedis; tpm?: RateLimiterRedis }>();
+  // Hash tag: all of one model's keys land in one slot, should this ever run on Redis Cluster.
+  const keyOf = (model: ModelConfig) => `${options.prefix}:model:{${model.provider}:${model.model}}`;
+
+  const limitersFor = (model: ModelConfig) => {
+    const key = keyOf(model);
+    let found = limiters.get(key);
+    if (!found) {
+      const make = (points: number, kind: string) =>
+        new RateLimiterRedis({ storeClient: options.redis, keyPrefix: `${key}:${kind}`, points, duration: 60 });
+      found = { rpm: model.rpm ? make(model.rpm, "rpm") : undefined, tpm: model.tpm ? make(model.tpm, "tpm") : undefined };
+      limiters.set(key, found);
+    }
+    return found;
+  };
+
+  /** Consumes from a limiter; a refusal carries the wait, any other error (Redis down) propagates. */
+  async function consume(limiter: RateLimiterRedis, points: number): Promise<number | undefined> {
+    try {
+      await limiter.consume("calls", points);
+      return undefined;
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return Math.max(error.msBeforeNext, 1);
+      throw error;
+    }
+  }
+
+  return {
+    async admit(model, estimatedTokens) {
+      const key = keyOf(model);
+      const cooling = await options.redis.pttl(`${key}:cooldown`);
+      if (cooling > 0) return { admitted: false, reason: "cooling_down", retryInMs: cooling };
+      const [state, waitMs] = await redis.llmRouterCircuitAcquire(key, model.timeoutMs + 5_000);
+      if (state === "open") return { admitted: false, reason: "circuit_open", retryInMs: Number(waitMs) };
+      const { rpm, tpm } = limitersFor(model);
+      const refusal = async (reason: GateRefusal["reason"], retryInMs: number): Promise<GateRefusal> => {
+        // A probe that never runs must not keep the circuit half-open until its key expires.
+        if (state === "probe") await options.redis.del(`${key}:probe`);
+        return { admitted: false, reason, retryInMs };
+      };
+      if (rpm) {
+        const wait = await consume(rpm, 1);
+        if (wait !== undefined) return refusal("rpm_limit", wait);
+      }
+      if (tpm) {
+        // A call larger than the whole minute's budget could never pass: let it through alone.
+        const wait = await consume(tpm, Math.min(estimatedTokens, model.tpm!));
+        if (wait !== undefined) return refusal("tpm_limit", wait);
+      }
+      return { admitted: true, probe: state === "probe" };
+    },
+
+    async report(model, health, { probe, retryAfterMs }) {
+      const key = keyOf(model);
+      if (health === "rate_limited") {
+        await options.redis.set(`${key}:cooldown`, "1", "PX", Math.max(1, retryAfterMs ?? options.defaultCooldownMs));
+      }
+      // A 429 says "busy", not "broken": it cools the model down but is no failure for the circuit.
+      if ((health === "neutral" || health === "rate_limited") && !probe) return;
+      const config = options.circuitBreaker;
+      await redis.llmRouterCircuitReport(
+        key,
+        health === "failed" ? "1" : "0",
+        probe ? "1" : "0",
+        now(),
+        Math.max(1, Math.floor(config.windowMs / WINDOW_BUCKETS)),
+        WINDOW_BUCKETS,
+        config.minCalls,
+        config.failureRate,
+        config.openMs,
+      );
+    },
+
+    async inspect(model) {
+      const key = keyOf(model);
+      const [open, tripped, cooling] = await Promise.all([
+        options.redis.exists(`${key}:open`),
+        options.redis.exists(`${key}:tripped`),
+        options.redis.pttl(`${key}:cooldown`),
+      ]);
+      return { circuitOpen: open === 1 || tripped === 1, coolingDownMs: Math.max(0, cooling) };
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { Redis } from "ioredis";
+import { decodeAttempt, decodeOutcome, encodeAttempt, encodeOutcome } from "../ledger/record-codec.js";
+import type { AttemptRecord, RequestOutcome } from "../ledger/records.js";
+import type { TierJob } from "../queue/job-payloads.js";
+
+/** A call that started but whose worker never said how it ended. */
+export interface InFlightCall {
+  id: string;
+  attemptNo: number;
+  tier: string;
+  provider: AttemptRecord["provider"];
+  model: string;
+  startedAt: string;
+}
+
+/** How a tier run ended, decided but perhaps not yet durable in Postgres or handed to the next queue. */
+export type JournalEnding =
+  | { kind: "finish"; outcome: RequestOutcome }
+  | { kind: "escalate"; to: string; job: TierJob };
+
+export interface JournalState {
+  finished: AttemptRecord[];
+  inFlight: InFlightCall[];
+  ending?: JournalEnding;
+}
+
+/**
+ * A per-request write-ahead log in Redis for the current tier run. Every provider call is noted
+ * before it starts and replaced by its record when it ends; the run's ending is noted before it is
+ * written to Postgres. A worker that dies (kill -9) or a Postgres that is down therefore loses
+ * nothing: the next run of the job reads the journal, writes what was done — calls whose worker died
+ * as `abandoned`, since the provider may have billed them — and never calls a provider again for an
+ * answer it already has. Cleared once the ending is durable.
+ */
+export interface RequestJournal {
+  load(requestId: string): Promise<JournalState>;
+  callStarted(requestId: string, call: InFlightCall): Promise<void>;
+  callFinished(requestId: string, record: AttemptRecord): Promise<void>;
+  ended(requestId: string, ending: JournalEnding): Promise<void>;
+  clear(requestId: string): Promise<void>;
+}
+
+/** Long enough to outlive any outage we would wait out; short enough that an orphan does not stay forever. */
+const JOURNAL_TTL_SECONDS = 7 * 24 * 3600;
+
+export function createRequestJournal(redis: Redis, prefix: string): RequestJournal {
+  const keyOf = (requestId: string) => `${prefix}:journal:{${requestId}}`;
+  const put = async (requestId: string, field: string, value: string) => {
+    await redis.multi().hset(keyOf(requestId), field, value).expire(keyOf(requestId), JOURNAL_TTL_SECONDS).exec();
+  };
+  return {
+    async load(requestId) {
+      const fields = await redis.hgetall(keyOf(requestId));
+      const state: JournalState = { finished: [], inFlight: [] };
+      for (const [field, value] of Object.entries(fields)) {
+        if (field === "ending") {
+          const parsed = JSON.parse(value) as { kind: "finish"; outcome: string } | { kind: "escalate"; to: string; job: TierJob };
+          state.ending = parsed.kind === "finish" ? { kind: "finish", outcome: decodeOutcome(parsed.outcome) } : parsed;
+        } else if (field.startsWith("done:")) state.finished.push(decodeAttempt(value));
+        else if (field.startsWith("call:") && fields[`done:${field.slice(5)}`] === undefined) {
+          state.inFlight.push(JSON.parse(value) as InFlightCall);
+        }
+      }
+      state.finished.sort((a, b) => a.attemptNo - b.attemptNo);
+      state.inFlight.sort((a, b) => a.attemptNo - b.attemptNo);
+      return state;
+    },
+    callStarted: (requestId, call) => put(requestId, `call:${call.id}`, JSON.stringify(call)),
+    callFinished: (requestId, record) => put(requestId, `done:${record.id}`, encodeAttempt(record)),
+    ended: (requestId, ending) =>
+      put(
+        requestId,
+        "ending",
+        JSON.stringify(ending.kind === "finish" ? { kind: "finish", outcome: encodeOutcome(ending.outcome) } : ending),
+      ),
+    clear: async (requestId) => {
+      await redis.del(keyOf(requestId));
+    },
+  };
+}
