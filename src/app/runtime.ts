@@ -18,6 +18,10 @@ export interface Runtime {
   logger: Logger;
   shutdown: ShutdownRegistry;
   config(): Promise<RouterConfig>;
+  /** Reads the tiers file again (for a live reload); throws on an invalid file. */
+  reloadConfig(): Promise<RouterConfig>;
+  /** The tiers file in use, or undefined when the config was given in code. */
+  configPath: string | undefined;
   priceBook(): Promise<PriceBook>;
   database(): Promise<Database>;
   redis(): Redis;
@@ -49,6 +53,8 @@ export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
     logger,
     shutdown,
     config: () => (config ??= loadRouterConfig(configPath)),
+    reloadConfig: () => (options.config ? Promise.resolve(options.config) : loadRouterConfig(configPath)),
+    configPath: options.config ? undefined : configPath,
     priceBook: () => (priceBook ??= runtime.config().then((loaded) => buildPriceBook(loaded))),
     database: () => (database ??= openDatabase(env)),
     redis: () => (redis ??= createRedisConnection(env.REDIS_URL)),

@@ -1,7 +1,10 @@
 import type { Runtime } from "./runtime.js";
+import { latestShippedMigration, schemaIsCurrent } from "../db/schema-version.js";
 import { startHealthServer, type HealthServer } from "../http/health-server.js";
 import { createLedgerWriter } from "../ledger/ledger-writer.js";
 import { createMetrics, type Metrics } from "../observability/metrics.js";
+import { LiveConfigHolder, watchConfigFile, type ReloadResult } from "../config/live-config.js";
+import { registerStateGauges } from "../observability/state-gauges.js";
 import { createProviderRegistry } from "../providers/provider-registry.js";
 import { createModelGate } from "../resilience/model-gate.js";
 import { createRequestJournal } from "../resilience/request-journal.js";
@@ -11,6 +14,8 @@ export interface WorkerHandle {
   stages: string[];
   metrics: Metrics;
   health?: HealthServer;
+  /** Re-reads the tiers file; a bad file is refused and the old config stays. */
+  reloadConfig(trigger: string): Promise<ReloadResult>;
   /** Stop taking jobs, let running ones finish, flush the ledger. Idempotent. */
   stop(): Promise<void>;
 }
@@ -22,14 +27,24 @@ export interface StartWorkerOptions {
   healthPort?: number;
   /** Point both SDKs at this fake provider (the demo). */
   fakeProviderUrl?: string;
+  /** Reload the config when this file changes (the worker command passes its tiers file). */
+  watchConfigPath?: string;
 }
+
+const SCHEMA_POLL_MS = 2_000;
 
 /** Wires config, prices, providers, ledger and queues into running stages, registered for shutdown. */
 export async function startWorker(runtime: Runtime, options: StartWorkerOptions = {}): Promise<WorkerHandle> {
   const config = await runtime.config();
   // Prices and providers are checked before any job is taken: a model with no price is a start-up error.
   const priceBook = await runtime.priceBook();
-  const providers = createProviderRegistry(runtime.env, config, options.fakeProviderUrl);
+  const connectProviders = (next: typeof config) => createProviderRegistry(runtime.env, next, options.fakeProviderUrl);
+  const liveConfig = new LiveConfigHolder(
+    { config, priceBook, providers: connectProviders(config) },
+    () => runtime.reloadConfig(),
+    connectProviders,
+    runtime.logger,
+  );
   const database = await runtime.database();
   const connection = runtime.redis();
   const metrics = createMetrics();
@@ -39,42 +54,63 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   const stages = options.stages ?? knownStages(config);
   let runner: StageRunner | undefined;
   let health: HealthServer | undefined;
+  const shipped = await latestShippedMigration();
+  let schemaCurrent = false;
+  const checkSchema = async () => (schemaCurrent ||= await schemaIsCurrent(database.db, shipped));
   if (options.healthPort !== undefined) {
     health = await startHealthServer(options.healthPort, {
       registry: metrics.registry,
       readiness: {
         postgres: () => database.ping(),
         redis: async () => (await connection.ping()) === "PONG",
+        // Once current, it stays current: no query per probe after that.
+        schema: checkSchema,
       },
     });
     runtime.shutdown.register("health server", () => health!.close());
   }
+  // New code never runs on an old schema: take no job until the migration (Job) has run.
+  if (!(await checkSchema())) {
+    runtime.logger.warn({ expected: shipped.tag }, "database schema is behind this build; waiting for `llm-router migrate`");
+    while (!(await checkSchema())) await new Promise((resolve) => setTimeout(resolve, SCHEMA_POLL_MS));
+    runtime.logger.info({ schema: shipped.tag }, "database schema is current");
+  }
   const prefix = runtime.env.QUEUE_PREFIX;
+  const live = () => liveConfig.current;
+  const gate = createModelGate({
+    redis: connection,
+    prefix,
+    settings: () => ({ circuitBreaker: live().config.circuitBreaker, defaultCooldownMs: live().config.rateLimitCooldownMs }),
+  });
   runner = await startStages(stages, {
-    config,
+    live,
     connection,
     prefix,
     ledger,
     journal: createRequestJournal(connection, prefix),
-    gate: createModelGate({
-      redis: connection,
-      prefix,
-      circuitBreaker: config.circuitBreaker,
-      defaultCooldownMs: config.rateLimitCooldownMs,
-    }),
+    gate,
     lockDurationMs: runtime.env.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: runtime.env.WORKER_STALLED_INTERVAL_MS,
-    priceBook,
-    providers,
     logger: runtime.logger,
     metrics,
   });
   runtime.shutdown.register("stages", () => runner!.close());
+  registerStateGauges(metrics.registry, {
+    queues: runner.queues,
+    models: () => live().config.tiers.flatMap((tier) => tier.models),
+    gate,
+  });
+  liveConfig.onChange((next) => void runner!.applyLimits(next.config).catch((error) => runtime.logger.error({ error: String(error) }, "could not apply new limits")));
+  if (options.watchConfigPath) {
+    const stopWatching = watchConfigFile(options.watchConfigPath, () => void liveConfig.reload("file changed"));
+    runtime.shutdown.register("config watcher", async () => stopWatching());
+  }
   runtime.logger.info({ stages, database: database.describe, prefix: runtime.env.QUEUE_PREFIX }, "worker started");
   return {
     stages,
     metrics,
     health,
+    reloadConfig: (trigger) => liveConfig.reload(trigger),
     stop: async () => {
       await runner?.close();
       await ledger.flush();

@@ -28,6 +28,8 @@ export const envSchema = z.object({
   ANTHROPIC_BASE_URL: optionalString.pipe(z.string().url().optional()),
   /** Default: info for `worker`, warn for the other commands (their output is the result). */
   LOG_LEVEL: z.enum(logLevels).optional(),
+  /** `json` (one object a line) or `pretty` (for people). Default: pretty when stderr is a terminal, else json. */
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   /** Health and metrics port of `worker`. Default 9464. */
   PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /**

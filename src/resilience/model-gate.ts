@@ -25,12 +25,17 @@ export interface ModelGate {
   inspect(model: ModelConfig): Promise<{ circuitOpen: boolean; coolingDownMs: number }>;
 }
 
-export interface ModelGateOptions {
-  redis: Redis;
-  prefix: string;
+export interface ModelGateSettings {
   circuitBreaker: CircuitBreakerConfig;
   /** Cool-down after a 429 without retry-after. */
   defaultCooldownMs: number;
+}
+
+export interface ModelGateOptions {
+  redis: Redis;
+  prefix: string;
+  /** Read on every use, so a config reload applies at once. */
+  settings: () => ModelGateSettings;
   now?: () => number;
 }
 
@@ -54,12 +59,14 @@ export function createModelGate(options: ModelGateOptions): ModelGate {
 
   const limitersFor = (model: ModelConfig) => {
     const key = keyOf(model);
-    let found = limiters.get(key);
+    // Keyed by the limits too: a reload that changes rpm/tpm gets limiters with the new budget.
+    const cacheKey = `${key}:${model.rpm ?? "-"}:${model.tpm ?? "-"}`;
+    let found = limiters.get(cacheKey);
     if (!found) {
       const make = (points: number, kind: string) =>
         new RateLimiterRedis({ storeClient: options.redis, keyPrefix: `${key}:${kind}`, points, duration: 60 });
       found = { rpm: model.rpm ? make(model.rpm, "rpm") : undefined, tpm: model.tpm ? make(model.tpm, "tpm") : undefined };
-      limiters.set(key, found);
+      limiters.set(cacheKey, found);
     }
     return found;
   };
@@ -103,11 +110,11 @@ export function createModelGate(options: ModelGateOptions): ModelGate {
     async report(model, health, { probe, retryAfterMs }) {
       const key = keyOf(model);
       if (health === "rate_limited") {
-        await options.redis.set(`${key}:cooldown`, "1", "PX", Math.max(1, retryAfterMs ?? options.defaultCooldownMs));
+        await options.redis.set(`${key}:cooldown`, "1", "PX", Math.max(1, retryAfterMs ?? options.settings().defaultCooldownMs));
       }
       // A 429 says "busy", not "broken": it cools the model down but is no failure for the circuit.
       if ((health === "neutral" || health === "rate_limited") && !probe) return;
-      const config = options.circuitBreaker;
+      const config = options.settings().circuitBreaker;
       await redis.llmRouterCircuitReport(
         key,
         health === "failed" ? "1" : "0",

@@ -1,4 +1,4 @@
-import type { RouterConfig } from "../config/router-config-schema.js";
+import type { LiveConfig } from "../config/live-config.js";
 import { describeIssues, queuedJobSchema } from "../jobs/job-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
 import type { Logger } from "../observability/logger.js";
@@ -8,7 +8,8 @@ import { classifyJob } from "../routing/index.js";
 import { failedOutcome } from "./tier-processor.js";
 
 export interface IntakeStageDeps {
-  config: RouterConfig;
+  /** The config in force; read once per job. */
+  live: () => LiveConfig;
   ledger: LedgerWriter;
   forward: (tier: string, job: TierJobInput) => Promise<void>;
   logger: Logger;
@@ -24,7 +25,7 @@ export function createIntakeProcessor(deps: IntakeStageDeps) {
     let error: string;
     if (parsed.success) {
       try {
-        const decision = classifyJob(parsed.data.job, deps.config);
+        const decision = classifyJob(parsed.data.job, deps.live().config);
         await deps.forward(decision.tier, {
           ...parsed.data,
           route: { initialTier: decision.tier, classifier: decision.classifier, reason: decision.reason, score: decision.score },

@@ -1,11 +1,10 @@
 import { Queue, RateLimitError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
+import type { LiveConfig } from "../config/live-config.js";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
-import type { PriceBook } from "../pricing/price-book.js";
-import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
 import type { TierJobInput } from "../queue/job-payloads.js";
 import { INTAKE_QUEUE, INTAKE_STAGE, tierQueueName } from "../queue/queue-names.js";
@@ -15,14 +14,13 @@ import { createIntakeProcessor } from "./intake-processor.js";
 import { createTierProcessor } from "./tier-processor.js";
 
 export interface StageRunnerDeps {
-  config: RouterConfig;
+  /** The config in force (see LiveConfigHolder); read per job. */
+  live: () => LiveConfig;
   connection: Redis;
   prefix: string;
   ledger: LedgerWriter;
   journal: RequestJournal;
   gate: ModelGate;
-  priceBook: PriceBook;
-  providers: ProviderRegistry;
   logger: Logger;
   metrics: Metrics;
   /** A dead worker's jobs go to another worker after about this long. */
@@ -34,6 +32,10 @@ export interface StageRunnerDeps {
 
 export interface StageRunner {
   readonly stages: string[];
+  /** The queues this runner uses, by name (for metrics). */
+  readonly queues: ReadonlyMap<string, Queue>;
+  /** Applies a reloaded config's concurrency limits (the rest is read per job). */
+  applyLimits(config: RouterConfig): Promise<void>;
   /** Stops taking jobs, waits for running ones, then closes the queues. Idempotent. */
   close(): Promise<void>;
 }
@@ -54,7 +56,8 @@ export function knownStages(config: RouterConfig): string[] {
 const MAX_STALLED_COUNT = 5;
 
 export async function startStages(stages: string[], deps: StageRunnerDeps): Promise<StageRunner> {
-  const known = knownStages(deps.config);
+  const config = deps.live().config;
+  const known = knownStages(config);
   const unknown = stages.filter((stage) => !known.includes(stage));
   if (unknown.length > 0) {
     throw new UnknownStageError(`unknown stage ${unknown.join(", ")} (stages: ${known.join(", ")})`);
@@ -67,12 +70,19 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     maxStalledCount: MAX_STALLED_COUNT,
   };
   const tierQueues = new Map(
-    deps.config.tiers.map((tier) => [tier.name, new Queue(tierQueueName(tier.name), queueOptions)] as const),
+    config.tiers.map((tier) => [tier.name, new Queue(tierQueueName(tier.name), queueOptions)] as const),
   );
+  const tierWorkers = new Map<string, Worker>();
   // The limit lives in Redis, so it holds for every pod together, not per process.
-  for (const tier of deps.config.tiers) {
-    if (stages.includes(tier.name)) await tierQueues.get(tier.name)!.setGlobalConcurrency(tier.concurrency);
-  }
+  const applyLimits = async (next: RouterConfig) => {
+    for (const tier of next.tiers) {
+      if (!stages.includes(tier.name)) continue;
+      await tierQueues.get(tier.name)?.setGlobalConcurrency(tier.concurrency);
+      const worker = tierWorkers.get(tier.name);
+      if (worker) worker.concurrency = tier.concurrency;
+    }
+  };
+  await applyLimits(config);
   const forward = async (tier: string, job: TierJobInput) => {
     const queue = tierQueues.get(tier);
     if (!queue) throw new Error(`no queue for tier "${tier}"`);
@@ -82,6 +92,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
   const shutdown = new AbortController();
 
   const workers: Worker[] = [];
+  const queues = new Map<string, Queue>([...tierQueues].map(([tier, queue]) => [tierQueueName(tier), queue]));
   const watch = (stage: string, worker: Worker) => {
     worker.on("failed", (job: Job | undefined, error: Error) => {
       if (error instanceof RateLimitError || error.name === "RateLimitError") return;
@@ -92,6 +103,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
   };
 
   if (stages.includes(INTAKE_STAGE)) {
+    queues.set(INTAKE_QUEUE, new Queue(INTAKE_QUEUE, queueOptions));
     const processIntake = createIntakeProcessor({ ...deps, forward });
     watch(
       INTAKE_STAGE,
@@ -101,7 +113,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
       }),
     );
   }
-  for (const tier of deps.config.tiers) {
+  for (const tier of config.tiers) {
     if (!stages.includes(tier.name)) continue;
     const queue = tierQueues.get(tier.name)!;
     const processTier = createTierProcessor(tier.name, { ...deps, forward, signal: shutdown.signal });
@@ -128,18 +140,21 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
       // Local concurrency = the global limit: one process may use the whole budget when it runs alone.
       { ...workerOptions, concurrency: tier.concurrency },
     );
+    tierWorkers.set(tier.name, worker);
     watch(tier.name, worker);
   }
 
   let closing: Promise<void> | undefined;
   return {
     stages,
+    queues,
+    applyLimits,
     close: () =>
       (closing ??= (async () => {
         const draining = Promise.all(workers.map((worker) => worker.close()));
         shutdown.abort();
         await draining;
-        await Promise.all([...tierQueues.values()].map((queue) => queue.close()));
+        await Promise.all([...queues.values()].map((queue) => queue.close()));
       })()),
   };
 }

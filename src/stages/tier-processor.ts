@@ -1,4 +1,5 @@
-import type { ModelConfig, RouterConfig } from "../config/router-config-schema.js";
+import type { LiveConfig } from "../config/live-config.js";
+import type { ModelConfig } from "../config/router-config-schema.js";
 import { nextStep, nextTier, DEFAULT_BASE_DELAY_MS, type RetryPolicy } from "../escalation/next-step.js";
 import { describeIssues } from "../jobs/job-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
@@ -8,9 +9,7 @@ import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { buildPrompt, estimateTokens } from "../prompts/build-prompt.js";
 import { costOf } from "../pricing/model-rates.js";
-import type { PriceBook } from "../pricing/price-book.js";
 import { ZERO_USAGE } from "../pricing/usage.js";
-import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { tierJobSchema, type TierJob, type TierJobInput } from "../queue/job-payloads.js";
 import { callHealth } from "../resilience/call-health.js";
 import type { GateRefusal, ModelGate } from "../resilience/model-gate.js";
@@ -18,9 +17,8 @@ import type { InFlightCall, JournalEnding, RequestJournal } from "../resilience/
 import { callModel } from "./call-model.js";
 
 export interface TierStageDeps {
-  config: RouterConfig;
-  priceBook: PriceBook;
-  providers: ProviderRegistry;
+  /** The config in force; read once per job, so a reload takes effect on the next job. */
+  live: () => LiveConfig;
   ledger: LedgerWriter;
   journal: RequestJournal;
   gate: ModelGate;
@@ -76,19 +74,20 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
   const sleep = deps.sleep ?? defaultSleep;
-  const tierNames = deps.config.tiers.map((tier) => tier.name);
-  const tier = deps.config.tiers.find((candidate) => candidate.name === tierName);
-  if (!tier) throw new Error(`unknown tier "${tierName}" (tiers: ${tierNames.join(", ")})`);
-  const topTier = deps.config.tiers[deps.config.tiers.length - 1]!;
-  const baselineModel = topTier.models[0]!;
-  const baselineRates = deps.priceBook.ratesFor(baselineModel.provider, baselineModel.model);
-  const policy: RetryPolicy = {
-    retriesPerModel: deps.config.retriesPerModel,
-    maxRetryDelayMs: deps.config.maxRetryDelayMs,
-    baseDelayMs: DEFAULT_BASE_DELAY_MS,
-  };
 
   return async function processTierJob(payload: unknown, jobId: string): Promise<TierJobEnding> {
+    const { config, priceBook, providers } = deps.live();
+    const tierNames = config.tiers.map((tier) => tier.name);
+    const tier = config.tiers.find((candidate) => candidate.name === tierName);
+    if (!tier) throw new Error(`unknown tier "${tierName}" (tiers: ${tierNames.join(", ")})`);
+    const baselineModel = config.tiers[config.tiers.length - 1]!.models[0]!;
+    const baselineRates = priceBook.ratesFor(baselineModel.provider, baselineModel.model);
+    const policy: RetryPolicy = {
+      retriesPerModel: config.retriesPerModel,
+      maxRetryDelayMs: config.maxRetryDelayMs,
+      baseDelayMs: DEFAULT_BASE_DELAY_MS,
+    };
+
     const parsed = tierJobSchema.safeParse(payload);
     if (!parsed.success) {
       const error = `malformed job payload in tier ${tierName}: ${describeIssues(parsed.error)}`;
@@ -167,12 +166,12 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
         reasons.push(`${model.model}: prompt of ~${promptTokens} tokens exceeds its context window (${model.contextWindow})`);
         continue;
       }
-      const provider = deps.providers.get(model.provider);
+      const provider = providers.get(model.provider);
       if (!provider) {
         reasons.push(`${model.model}: provider ${model.provider} is not configured`);
         continue;
       }
-      const rates = deps.priceBook.ratesFor(model.provider, model.model);
+      const rates = priceBook.ratesFor(model.provider, model.model);
       for (let retries = 0; ; retries++) {
         const admission = await deps.gate.admit(model, promptTokens + (job.maxOutputTokens ?? model.maxOutputTokens));
         if (!admission.admitted) {
@@ -238,7 +237,7 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
       history,
     };
     // Models that were only cooling down may answer soon: wait for them rather than pay a higher tier.
-    if (refusals.length > 0 && data.deferrals < deps.config.maxDeferrals) {
+    if (refusals.length > 0 && data.deferrals < config.maxDeferrals) {
       await durably("attempts", () => deps.ledger.write(records));
       await deps.journal.clear(requestId);
       const delayMs = Math.max(1, Math.min(...refusals.map((refusal) => refusal.retryInMs)));

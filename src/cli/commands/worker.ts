@@ -11,7 +11,9 @@ export function registerWorker(program: Command): void {
     .action((options: { stages?: string; config?: string }) =>
       withRuntime({ configPath: options.config, defaultLogLevel: "info" }, async (runtime) => {
         const stages = options.stages?.split(",").map((stage) => stage.trim()).filter(Boolean);
-        const worker = await startWorker(runtime, { stages, healthPort: runtime.env.PORT });
+        const worker = await startWorker(runtime, { stages, healthPort: runtime.env.PORT, watchConfigPath: runtime.configPath });
+        // SIGHUP reloads the tiers file, as daemons do; a ConfigMap update is seen by the file watcher.
+        process.on("SIGHUP", () => void worker.reloadConfig("SIGHUP"));
         process.stderr.write(`worker running stages ${worker.stages.join(", ")}; health on :${worker.health?.port}\n`);
         await waitForShutdownSignal(runtime.env.SHUTDOWN_TIMEOUT_MS, runtime.logger, () => worker.stop());
       }),
