@@ -39,7 +39,7 @@ export interface RuntimeOptions {
 }
 
 export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
-  const logger = options.logger ?? createLogger(env.LOG_LEVEL ?? options.defaultLogLevel ?? "info");
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL ?? options.defaultLogLevel ?? "info", { format: env.LOG_FORMAT });
   const shutdown = new ShutdownRegistry();
   const configPath = options.configPath ?? env.LLM_ROUTER_CONFIG ?? DEFAULT_CONFIG_PATH;
   let config: Promise<RouterConfig> | undefined = options.config ? Promise.resolve(options.config) : undefined;
