@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from "../observability/metrics.js";
 import { LiveConfigHolder, watchConfigFile, type ReloadResult } from "../config/live-config.js";
 import { registerStateGauges } from "../observability/state-gauges.js";
 import { createProviderRegistry } from "../providers/provider-registry.js";
+import { createRedisConnection } from "../queue/redis-connection.js";
 import { createModelGate } from "../resilience/model-gate.js";
 import { createRequestJournal } from "../resilience/request-journal.js";
 import { knownStages, startStages, type StageRunner } from "../stages/stage-runner.js";
@@ -77,8 +78,14 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   }
   const prefix = runtime.env.QUEUE_PREFIX;
   const live = () => liveConfig.current;
+  // The router's own small, frequent commands (journal, gate) on an auto-pipelined connection;
+  // BullMQ keeps its own connection, whose blocking commands must not share a pipeline.
+  const fast = createRedisConnection(runtime.env.REDIS_URL, { autoPipelining: true });
+  runtime.shutdown.register("redis (journal, gate)", async () => {
+    await fast.quit().catch(() => fast.disconnect());
+  });
   const gate = createModelGate({
-    redis: connection,
+    redis: fast,
     prefix,
     settings: () => ({ circuitBreaker: live().config.circuitBreaker, defaultCooldownMs: live().config.rateLimitCooldownMs }),
   });
@@ -87,7 +94,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     connection,
     prefix,
     ledger,
-    journal: createRequestJournal(connection, prefix),
+    journal: createRequestJournal(fast, prefix),
     gate,
     lockDurationMs: runtime.env.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: runtime.env.WORKER_STALLED_INTERVAL_MS,

@@ -47,6 +47,9 @@ export function newBatchId(): string {
 
 export function createProducer(deps: { db: Db; connection: Redis; prefix: string; config: RouterConfig }): Producer {
   const intake = new Queue(INTAKE_QUEUE, { connection: deps.connection, prefix: deps.prefix });
+  // Connection errors also reject the call in progress, which is how the caller hears of them;
+  // without a listener BullMQ would print each one to stderr while ioredis reconnects.
+  intake.on("error", () => {});
   const contextLimit = largestContextWindow(deps.config);
 
   async function enqueue(candidates: JobCandidate[], options: EnqueueOptions): Promise<EnqueueReport> {

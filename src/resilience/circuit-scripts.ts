@@ -10,9 +10,14 @@
  *   :t:<n> :f:<n>  calls and failures in time bucket n (the sliding window)
  */
 
-/** ARGV: probeTtlMs. Returns { state, waitMs }: closed | open | probe. */
+/**
+ * ARGV: probeTtlMs. Returns { state, waitMs }: closed | open | probe | cooling (a 429 cool-down,
+ * checked here too so that admitting a call costs one round trip).
+ */
 export const ACQUIRE_SCRIPT = `
 local prefix = KEYS[1]
+local cooling = redis.call('PTTL', prefix .. ':cooldown')
+if cooling > 0 then return {'cooling', cooling} end
 local openTtl = redis.call('PTTL', prefix .. ':open')
 if openTtl > 0 then return {'open', openTtl} end
 if redis.call('EXISTS', prefix .. ':tripped') == 1 then
@@ -23,7 +28,8 @@ return {'closed', 0}
 `;
 
 /**
- * ARGV: failed (0|1), wasProbe (0|1), nowMs, bucketMs, bucketCount, minCalls, failureRate, openMs.
+ * ARGV: failed (0|1), wasProbe (0|1), nowMs, bucketMs, bucketCount, minCalls, failureRate, openMs,
+ * successes (extra successful calls batched since the last report, counted in the window).
  * Returns the state after the report: closed | open.
  */
 export const REPORT_SCRIPT = `
@@ -36,6 +42,7 @@ local buckets = tonumber(ARGV[5])
 local minCalls = tonumber(ARGV[6])
 local failureRate = tonumber(ARGV[7])
 local openMs = tonumber(ARGV[8])
+local successes = tonumber(ARGV[9] or '0')
 local current = math.floor(now / bucketMs)
 
 local function clearWindow()
@@ -58,8 +65,9 @@ if wasProbe then
 end
 
 local ttl = bucketMs * (buckets + 1)
-redis.call('INCR', prefix .. ':t:' .. current)
+redis.call('INCRBY', prefix .. ':t:' .. current, (failed and 1 or 0) + successes)
 redis.call('PEXPIRE', prefix .. ':t:' .. current, ttl)
+if not failed then return redis.call('EXISTS', prefix .. ':tripped') == 1 and 'open' or 'closed' end
 if failed then
   redis.call('INCR', prefix .. ':f:' .. current)
   redis.call('PEXPIRE', prefix .. ':f:' .. current, ttl)

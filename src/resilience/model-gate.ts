@@ -40,6 +40,8 @@ export interface ModelGateOptions {
 }
 
 const WINDOW_BUCKETS = 10;
+/** How long successes are batched before they reach the shared window: small next to any window. */
+const SUCCESS_FLUSH_MS = 200;
 
 type CircuitRedis = Redis & {
   llmRouterCircuitAcquire(prefix: string, probeTtlMs: number): Promise<[string, number]>;
@@ -82,12 +84,39 @@ export function createModelGate(options: ModelGateOptions): ModelGate {
     }
   }
 
+  // Successful calls not yet added to the Redis window, per model key.
+  const unreported = new Map<string, number>();
+  let flushTimer: NodeJS.Timeout | undefined;
+  const sendReport = async (key: string, failed: boolean, probe: boolean) => {
+    const successes = unreported.get(key) ?? 0;
+    unreported.delete(key);
+    const config = options.settings().circuitBreaker;
+    await redis.llmRouterCircuitReport(
+      key,
+      failed ? "1" : "0",
+      probe ? "1" : "0",
+      now(),
+      Math.max(1, Math.floor(config.windowMs / WINDOW_BUCKETS)),
+      WINDOW_BUCKETS,
+      config.minCalls,
+      config.failureRate,
+      config.openMs,
+      successes,
+    );
+  };
+  const flushSoon = () => {
+    flushTimer ??= setTimeout(() => {
+      flushTimer = undefined;
+      for (const key of [...unreported.keys()]) void sendReport(key, false, false).catch(() => {});
+    }, SUCCESS_FLUSH_MS);
+    flushTimer.unref();
+  };
+
   return {
     async admit(model, estimatedTokens) {
       const key = keyOf(model);
-      const cooling = await options.redis.pttl(`${key}:cooldown`);
-      if (cooling > 0) return { admitted: false, reason: "cooling_down", retryInMs: cooling };
       const [state, waitMs] = await redis.llmRouterCircuitAcquire(key, model.timeoutMs + 5_000);
+      if (state === "cooling") return { admitted: false, reason: "cooling_down", retryInMs: Number(waitMs) };
       if (state === "open") return { admitted: false, reason: "circuit_open", retryInMs: Number(waitMs) };
       const { rpm, tpm } = limitersFor(model);
       const refusal = async (reason: GateRefusal["reason"], retryInMs: number): Promise<GateRefusal> => {
@@ -114,18 +143,13 @@ export function createModelGate(options: ModelGateOptions): ModelGate {
       }
       // A 429 says "busy", not "broken": it cools the model down but is no failure for the circuit.
       if ((health === "neutral" || health === "rate_limited") && !probe) return;
-      const config = options.settings().circuitBreaker;
-      await redis.llmRouterCircuitReport(
-        key,
-        health === "failed" ? "1" : "0",
-        probe ? "1" : "0",
-        now(),
-        Math.max(1, Math.floor(config.windowMs / WINDOW_BUCKETS)),
-        WINDOW_BUCKETS,
-        config.minCalls,
-        config.failureRate,
-        config.openMs,
-      );
+      if (health === "ok" && !probe) {
+        // Successes only feed the failure rate's denominator: count them here, send them in batches.
+        unreported.set(key, (unreported.get(key) ?? 0) + 1);
+        flushSoon();
+        return;
+      }
+      await sendReport(key, health === "failed", probe);
     },
 
     async inspect(model) {

@@ -36,7 +36,8 @@ export interface RequestJournal {
   load(requestId: string): Promise<JournalState>;
   callStarted(requestId: string, call: InFlightCall): Promise<void>;
   callFinished(requestId: string, record: AttemptRecord): Promise<void>;
-  ended(requestId: string, ending: JournalEnding): Promise<void>;
+  /** Notes the ending; `lastCall`, when given, is the call that decided it, noted in the same write. */
+  ended(requestId: string, ending: JournalEnding, lastCall?: AttemptRecord): Promise<void>;
   clear(requestId: string): Promise<void>;
 }
 
@@ -45,8 +46,8 @@ const JOURNAL_TTL_SECONDS = 7 * 24 * 3600;
 
 export function createRequestJournal(redis: Redis, prefix: string): RequestJournal {
   const keyOf = (requestId: string) => `${prefix}:journal:{${requestId}}`;
-  const put = async (requestId: string, field: string, value: string) => {
-    await redis.multi().hset(keyOf(requestId), field, value).expire(keyOf(requestId), JOURNAL_TTL_SECONDS).exec();
+  const put = async (requestId: string, fields: Record<string, string>) => {
+    await redis.multi().hset(keyOf(requestId), fields).expire(keyOf(requestId), JOURNAL_TTL_SECONDS).exec();
   };
   return {
     async load(requestId) {
@@ -65,14 +66,13 @@ export function createRequestJournal(redis: Redis, prefix: string): RequestJourn
       state.inFlight.sort((a, b) => a.attemptNo - b.attemptNo);
       return state;
     },
-    callStarted: (requestId, call) => put(requestId, `call:${call.id}`, JSON.stringify(call)),
-    callFinished: (requestId, record) => put(requestId, `done:${record.id}`, encodeAttempt(record)),
-    ended: (requestId, ending) =>
-      put(
-        requestId,
-        "ending",
-        JSON.stringify(ending.kind === "finish" ? { kind: "finish", outcome: encodeOutcome(ending.outcome) } : ending),
-      ),
+    callStarted: (requestId, call) => put(requestId, { [`call:${call.id}`]: JSON.stringify(call) }),
+    callFinished: (requestId, record) => put(requestId, { [`done:${record.id}`]: encodeAttempt(record) }),
+    ended: (requestId, ending, lastCall) =>
+      put(requestId, {
+        ending: JSON.stringify(ending.kind === "finish" ? { kind: "finish", outcome: encodeOutcome(ending.outcome) } : ending),
+        ...(lastCall ? { [`done:${lastCall.id}`]: encodeAttempt(lastCall) } : {}),
+      }),
     clear: async (requestId) => {
       await redis.del(keyOf(requestId));
     },

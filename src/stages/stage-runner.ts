@@ -73,6 +73,8 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     config.tiers.map((tier) => [tier.name, new Queue(tierQueueName(tier.name), queueOptions)] as const),
   );
   const tierWorkers = new Map<string, Worker>();
+  const onQueueError = (error: Error) => deps.logger.warn({ error: error.message }, "queue connection error (reconnecting)");
+  for (const queue of tierQueues.values()) queue.on("error", onQueueError);
   // The limit lives in Redis, so it holds for every pod together, not per process.
   const applyLimits = async (next: RouterConfig) => {
     for (const tier of next.tiers) {
@@ -103,7 +105,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
   };
 
   if (stages.includes(INTAKE_STAGE)) {
-    queues.set(INTAKE_QUEUE, new Queue(INTAKE_QUEUE, queueOptions));
+    queues.set(INTAKE_QUEUE, new Queue(INTAKE_QUEUE, queueOptions).on("error", onQueueError));
     const processIntake = createIntakeProcessor({ ...deps, forward });
     watch(
       INTAKE_STAGE,

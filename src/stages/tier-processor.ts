@@ -106,8 +106,8 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
       });
 
     /** Makes an ending durable: journal first, then Postgres, then the next queue; then forgets it. */
-    const complete = async (records: AttemptRecord[], ending: JournalEnding): Promise<TierJobEnding> => {
-      await deps.journal.ended(requestId, ending);
+    const complete = async (records: AttemptRecord[], ending: JournalEnding, lastCall?: AttemptRecord): Promise<TierJobEnding> => {
+      await deps.journal.ended(requestId, ending, lastCall);
       if (ending.kind === "finish") {
         await durably("request outcome", () => deps.ledger.write(records, ending.outcome));
       } else {
@@ -143,22 +143,27 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
 
     const finishRequest = (
       ending: Pick<RequestOutcome, "status" | "finalTier" | "finalProvider" | "finalModel" | "baselineCost" | "result" | "error">,
+      lastCall?: AttemptRecord,
     ) =>
-      complete(records, {
-        kind: "finish",
-        outcome: {
-          ...ending,
-          requestId,
-          initialTier: data.route.initialTier,
-          classifier: data.route.classifier,
-          routingReason: data.route.reason,
-          complexityScore: data.route.score,
-          escalations: data.escalations,
-          attemptCount: data.attemptsSoFar + records.length,
-          cost: costPico,
-          finishedAt: now(),
+      complete(
+        records,
+        {
+          kind: "finish",
+          outcome: {
+            ...ending,
+            requestId,
+            initialTier: data.route.initialTier,
+            classifier: data.route.classifier,
+            routingReason: data.route.reason,
+            complexityScore: data.route.score,
+            escalations: data.escalations,
+            attemptCount: data.attemptsSoFar + records.length,
+            cost: costPico,
+            finishedAt: now(),
+          },
         },
-      });
+        lastCall,
+      );
 
     if (models.length === 0) reasons.push(`tier ${tierName} has no model ${job.model}`);
     for (const model of models) {
@@ -200,20 +205,24 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
         });
         records.push(call.record);
         costPico += call.record.cost;
-        await deps.journal.callFinished(requestId, call.record);
+        // An answer is journalled together with the ending it decides (one write); anything else now.
+        if (call.result === undefined) await deps.journal.callFinished(requestId, call.record);
         await deps.gate.report(model, callHealth(call.record), { probe: admission.probe, retryAfterMs: call.failure?.kind === "error" ? call.failure.retryAfterMs : undefined });
         observe(deps.metrics, tierName, model, call.record);
 
         if (call.result !== undefined) {
           log.debug({ model: model.model, attempts: records.length }, "answered");
-          return finishRequest({
-            status: "succeeded",
-            finalTier: tierName,
-            finalProvider: model.provider,
-            finalModel: model.model,
-            baselineCost: costOf(call.record.usage, baselineRates),
-            result: call.result,
-          });
+          return finishRequest(
+            {
+              status: "succeeded",
+              finalTier: tierName,
+              finalProvider: model.provider,
+              finalModel: model.model,
+              baselineCost: costOf(call.record.usage, baselineRates),
+              result: call.result,
+            },
+            call.record,
+          );
         }
         reasons.push(call.failureReason ?? `${model.model}: failed`);
         // Per-call failures are routine at volume (every 429); debug keeps them out of the way, metrics count them.

@@ -1,0 +1,83 @@
+import { sql } from "drizzle-orm";
+import { Redis } from "ioredis";
+import { openPostgres, queryRows } from "../src/db/database.js";
+import { createProducer } from "../src/producer/producer.js";
+import { benchConfig } from "./bench-config.js";
+import { BENCH_REDIS_URL, benchPrefix, createBenchDatabase, deleteRedisPrefix, sleep } from "./bench-env.js";
+import { benchJobs } from "./bench-jobs.js";
+import { scrapeGauge, startProcess, writeBenchConfig } from "./processes.js";
+
+export interface EndToEndResult {
+  jobs: number;
+  seconds: number;
+  jobsPerSecond: number;
+  /** Worker RSS (MB) when the given number of jobs had finished. */
+  rssMb: { afterJobs: number; mb: number }[];
+  providerCalls: number;
+}
+
+const ENQUEUE_CHUNK = 5_000;
+
+/**
+ * N jobs from `enqueue` until their `requests` rows are final: producer here, one worker process running
+ * every stage, the fake provider in its own process with zero latency, real Redis and Postgres.
+ */
+export async function endToEnd(jobs: number, memoryCheckpoints: number[] = []): Promise<EndToEndResult> {
+  const database = await createBenchDatabase("e2e");
+  const ledger = await openPostgres(database.url, { poolSize: 2 });
+  await ledger.migrate();
+  const prefix = benchPrefix("e2e");
+  const config = benchConfig({ cheap: 64, balanced: 64, premium: 64 });
+  const fake = startProcess(["fake-llm", "--port", "0"], {});
+  const fakeUrl = await fake.waitFor(/listening on (http:\/\/[\d.:]+)/);
+  const worker = startProcess(["worker"], {
+    DATABASE_URL: database.url,
+    REDIS_URL: BENCH_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    LLM_ROUTER_CONFIG: await writeBenchConfig(config),
+    OPENAI_BASE_URL: `${fakeUrl}/v1`,
+    ANTHROPIC_BASE_URL: fakeUrl,
+    OPENAI_API_KEY: "",
+    ANTHROPIC_API_KEY: "",
+    PORT: "0",
+    LOG_LEVEL: "warn",
+    LOG_FORMAT: "json",
+  });
+  const healthPort = Number(await worker.waitFor(/health on :(\d+)/));
+  const connection = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: null });
+  const producer = createProducer({ db: ledger.db, connection, prefix, config });
+  const finished = async () =>
+    Number((await queryRows<{ n: string }>(ledger.db, sql`select count(*)::text as n from requests where status <> 'queued'`))[0]!.n);
+
+  const rssMb: EndToEndResult["rssMb"] = [];
+  const pending = [...memoryCheckpoints].sort((a, b) => a - b);
+  const started = performance.now();
+  let batchId: string | undefined;
+  const enqueueing = (async () => {
+    for (let start = 0; start < jobs; start += ENQUEUE_CHUNK) {
+      const chunk = benchJobs(Math.min(ENQUEUE_CHUNK, jobs - start), `e2e-${start}`);
+      const report = await producer.enqueueJobs(chunk, { batchName: "bench", batchId });
+      batchId = report.batchId;
+    }
+  })();
+  let done = 0;
+  while (done < jobs) {
+    await sleep(200);
+    done = await finished();
+    while (pending.length > 0 && done >= pending[0]!) {
+      rssMb.push({ afterJobs: pending.shift()!, mb: (await scrapeGauge(healthPort, "process_resident_memory_bytes")) / 2 ** 20 });
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await enqueueing;
+  const stats = (await (await fetch(`${fakeUrl}/stats`)).json()) as { totalCalls: number };
+
+  await producer.close();
+  connection.disconnect();
+  await worker.stop();
+  await fake.stop();
+  await ledger.close();
+  await database.drop();
+  await deleteRedisPrefix(prefix);
+  return { jobs, seconds, jobsPerSecond: jobs / seconds, rssMb, providerCalls: stats.totalCalls };
+}
