@@ -8,8 +8,8 @@ import { z } from "zod";
 export const JOB_KINDS = ["classify", "summarize", "extract", "generate"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
-/** Request ids become BullMQ job ids and Postgres keys: keep them printable and bounded. */
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,199}$/;
+/** Request and batch ids become BullMQ job ids and Postgres keys: keep them printable and bounded. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,199}$/;
 /** A BullMQ custom job id must not be a bare integer (it would clash with generated ids). */
 const BARE_INTEGER = /^\d+$/;
 
@@ -38,7 +38,8 @@ const labelSchema = z
   .trim()
   .min(1, { message: "labels must not be empty" })
   .max(200)
-  .refine((s) => !s.includes("\u0000"), { message: "labels must not contain NUL characters" });
+  .refine((s) => !s.includes("\u0000"), { message: "labels must not contain NUL characters" })
+  .refine((s) => s.isWellFormed(), { message: "labels must be valid UTF-8 (no lone surrogates)" });
 
 export const jobInputSchema = z
   .object({

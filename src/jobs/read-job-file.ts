@@ -88,12 +88,32 @@ export function parseCsvJobs(content: Buffer, defaults: JobDefaults = {}): JobCa
   // csv-parse counts a CRLF inside a quoted cell as two lines; one line ending keeps row numbers right.
   text = text.replace(/\r\n/g, "\n");
   let records: { record: Record<string, string>; info: { lines: number } }[];
+  // A bad row is reported and skipped, so the good rows still go in; a stray quote inside a field is
+  // taken literally (relax_quotes) rather than wrecking every row after it.
+  const broken: JobCandidate[] = [];
   try {
-    records = parseCsv(text, { columns: true, bom: true, skip_empty_lines: true, info: true, relax_column_count: false });
+    records = parseCsv(text, {
+      columns: true,
+      bom: true,
+      skip_empty_lines: true,
+      info: true,
+      relax_column_count: false,
+      relax_quotes: true,
+      skip_records_with_error: true,
+      on_skip: (error: (Error & { lines?: number; code?: string }) | undefined) => {
+        if (!error) return undefined;
+        const reason =
+          error.code === "CSV_QUOTE_NOT_CLOSED"
+            ? "not valid CSV: a quote opened here or above is never closed, so the rest of the file cannot be read"
+            : `not valid CSV: ${error.message}`;
+        broken.push({ line: error.lines ?? 1, parseError: reason });
+        return undefined;
+      },
+    });
   } catch (error) {
     return [{ line: 1, parseError: `not valid CSV: ${(error as Error).message}` }];
   }
-  return records.map(({ record, info }) => {
+  const parsed = records.map(({ record, info }): JobCandidate => {
     // info.lines is the line where the record ends; that is what an editor shows for one-line rows.
     const line = info.lines;
     if (hadInvalidBytes && Object.values(record).some((value) => value.includes("\uFFFD"))) {
@@ -119,6 +139,7 @@ export function parseCsvJobs(content: Buffer, defaults: JobDefaults = {}): JobCa
     }
     return { line, job: applyDefaults(job, defaults) };
   });
+  return [...parsed, ...broken].sort((a, b) => a.line - b.line);
 }
 
 export async function readJobFile(path: string, defaults: JobDefaults = {}): Promise<JobCandidate[]> {

@@ -13,6 +13,12 @@ export function checkJob(candidate: unknown, config: RouterConfig, largestContex
   const parsed = jobInputSchema.safeParse(candidate);
   if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error) };
   const job = parsed.data;
+  // It travels as JSON (BullMQ, the journal): a BigInt or a cycle in metadata must fail here, not mid-batch.
+  try {
+    JSON.stringify(job);
+  } catch (error) {
+    return { ok: false, reason: `not serialisable as JSON: ${(error as Error).message}` };
+  }
   const routingProblem = validateRoutingTargets(job, config);
   if (routingProblem) return { ok: false, reason: routingProblem };
   const tokens = estimateTokens(buildPrompt(job));

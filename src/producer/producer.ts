@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import { queryRows, type Db } from "../db/database.js";
 import type { JobCandidate } from "../jobs/job-candidate.js";
-import type { JobInput, QueuedJob } from "../jobs/job-schema.js";
+import { ID_PATTERN, type JobInput, type QueuedJob } from "../jobs/job-schema.js";
 import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
 import { INTAKE_QUEUE } from "../queue/queue-names.js";
 import { checkJob, largestContextWindow } from "./check-job.js";
@@ -41,6 +41,10 @@ export interface Producer {
 /** One chunk = one INSERT and one addBulk: large enough to amortise round trips, small enough to bound memory. */
 const CHUNK_SIZE = 1_000;
 
+export class EnqueueError extends Error {
+  override name = "EnqueueError";
+}
+
 export function newBatchId(): string {
   return `batch-${randomUUID()}`;
 }
@@ -53,6 +57,14 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
   const contextLimit = largestContextWindow(deps.config);
 
   async function enqueue(candidates: JobCandidate[], options: EnqueueOptions): Promise<EnqueueReport> {
+    if (options.batchId !== undefined && !ID_PATTERN.test(options.batchId)) {
+      throw new EnqueueError(
+        `batch id "${options.batchId.slice(0, 80)}" is not valid: 1-200 letters, digits and . _ : @ / - (starting with a letter or digit)`,
+      );
+    }
+    if (options.batchName.length === 0 || options.batchName.length > 200 || !options.batchName.isWellFormed() || options.batchName.includes("\u0000")) {
+      throw new EnqueueError("batch name must be 1-200 characters of valid text (no NUL)");
+    }
     const batchId = options.batchId ?? newBatchId();
     const rejected: RejectedLine[] = [];
     const accepted: { line: number; requestId: string; job: JobInput }[] = [];

@@ -4,6 +4,9 @@
  * both miss a trip.
  *
  * Keys under KEYS[1] (a per-model prefix):
+ *   :cooldown exists while the model cools down after a 429 (PX = retry-after)
+ *   :cooled   exists from a 429 until a call succeeds again: when :cooldown ends, one call (:cprobe)
+ *             goes first, so a cool-down does not end in a thundering herd of fresh 429s
  *   :open     exists while the circuit is open (PX = openMs)
  *   :tripped  exists from the trip until a probe succeeds (outlives :open; its absence = closed)
  *   :probe    the one half-open probe in flight (PX = probe timeout)
@@ -11,20 +14,32 @@
  */
 
 /**
- * ARGV: probeTtlMs. Returns { state, waitMs }: closed | open | probe | cooling (a 429 cool-down,
- * checked here too so that admitting a call costs one round trip).
+ * ARGV: probeTtlMs. Returns { state, waitMs, coolingProbe }: state closed | open | probe | cooling
+ * (the 429 cool-down is checked here too, so admitting a call costs one round trip); coolingProbe 1
+ * when this call is the first after a cool-down.
  */
 export const ACQUIRE_SCRIPT = `
 local prefix = KEYS[1]
 local cooling = redis.call('PTTL', prefix .. ':cooldown')
-if cooling > 0 then return {'cooling', cooling} end
-local openTtl = redis.call('PTTL', prefix .. ':open')
-if openTtl > 0 then return {'open', openTtl} end
-if redis.call('EXISTS', prefix .. ':tripped') == 1 then
-  if redis.call('SET', prefix .. ':probe', '1', 'NX', 'PX', ARGV[1]) then return {'probe', 0} end
-  return {'open', math.max(redis.call('PTTL', prefix .. ':probe'), 1)}
+if cooling > 0 then return {'cooling', cooling, 0} end
+local coolingProbe = 0
+if redis.call('EXISTS', prefix .. ':cooled') == 1 then
+  if not redis.call('SET', prefix .. ':cprobe', '1', 'NX', 'PX', ARGV[1]) then
+    return {'cooling', math.max(redis.call('PTTL', prefix .. ':cprobe'), 1), 0}
+  end
+  coolingProbe = 1
 end
-return {'closed', 0}
+local function refuse(state, wait)
+  if coolingProbe == 1 then redis.call('DEL', prefix .. ':cprobe') end
+  return {state, wait, 0}
+end
+local openTtl = redis.call('PTTL', prefix .. ':open')
+if openTtl > 0 then return refuse('open', openTtl) end
+if redis.call('EXISTS', prefix .. ':tripped') == 1 then
+  if redis.call('SET', prefix .. ':probe', '1', 'NX', 'PX', ARGV[1]) then return {'probe', 0, coolingProbe} end
+  return refuse('open', math.max(redis.call('PTTL', prefix .. ':probe'), 1))
+end
+return {'closed', 0, coolingProbe}
 `;
 
 /**

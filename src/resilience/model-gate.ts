@@ -9,7 +9,16 @@ export type GateRefusal = {
   reason: "cooling_down" | "circuit_open" | "rpm_limit" | "tpm_limit";
   retryInMs: number;
 };
-export type GateAdmission = { admitted: true; /** This call is the half-open circuit's one probe. */ probe: boolean };
+export type GateAdmission = {
+  admitted: true;
+  /** This call is the half-open circuit's one probe. */
+  probe: boolean;
+  /** This call is the first after a 429 cool-down; the others wait for its answer. */
+  coolingProbe: boolean;
+};
+
+/** What the gate needs to hear back about an admitted call (its admission's flags). */
+export type ProbeFlags = { probe: boolean; coolingProbe?: boolean };
 
 /** How a call went, as far as the model's health is concerned. */
 export type CallHealth = "ok" | "failed" | "rate_limited" | "neutral";
@@ -20,7 +29,7 @@ export type CallHealth = "ok" | "failed" | "rate_limited" | "neutral";
  */
 export interface ModelGate {
   admit(model: ModelConfig, estimatedTokens: number): Promise<GateAdmission | GateRefusal>;
-  report(model: ModelConfig, health: CallHealth, options: { probe: boolean; retryAfterMs?: number }): Promise<void>;
+  report(model: ModelConfig, health: CallHealth, options: ProbeFlags & { retryAfterMs?: number }): Promise<void>;
   /** For metrics and tests: 0 closed, 1 open (or half-open), and the cool-down left. */
   inspect(model: ModelConfig): Promise<{ circuitOpen: boolean; coolingDownMs: number }>;
 }
@@ -44,7 +53,7 @@ const WINDOW_BUCKETS = 10;
 const SUCCESS_FLUSH_MS = 200;
 
 type CircuitRedis = Redis & {
-  llmRouterCircuitAcquire(prefix: string, probeTtlMs: number): Promise<[string, number]>;
+  llmRouterCircuitAcquire(prefix: string, probeTtlMs: number): Promise<[string, number, number]>;
   llmRouterCircuitReport(prefix: string, ...args: (string | number)[]): Promise<string>;
 };
 
@@ -115,13 +124,14 @@ export function createModelGate(options: ModelGateOptions): ModelGate {
   return {
     async admit(model, estimatedTokens) {
       const key = keyOf(model);
-      const [state, waitMs] = await redis.llmRouterCircuitAcquire(key, model.timeoutMs + 5_000);
+      const [state, waitMs, coolingProbe] = await redis.llmRouterCircuitAcquire(key, model.timeoutMs + 5_000);
       if (state === "cooling") return { admitted: false, reason: "cooling_down", retryInMs: Number(waitMs) };
       if (state === "open") return { admitted: false, reason: "circuit_open", retryInMs: Number(waitMs) };
       const { rpm, tpm } = limitersFor(model);
       const refusal = async (reason: GateRefusal["reason"], retryInMs: number): Promise<GateRefusal> => {
-        // A probe that never runs must not keep the circuit half-open until its key expires.
+        // A probe that never runs must not hold its slot until the key expires.
         if (state === "probe") await options.redis.del(`${key}:probe`);
+        if (coolingProbe === 1) await options.redis.del(`${key}:cprobe`);
         return { admitted: false, reason, retryInMs };
       };
       if (rpm) {
@@ -133,13 +143,22 @@ export function createModelGate(options: ModelGateOptions): ModelGate {
         const wait = await consume(tpm, Math.min(estimatedTokens, model.tpm!));
         if (wait !== undefined) return refusal("tpm_limit", wait);
       }
-      return { admitted: true, probe: state === "probe" };
+      return { admitted: true, probe: state === "probe", coolingProbe: coolingProbe === 1 };
     },
 
-    async report(model, health, { probe, retryAfterMs }) {
+    async report(model, health, { probe, coolingProbe, retryAfterMs }) {
       const key = keyOf(model);
       if (health === "rate_limited") {
-        await options.redis.set(`${key}:cooldown`, "1", "PX", Math.max(1, retryAfterMs ?? options.settings().defaultCooldownMs));
+        const coolMs = Math.max(1, retryAfterMs ?? options.settings().defaultCooldownMs);
+        await options.redis
+          .multi()
+          .set(`${key}:cooldown`, "1", "PX", coolMs)
+          // Remembered past the cool-down (until a call gets through), so its end admits one call first.
+          .set(`${key}:cooled`, "1", "PX", Math.max(60_000, coolMs * 10))
+          .del(`${key}:cprobe`)
+          .exec();
+      } else if (coolingProbe) {
+        await options.redis.del(`${key}:cooled`, `${key}:cprobe`);
       }
       // A 429 says "busy", not "broken": it cools the model down but is no failure for the circuit.
       if ((health === "neutral" || health === "rate_limited") && !probe) return;

@@ -25,7 +25,8 @@ export interface JournalState {
 }
 
 /**
- * A per-request write-ahead log in Redis for the current tier run. Every provider call is noted
+ * A write-ahead log in Redis for one tier's run of one request (`runId`, see journalRunId: per
+ * tier, so the next tier's run can never mistake a lower tier's ending for its own). Every provider call is noted
  * before it starts and replaced by its record when it ends; the run's ending is noted before it is
  * written to Postgres. A worker that dies (kill -9) or a Postgres that is down therefore loses
  * nothing: the next run of the job reads the journal, writes what was done — calls whose worker died
@@ -33,25 +34,28 @@ export interface JournalState {
  * answer it already has. Cleared once the ending is durable.
  */
 export interface RequestJournal {
-  load(requestId: string): Promise<JournalState>;
-  callStarted(requestId: string, call: InFlightCall): Promise<void>;
-  callFinished(requestId: string, record: AttemptRecord): Promise<void>;
+  load(runId: string): Promise<JournalState>;
+  callStarted(runId: string, call: InFlightCall): Promise<void>;
+  callFinished(runId: string, record: AttemptRecord): Promise<void>;
   /** Notes the ending; `lastCall`, when given, is the call that decided it, noted in the same write. */
-  ended(requestId: string, ending: JournalEnding, lastCall?: AttemptRecord): Promise<void>;
-  clear(requestId: string): Promise<void>;
+  ended(runId: string, ending: JournalEnding, lastCall?: AttemptRecord): Promise<void>;
+  clear(runId: string): Promise<void>;
 }
 
 /** Long enough to outlive any outage we would wait out; short enough that an orphan does not stay forever. */
 const JOURNAL_TTL_SECONDS = 7 * 24 * 3600;
 
+/** One journal per request and tier. */
+export const journalRunId = (requestId: string, tier: string) => `${requestId}@${tier}`;
+
 export function createRequestJournal(redis: Redis, prefix: string): RequestJournal {
-  const keyOf = (requestId: string) => `${prefix}:journal:{${requestId}}`;
-  const put = async (requestId: string, fields: Record<string, string>) => {
-    await redis.multi().hset(keyOf(requestId), fields).expire(keyOf(requestId), JOURNAL_TTL_SECONDS).exec();
+  const keyOf = (runId: string) => `${prefix}:journal:{${runId}}`;
+  const put = async (runId: string, fields: Record<string, string>) => {
+    await redis.multi().hset(keyOf(runId), fields).expire(keyOf(runId), JOURNAL_TTL_SECONDS).exec();
   };
   return {
-    async load(requestId) {
-      const fields = await redis.hgetall(keyOf(requestId));
+    async load(runId) {
+      const fields = await redis.hgetall(keyOf(runId));
       const state: JournalState = { finished: [], inFlight: [] };
       for (const [field, value] of Object.entries(fields)) {
         if (field === "ending") {
@@ -66,15 +70,15 @@ export function createRequestJournal(redis: Redis, prefix: string): RequestJourn
       state.inFlight.sort((a, b) => a.attemptNo - b.attemptNo);
       return state;
     },
-    callStarted: (requestId, call) => put(requestId, { [`call:${call.id}`]: JSON.stringify(call) }),
-    callFinished: (requestId, record) => put(requestId, { [`done:${record.id}`]: encodeAttempt(record) }),
-    ended: (requestId, ending, lastCall) =>
-      put(requestId, {
+    callStarted: (runId, call) => put(runId, { [`call:${call.id}`]: JSON.stringify(call) }),
+    callFinished: (runId, record) => put(runId, { [`done:${record.id}`]: encodeAttempt(record) }),
+    ended: (runId, ending, lastCall) =>
+      put(runId, {
         ending: JSON.stringify(ending.kind === "finish" ? { kind: "finish", outcome: encodeOutcome(ending.outcome) } : ending),
         ...(lastCall ? { [`done:${lastCall.id}`]: encodeAttempt(lastCall) } : {}),
       }),
-    clear: async (requestId) => {
-      await redis.del(keyOf(requestId));
+    clear: async (runId) => {
+      await redis.del(keyOf(runId));
     },
   };
 }

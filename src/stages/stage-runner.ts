@@ -109,10 +109,19 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     const processIntake = createIntakeProcessor({ ...deps, forward });
     watch(
       INTAKE_STAGE,
-      new Worker(INTAKE_QUEUE, (job) => processIntake(job.data, job.id!), {
-        ...workerOptions,
-        concurrency: deps.intakeConcurrency ?? 64,
-      }),
+      new Worker(
+        INTAKE_QUEUE,
+        async (job) => {
+          const ending = await processIntake(job.data, job.id!);
+          // Unreadable or unroutable: recorded where possible; the job goes to the failed set with the reason.
+          if (ending.status === "failed") throw new UnrecoverableError(ending.error);
+          return ending;
+        },
+        {
+          ...workerOptions,
+          concurrency: deps.intakeConcurrency ?? 64,
+        },
+      ),
     );
   }
   for (const tier of config.tiers) {

@@ -13,7 +13,7 @@ import { ZERO_USAGE } from "../pricing/usage.js";
 import { tierJobSchema, type TierJob, type TierJobInput } from "../queue/job-payloads.js";
 import { callHealth } from "../resilience/call-health.js";
 import type { GateRefusal, ModelGate } from "../resilience/model-gate.js";
-import type { InFlightCall, JournalEnding, RequestJournal } from "../resilience/request-journal.js";
+import { journalRunId, type InFlightCall, type JournalEnding, type RequestJournal } from "../resilience/request-journal.js";
 import { callModel } from "./call-model.js";
 
 export interface TierStageDeps {
@@ -97,6 +97,7 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
     }
     const data = parsed.data;
     const requestId = data.requestId;
+    const runId = journalRunId(requestId, tierName);
     const log = deps.logger.child({ jobId: requestId, batchId: data.batchId, tier: tierName });
     const durably = <T>(what: string, write: () => Promise<T>) =>
       persist(write, {
@@ -107,14 +108,14 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
 
     /** Makes an ending durable: journal first, then Postgres, then the next queue; then forgets it. */
     const complete = async (records: AttemptRecord[], ending: JournalEnding, lastCall?: AttemptRecord): Promise<TierJobEnding> => {
-      await deps.journal.ended(requestId, ending, lastCall);
+      await deps.journal.ended(runId, ending, lastCall);
       if (ending.kind === "finish") {
         await durably("request outcome", () => deps.ledger.write(records, ending.outcome));
       } else {
         await durably("attempts", () => deps.ledger.write(records));
         await deps.forward(ending.to, ending.job);
       }
-      await deps.journal.clear(requestId);
+      await deps.journal.clear(runId);
       if (ending.kind === "escalate") return { status: "escalated", to: ending.to };
       return ending.outcome.status === "succeeded"
         ? { status: "succeeded", model: ending.outcome.finalModel ?? "" }
@@ -122,13 +123,13 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
     };
 
     // A previous run of this job (a crashed worker, a Postgres outage) may have left work behind.
-    const journal = await deps.journal.load(requestId);
+    const journal = await deps.journal.load(runId);
     if (journal.ending) {
       log.info({ ending: journal.ending.kind }, "resuming a decided ending from the journal");
       return complete(journal.finished, journal.ending);
     }
     const recovered = journal.inFlight.map((call) => abandonedRecord(call, requestId, now()));
-    for (const record of recovered) await deps.journal.callFinished(requestId, record);
+    for (const record of recovered) await deps.journal.callFinished(runId, record);
     const records: AttemptRecord[] = [...journal.finished, ...recovered].sort((a, b) => a.attemptNo - b.attemptNo);
     if (records.length > 0) log.warn({ recovered: records.length, abandoned: recovered.length }, "recovered calls of an interrupted run");
 
@@ -194,7 +195,7 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
           rates,
           now,
           onStart: (id, startedAt) =>
-            deps.journal.callStarted(requestId, {
+            deps.journal.callStarted(runId, {
               id,
               attemptNo,
               tier: tierName,
@@ -206,8 +207,9 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
         records.push(call.record);
         costPico += call.record.cost;
         // An answer is journalled together with the ending it decides (one write); anything else now.
-        if (call.result === undefined) await deps.journal.callFinished(requestId, call.record);
-        await deps.gate.report(model, callHealth(call.record), { probe: admission.probe, retryAfterMs: call.failure?.kind === "error" ? call.failure.retryAfterMs : undefined });
+        if (call.result === undefined) await deps.journal.callFinished(runId, call.record);
+        const retryAfterMs = call.failure?.kind === "error" ? call.failure.retryAfterMs : undefined;
+        await deps.gate.report(model, callHealth(call.record), { ...admission, retryAfterMs });
         observe(deps.metrics, tierName, model, call.record);
 
         if (call.result !== undefined) {
@@ -225,12 +227,18 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
           );
         }
         reasons.push(call.failureReason ?? `${model.model}: failed`);
+        if (call.record.errorType === "rate_limited") {
+          // The model is now cooling down for every pod: no same-model retry (it would land right as the
+          // cool-down ends, with everyone else's); try the next model, or wait for this one by deferring.
+          refusals.push({ admitted: false, reason: "cooling_down", retryInMs: retryAfterMs ?? config.rateLimitCooldownMs });
+          break;
+        }
         // Per-call failures are routine at volume (every 429); debug keeps them out of the way, metrics count them.
         log.debug({ model: model.model, outcome: call.record.outcome, errorType: call.record.errorType }, "attempt failed");
         const step = nextStep(call.failure!, retries, policy, random());
         if (step.action === "abandon") {
           await durably("attempts", () => deps.ledger.write(records));
-          await deps.journal.clear(requestId);
+          await deps.journal.clear(runId);
           return { status: "abandoned", error: reasons.join("; ") };
         }
         if (step.action === "next-model") break;
@@ -248,7 +256,7 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
     // Models that were only cooling down may answer soon: wait for them rather than pay a higher tier.
     if (refusals.length > 0 && data.deferrals < config.maxDeferrals) {
       await durably("attempts", () => deps.ledger.write(records));
-      await deps.journal.clear(requestId);
+      await deps.journal.clear(runId);
       const delayMs = Math.max(1, Math.min(...refusals.map((refusal) => refusal.retryInMs)));
       log.debug({ delayMs, refusals: refusals.map((refusal) => refusal.reason) }, "every model cooling down: deferring");
       return { status: "deferred", delayMs, job: { ...carried, deferrals: data.deferrals + 1 } };

@@ -14,6 +14,8 @@ const DEFAULTS = {
   /** No default here: each command picks its own (info for worker, warn for the others). */
   LOG_LEVEL: undefined,
   PORT: 9464,
+  WORKER_LOCK_DURATION_MS: 30_000,
+  WORKER_STALLED_INTERVAL_MS: 30_000,
   SHUTDOWN_TIMEOUT_MS: 30_000,
 };
 
@@ -51,6 +53,9 @@ describe("parseEnv", () => {
         LOG_LEVEL: "debug",
         PORT: "0",
         SHUTDOWN_TIMEOUT_MS: "5000",
+        WORKER_LOCK_DURATION_MS: "2000",
+        WORKER_STALLED_INTERVAL_MS: "1000",
+        LOG_FORMAT: "json",
       }),
     ).toEqual({
       REDIS_URL: "redis://cache:6380/2",
@@ -65,6 +70,9 @@ describe("parseEnv", () => {
       LOG_LEVEL: "debug",
       PORT: 0,
       SHUTDOWN_TIMEOUT_MS: 5000,
+      WORKER_LOCK_DURATION_MS: 2000,
+      WORKER_STALLED_INTERVAL_MS: 1000,
+      LOG_FORMAT: "json",
     });
   });
 

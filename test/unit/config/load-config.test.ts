@@ -69,6 +69,10 @@ describe("loadRouterConfig", () => {
       kindFloors: {},
       retriesPerModel: 1,
       maxRetryDelayMs: 10_000,
+      rateLimitCooldownMs: 1_000,
+      maxDeferrals: 20,
+      circuitBreaker: { windowMs: 30_000, minCalls: 10, failureRate: 0.5, openMs: 30_000 },
+      routing: { classifier: "heuristic", hybridMargin: 0.05, shadow: { rate: 0, key: "id" } },
     });
   });
 

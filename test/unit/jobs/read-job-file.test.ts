@@ -242,11 +242,19 @@ describe("parseCsvJobs", () => {
     ]);
   });
 
-  it("reports a file that is not CSV at all as line 1", () => {
-    const result = parseCsvJobs(Buffer.from('kind,prompt\ngenerate,"unclosed\n'));
-    expect(result).toHaveLength(1);
-    expect(result[0]!.line).toBe(1);
-    expect(result[0]!.parseError).toMatch(/^not valid CSV: /);
+  it("reports a quote that is never closed, keeping the rows before it", () => {
+    const result = parseCsvJobs(Buffer.from('kind,prompt\ngenerate,fine\ngenerate,"unclosed\ngenerate,swallowed\n'));
+    expect(result[0]).toEqual({ line: 2, job: { kind: "generate", prompt: "fine" } });
+    expect(result).toHaveLength(2);
+    expect(result[1]!.parseError).toMatch(/^not valid CSV: a quote opened here or above is never closed/);
+  });
+
+  it("takes a stray quote inside a field literally and reads the rows after it", () => {
+    const result = parseCsvJobs(Buffer.from('kind,prompt\ngenerate,"say "hi" now"\ngenerate,next\n'));
+    expect(result.map((candidate) => candidate.job)).toEqual([
+      { kind: "generate", prompt: '"say "hi" now"' },
+      { kind: "generate", prompt: "next" },
+    ]);
   });
 
   it("reports a row with the wrong number of columns", () => {
