@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { JOB_KINDS } from "../jobs/job-schema.js";
+import { checkThresholdCount, defaultRoutingConfig, routingConfigSchema } from "./routing-config-schema.js";
 
 /**
  * The tiers file (YAML, LLM_ROUTER_CONFIG). Parsed once at start-up into a typed object;
@@ -101,6 +102,8 @@ export const routerConfigSchema = z
     retriesPerModel: z.number().int().min(0).max(10).default(1),
     /** Upper bound on any wait before a retry, including a provider's retry-after. Default 10000. */
     maxRetryDelayMs: z.number().int().min(0).max(300_000).default(10_000),
+    /** Classifier, tier thresholds, trained model, shadow sampling: see routing-config-schema.ts. Default: the heuristic. */
+    routing: routingConfigSchema.default(defaultRoutingConfig),
     /** Shared cool-down after a 429 that names no retry-after. Default 1000. */
     rateLimitCooldownMs: z.number().int().min(0).max(600_000).default(1_000),
     /**
@@ -117,6 +120,7 @@ export const routerConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    checkThresholdCount(config.routing, config.tiers.length, ctx);
     const names = config.tiers.map((tier) => tier.name);
     names.forEach((name, index) => {
       if (names.indexOf(name) !== index) {

@@ -19,13 +19,26 @@ export interface FakeCompletion {
   cacheWriteTokens: number;
 }
 
-export function buildCompletion(request: FakeRequest, behaviour: ModelBehaviour, draw: Draw, invalid: boolean): FakeCompletion {
+/**
+ * `recorded`: an answer replayed from a dataset (replay.ts), used instead of a synthetic one unless
+ * the draw made this call invalid.
+ */
+export function buildCompletion(
+  request: FakeRequest,
+  behaviour: ModelBehaviour,
+  draw: Draw,
+  invalid: boolean,
+  recorded?: string,
+): FakeCompletion {
   const task = detectTask(request.system);
-  let text = answerFor(task, userText(request), {
-    invalid,
-    outputTokens: behaviour.outputTokens,
-    rng: createRng(draw.answerSeed),
-  });
+  let text =
+    recorded !== undefined && !invalid
+      ? recorded
+      : answerFor(task, userText(request), {
+          invalid,
+          outputTokens: behaviour.outputTokens,
+          rng: createRng(draw.answerSeed),
+        });
   // A configured outputTokens is reported as is (so tests can price exact counts); otherwise count the text.
   let outputTokens = behaviour.outputTokens ?? Math.max(1, Math.ceil(text.length / CHARS_PER_TOKEN));
   let truncated = false;

@@ -12,3 +12,13 @@ export {
   type ScenarioInput,
 } from "./scenario.js";
 export type { FakeStats, ModelStats } from "./stats.js";
+export {
+  loadReplayTable,
+  replayAnswerText,
+  replayKey,
+  ReplayTable,
+  replaySpecSchema,
+  type ModelClass,
+  type ReplayCounters,
+  type ReplaySpec,
+} from "./replay.js";

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { dirname } from "node:path";
 import { describeIssues } from "./issues.js";
+import { replaySpecSchema, resolveReplayFile } from "./replay.js";
 
 /**
  * The scenario: how each fake model behaves (latency, error mix, invalid answers, token counts).
@@ -36,6 +38,8 @@ const modelBehaviourSchema = z.strictObject({
 const scenarioObject = z.strictObject({
   seed: z.number().int({ message: "must be an integer" }).default(1),
   models: z.record(z.string().min(1, { message: "model ids must not be empty" }), modelBehaviourSchema).default({}),
+  /** Replay mode (replay.ts): answer known prompts with the answers recorded in a routing replay file. */
+  replay: replaySpecSchema.optional(),
 });
 
 export const scenarioSchema = scenarioObject.superRefine((scenario, ctx) => {
@@ -104,7 +108,9 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
   }
   const result = scenarioSchema.safeParse(json);
   if (!result.success) throw new ScenarioError(`invalid scenario file ${path}: ${describeIssues(result.error)}`);
-  return result.data;
+  const scenario = result.data;
+  // A replay file named in a scenario file is found next to it, wherever the fake is started from.
+  return scenario.replay ? { ...scenario, replay: resolveReplayFile(scenario.replay, dirname(path)) } : scenario;
 }
 
 /** The behaviour of `model`: its own entry merged field by field over "*" (unknown models get "*" alone). */

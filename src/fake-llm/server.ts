@@ -6,8 +6,9 @@ import { BodyTooLargeError, readBody, sendJson, waitUnlessClosed } from "./http-
 import { openAiProtocol } from "./openai-protocol.js";
 import { decideOutcome, DrawSource } from "./outcome.js";
 import type { WireProtocol } from "./protocol.js";
-import { promptKey } from "./request.js";
-import { DEFAULT_SCENARIO, parseScenario, resolveBehaviour, type ScenarioInput } from "./scenario.js";
+import { loadReplayTable, type ReplayCounters, type ReplayTable } from "./replay.js";
+import { promptKey, userText } from "./request.js";
+import { DEFAULT_SCENARIO, parseScenario, resolveBehaviour, type Scenario, type ScenarioInput } from "./scenario.js";
 import { StatsTracker, type FakeStats } from "./stats.js";
 
 export interface FakeLlmOptions {
@@ -24,8 +25,13 @@ export interface FakeLlm {
   port: number;
   stats(): FakeStats;
   resetStats(): void;
-  /** Swaps the scenario and restarts the draw sequence, as if the server had just started with it. */
+  /**
+   * Swaps the scenario and restarts the draw sequence, as if the server had just started with it.
+   * A replay file in it is read in the background; calls wait for it.
+   */
   setScenario(scenario: ScenarioInput): void;
+  /** Replay mode's counters (answers served from the file, misses, unlisted models); undefined without replay. */
+  replayStats(): ReplayCounters | undefined;
   /** Stops listening and drops every open connection, hung "timeout" calls included. Idempotent. */
   close(): Promise<void>;
 }
@@ -38,6 +44,11 @@ const ROUTES: Record<string, WireProtocol> = {
 export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   let scenario = parseScenario(options.scenario ?? DEFAULT_SCENARIO);
   let draws = new DrawSource(scenario.seed);
+  const loadReplay = (from: Scenario): Promise<ReplayTable | undefined> =>
+    from.replay ? loadReplayTable(from.replay) : Promise.resolve(undefined);
+  let replay = loadReplay(scenario);
+  // A bad replay file fails start-up, where the caller sees it.
+  let replayTable = await replay;
   const stats = new StatsTracker();
   let requestCount = 0;
 
@@ -81,7 +92,9 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
           : {};
       return fail(outcome.kind, `fake-llm: simulated ${outcome.kind} error for model ${request.model}`, retry);
     }
-    const completion = buildCompletion(request, behaviour, draw, outcome.type === "invalid");
+    const table = await replay;
+    const recorded = table?.answer(request.model, userText(request));
+    const completion = buildCompletion(request, behaviour, draw, outcome.type === "invalid", recorded);
     sendJson(res, 200, protocol.success(request, completion, draw.id), headers);
   }
 
@@ -93,6 +106,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     if (req.method === "GET" && path === "/stats") return sendJson(res, 200, stats.snapshot());
     if (req.method === "POST" && path === "/stats/reset") {
       stats.reset();
+      replayTable?.resetStats();
       return sendJson(res, 200, stats.snapshot());
     }
     // Shaped so both SDKs surface the message (each reads `error.message`).
@@ -124,11 +138,20 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     url: `http://${clientHost(address.address)}:${address.port}`,
     port: address.port,
     stats: () => stats.snapshot(),
-    resetStats: () => stats.reset(),
+    resetStats: () => {
+      stats.reset();
+      replayTable?.resetStats();
+    },
     setScenario(next) {
       scenario = parseScenario(next);
       draws = new DrawSource(scenario.seed);
+      replay = loadReplay(scenario);
+      replay.then(
+        (table) => (replayTable = table),
+        () => (replayTable = undefined),
+      );
     },
+    replayStats: () => replayTable?.stats(),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,14 +1,22 @@
 import type { RouterConfig } from "../config/router-config-schema.js";
 import type { JobInput } from "../jobs/job-schema.js";
 import { explainComplexity, type ScoredSignal, type SignalContribution } from "./complexity-score.js";
-import type { RoutingDecision } from "./routing-decision.js";
+import type { RoutingDecision, RoutingSignals } from "./routing-decision.js";
 import { extractSignals } from "./signals.js";
+import { loadTrainedModel } from "./trained-model.js";
 
 /**
- * The intake classifier: which tier a job goes to first, and why. Pure: config in, decision out.
+ * The intake classifier: which tier a job goes to first, and why. Pure: config in, decision out
+ * (a trained model's file is read on first use and kept, see trained-model.ts).
  *
- * Precedence: a forced tier, then a forced model, then a feature rule, then the heuristic score
- * (raised to the kind's floor). Rules are exact; the floor only constrains the heuristic.
+ * Precedence: a forced tier, then a forced model, then a feature rule, then the score (raised to
+ * the kind's floor). Rules are exact; the floor only constrains the score.
+ *
+ * The score comes from `routing.classifier` (src/config/routing-config-schema.ts): the hand-set
+ * heuristic, or a trained model (P(the cheap tier's answer is not good enough), loaded once from
+ * `routing.modelFile`). `llm` and `hybrid` score here like their base (the trained model when a
+ * modelFile is set, else the heuristic); the intake stage adds the llm call on top.
+ * Tiers are cut on the score at `routing.thresholds`, or at the classifier's own defaults.
  */
 
 /** Thresholds for the usual three tiers: below 0.35 cheap, below 0.65 balanced, else premium. */
@@ -20,7 +28,7 @@ const REASON_MAX_SIGNALS = 3;
 const REASON_MIN_CONTRIBUTION = 0.1;
 
 /** Evenly spaced thresholds for `tierCount` tiers (the three-tier default is hand-set). */
-function defaultThresholds(tierCount: number): readonly number[] {
+export function defaultThresholds(tierCount: number): readonly number[] {
   if (tierCount === 3) return DEFAULT_THREE_TIER_THRESHOLDS;
   return Array.from({ length: tierCount - 1 }, (_, index) => (index + 1) / tierCount);
 }
@@ -30,7 +38,7 @@ function defaultThresholds(tierCount: number): readonly number[] {
  * capped at the top tier. Default thresholds: [0.35, 0.65] for three tiers, evenly spaced
  * otherwise (two tiers: [0.5]). A NaN score counts as 0.
  */
-export function tierIndexForScore(score: number, tierCount: number, thresholds?: number[]): number {
+export function tierIndexForScore(score: number, tierCount: number, thresholds?: readonly number[]): number {
   if (!Number.isInteger(tierCount) || tierCount < 1) {
     throw new Error(`tierCount must be a positive integer, got ${tierCount}`);
   }
@@ -114,10 +122,56 @@ function describeContributions(contributions: SignalContribution[]): string {
   return named.length > 0 ? named.join(", ") : "no strong signals";
 }
 
+/** A job's score under the configured classifier, how to describe it, and the thresholds that apply. */
+export interface JobScore {
+  score: number;
+  classifier: "heuristic" | "trained";
+  /** e.g. "heuristic score 0.42 (reasoning terms 2, ~300 tokens)" or "trained score 0.61". */
+  describe: string;
+  thresholds: readonly number[];
+}
+
+/**
+ * Scores a job the way intake does: the trained model when `routing.classifier` is trained (or
+ * llm/hybrid with a modelFile), else the heuristic. Throws if the model file cannot be read.
+ */
+export function scoreJob(job: JobInput, config: RouterConfig, signals: RoutingSignals = extractSignals(job)): JobScore {
+  const routing = config.routing;
+  const tierCount = config.tiers.length;
+  const useModel = routing.modelFile !== undefined && routing.classifier !== "heuristic";
+  if (useModel) {
+    const model = loadTrainedModel(routing.modelFile!);
+    const score = model.score(job, signals);
+    return {
+      score,
+      classifier: "trained",
+      describe: `trained score ${score.toFixed(2)}`,
+      thresholds: routing.thresholds ?? model.defaultThresholds(tierCount),
+    };
+  }
+  const { score, contributions } = explainComplexity(signals, job.kind);
+  return {
+    score,
+    classifier: "heuristic",
+    describe: `heuristic score ${score.toFixed(2)} (${describeContributions(contributions)})`,
+    thresholds: routing.thresholds ?? defaultThresholds(tierCount),
+  };
+}
+
+/**
+ * Loads what the configured classifier needs (the trained model), so a worker with a missing or
+ * broken model file fails at start-up rather than failing every job at intake. Idempotent.
+ */
+export function prepareClassifier(config: RouterConfig): void {
+  const routing = config.routing;
+  if (routing.modelFile !== undefined && routing.classifier !== "heuristic") loadTrainedModel(routing.modelFile);
+}
+
 /** Routes one job. Throws if it forces a tier or model the config does not have (see validateRoutingTargets). */
 export function classifyJob(job: JobInput, config: RouterConfig): RoutingDecision {
   const signals = extractSignals(job);
-  const { score, contributions } = explainComplexity(signals, job.kind);
+  const scored = scoreJob(job, config, signals);
+  const score = scored.score;
   const rule = (tier: string, reason: string): RoutingDecision => ({
     tier,
     reason,
@@ -144,16 +198,16 @@ export function classifyJob(job: JobInput, config: RouterConfig): RoutingDecisio
     return rule(tier, `feature ${job.feature} → ${tier}`);
   }
 
-  const scored = tierIndexForScore(score, config.tiers.length);
-  let index = scored;
+  const byScore = tierIndexForScore(score, config.tiers.length, scored.thresholds);
+  let index = byScore;
   const floorName = config.kindFloors[job.kind];
   if (floorName !== undefined) {
     index = Math.max(index, configuredTierIndex(floorName, config, `kindFloors.${job.kind}`));
   }
   const tier = config.tiers[index]!.name;
-  let reason = `heuristic score ${score.toFixed(2)} (${describeContributions(contributions)}) → ${tier}`;
-  if (index !== scored) {
-    reason += ` (kind floor for ${job.kind}; score alone → ${config.tiers[scored]!.name})`;
+  let reason = `${scored.describe} → ${tier}`;
+  if (index !== byScore) {
+    reason += ` (kind floor for ${job.kind}; score alone → ${config.tiers[byScore]!.name})`;
   }
-  return { tier, reason, classifier: "heuristic", score, signals };
+  return { tier, reason, classifier: scored.classifier, score, signals };
 }

@@ -12,6 +12,21 @@ export {
 export {
   classifyJob,
   DEFAULT_THREE_TIER_THRESHOLDS,
+  defaultThresholds,
+  prepareClassifier,
+  scoreJob,
   tierIndexForScore,
   validateRoutingTargets,
+  type JobScore,
 } from "./classify-job.js";
+export { DEFAULT_FEATURIZER_SPEC, DENSE_FEATURES, Featurizer, jobText, type FeaturizerSpec, type JobFeatures } from "./featurize.js";
+export {
+  DEFAULT_TOP_SHARE,
+  loadTrainedModel,
+  MODEL_FORMAT,
+  ModelFileError,
+  readModelFile,
+  thresholdsForShares,
+  TrainedRouter,
+  type ModelFile,
+} from "./trained-model.js";

@@ -28,7 +28,7 @@ export interface RoutingSignals {
   sampledChars?: number;
 }
 
-export type ClassifierKind = "rule" | "heuristic";
+export type ClassifierKind = "rule" | "heuristic" | "trained";
 
 export interface RoutingDecision {
   /** Name of the tier the job goes to first. */
@@ -36,7 +36,7 @@ export interface RoutingDecision {
   /** Human-readable, e.g. "feature legal-review → premium" or "heuristic score 0.72 (code, 3 questions) → premium". */
   reason: string;
   classifier: ClassifierKind;
-  /** Complexity in [0, 1]; 0 for rule decisions that did not compute it. */
+  /** Complexity in [0, 1] from the configured classifier (computed for rule decisions too). */
   score: number;
   signals: RoutingSignals;
 }

@@ -1,0 +1,181 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { routerConfigSchema } from "../../../src/config/router-config-schema.js";
+import { DEFAULT_FEATURIZER_SPEC, DENSE_FEATURES } from "../../../src/routing/featurize.js";
+import { classifyJob, prepareClassifier, tierIndexForScore } from "../../../src/routing/index.js";
+import {
+  decodeFloat32,
+  defaultTierShares,
+  encodeFloat32,
+  loadTrainedModel,
+  MODEL_FORMAT,
+  quantileFromTable,
+  thresholdsForShares,
+  TrainedRouter,
+  type ModelFile,
+} from "../../../src/routing/trained-model.js";
+import { loadDefaultConfig, makeJob } from "./fixtures.js";
+
+const BUCKETS_LOG2 = 8;
+
+/** A small, valid model: deterministic pseudo-random weights over 256 buckets. */
+function tinyModel(overrides: Partial<ModelFile> = {}): ModelFile {
+  let state = 12345;
+  const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  return {
+    format: MODEL_FORMAT,
+    version: 1,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    target: "test",
+    featurizer: { ...DEFAULT_FEATURIZER_SPEC, bucketsLog2: BUCKETS_LOG2 },
+    dense: {
+      names: [...DENSE_FEATURES],
+      mean: DENSE_FEATURES.map(() => 0.5),
+      std: DENSE_FEATURES.map(() => 2),
+      clip: 4,
+    },
+    weights: {
+      bias: 0.1,
+      dense: DENSE_FEATURES.map(() => next()),
+      hashed: encodeFloat32(Array.from({ length: 2 ** BUCKETS_LOG2 }, () => next())),
+    },
+    scoreQuantiles: Array.from({ length: 101 }, (_, index) => 0.2 + (0.6 * index) / 100),
+    training: { note: "unit test" },
+    ...overrides,
+  };
+}
+
+function writeModel(file: ModelFile): string {
+  const path = join(mkdtempSync(join(tmpdir(), "router-model-")), "model.json");
+  writeFileSync(path, JSON.stringify(file));
+  return path;
+}
+
+const PROMPTS = [
+  "What is the capital of France?",
+  "Prove that the square root of 2 is irrational, step by step.",
+  "A train leaves at 3 pm at 60 km/h; another at 4 pm at 80 km/h. When does the second catch up?",
+  "Summarise: the council approved the budget after a long debate.",
+];
+
+describe("float32 weight encoding", () => {
+  it("round-trips exactly at float32 precision", () => {
+    const values = [0, -1.5, 3.25, 1e-8, -123456.789, Math.PI];
+    const decoded = Array.from(decodeFloat32(encodeFloat32(values)));
+    expect(decoded).toEqual(Array.from(Float32Array.from(values)));
+  });
+
+  it("rejects a payload of the wrong size", () => {
+    const encoded = encodeFloat32([1, 2, 3]);
+    expect(() => decodeFloat32({ ...encoded, length: 4 })).toThrow(/expected 16 bytes/);
+  });
+});
+
+describe("TrainedRouter", () => {
+  it("gives the same scores after a JSON round trip, all in (0, 1)", () => {
+    const file = tinyModel();
+    const model = new TrainedRouter(file);
+    const reloaded = TrainedRouter.fromJson(JSON.parse(JSON.stringify(file)));
+    for (const prompt of PROMPTS) {
+      const score = model.score(makeJob({ kind: "generate", prompt }));
+      expect(score).toBeGreaterThan(0);
+      expect(score).toBeLessThan(1);
+      expect(reloaded.score(makeJob({ kind: "generate", prompt }))).toBe(score);
+    }
+  });
+
+  it("score is the logistic of the logit, and the bias moves it", () => {
+    const job = makeJob({ kind: "generate", prompt: PROMPTS[1]! });
+    const base = new TrainedRouter(tinyModel());
+    const shifted = new TrainedRouter(tinyModel({ weights: { ...tinyModel().weights, bias: 1.1 } }));
+    expect(base.score(job)).toBeCloseTo(1 / (1 + Math.exp(-base.logit(job))), 12);
+    expect(shifted.logit(job) - base.logit(job)).toBeCloseTo(1, 6);
+  });
+
+  it("rejects files from elsewhere with the path of the problem", () => {
+    expect(() => TrainedRouter.fromJson({ ...tinyModel(), format: "something-else" })).toThrow(/format/);
+    expect(() => TrainedRouter.fromJson({ ...tinyModel(), version: 2 })).toThrow(/version/);
+    const wrongSize = tinyModel({ weights: { ...tinyModel().weights, hashed: encodeFloat32([1, 2, 3]) } });
+    expect(() => TrainedRouter.fromJson(wrongSize)).toThrow(/hashed weights: 3 for 256 buckets/);
+    const unknownDense = tinyModel();
+    unknownDense.dense.names[0] = "telepathy";
+    expect(() => TrainedRouter.fromJson(unknownDense)).toThrow(/"telepathy" is not known/);
+  });
+
+  it("default thresholds come from its held-out quantiles: 25% top, the rest split evenly", () => {
+    const model = new TrainedRouter(tinyModel());
+    expect(defaultTierShares(3)).toEqual([0.375, 0.375, 0.25]);
+    const [low, high] = model.defaultThresholds(3);
+    expect(low).toBeCloseTo(0.2 + 0.6 * 0.375, 9);
+    expect(high).toBeCloseTo(0.2 + 0.6 * 0.75, 9);
+    expect(model.defaultThresholds(2)).toEqual([expect.closeTo(0.2 + 0.6 * 0.75, 9)]);
+  });
+
+  it("quantile table interpolation and share cuts", () => {
+    const table = Array.from({ length: 101 }, (_, index) => index / 100);
+    expect(quantileFromTable(table, 0.255)).toBeCloseTo(0.255, 12);
+    expect(thresholdsForShares(table, [0.5, 0.3, 0.2])).toEqual([expect.closeTo(0.5, 12), expect.closeTo(0.8, 12)]);
+  });
+
+  it("loadTrainedModel reads a file once and names a missing one", () => {
+    const path = writeModel(tinyModel());
+    expect(loadTrainedModel(path)).toBe(loadTrainedModel(path));
+    expect(() => loadTrainedModel(join(tmpdir(), "no-such-model.json"))).toThrow(/cannot read model file/);
+  });
+});
+
+describe("routing config and classifyJob", () => {
+  const base = loadDefaultConfig();
+  const withRouting = (routing: Record<string, unknown>) => routerConfigSchema.parse({ ...base, routing });
+
+  it("defaults to the heuristic with its own thresholds, and documents every default", () => {
+    expect(base.routing).toEqual({ classifier: "heuristic", hybridMargin: 0.05, shadow: { rate: 0, key: "id" } });
+  });
+
+  it("checks thresholds: ascending, one fewer than the tiers", () => {
+    expect(() => withRouting({ thresholds: [0.5] })).toThrow(/1 threshold\(s\) for 3 tiers; give 2/);
+    expect(() => withRouting({ thresholds: [0.7, 0.3] })).toThrow(/ascending/);
+    expect(() => withRouting({ thresholds: [0.2, 1.5] })).toThrow();
+    expect(() => withRouting({ classifier: "trained" })).toThrow(/needs modelFile/);
+    expect(() => withRouting({ shadow: { rate: 2 } })).toThrow(/between 0 and 1/);
+    expect(withRouting({ thresholds: [0.2, 0.9] }).routing.thresholds).toEqual([0.2, 0.9]);
+  });
+
+  it("configured thresholds move the heuristic's tiers", () => {
+    const job = makeJob({ kind: "classify", prompt: "Is this about billing?", labels: ["billing", "other"] });
+    const lowCuts = withRouting({ thresholds: [0.01, 0.02] });
+    expect(classifyJob(job, base).tier).toBe("cheap");
+    expect(classifyJob(job, lowCuts).tier).toBe("premium");
+  });
+
+  it("classifier trained scores with the model and cuts at its default thresholds", () => {
+    const path = writeModel(tinyModel());
+    const config = withRouting({ classifier: "trained", modelFile: path });
+    const model = new TrainedRouter(tinyModel());
+    for (const prompt of PROMPTS) {
+      const job = makeJob({ kind: "extract", prompt });
+      const decision = classifyJob(job, config);
+      expect(decision.classifier).toBe("trained");
+      expect(decision.score).toBe(model.score(job));
+      expect(decision.reason).toMatch(/^trained score \d\.\d\d → /);
+      expect(decision.tier).toBe(config.tiers[tierIndexForScore(decision.score, 3, model.defaultThresholds(3))]!.name);
+    }
+    const forced = withRouting({ classifier: "trained", modelFile: path, thresholds: [0, 0] });
+    expect(classifyJob(makeJob({ kind: "extract", prompt: PROMPTS[0]! }), forced).tier).toBe("premium");
+  });
+
+  it("prepareClassifier fails fast on a missing model, and is a no-op for the heuristic", () => {
+    expect(() => prepareClassifier(withRouting({ classifier: "trained", modelFile: join(tmpdir(), "absent-model.json") }))).toThrow(
+      /cannot read model file/,
+    );
+    expect(() => prepareClassifier(base)).not.toThrow();
+  });
+
+  it("rules still win over a trained score", () => {
+    const config = withRouting({ classifier: "trained", modelFile: writeModel(tinyModel()) });
+    const decision = classifyJob(makeJob({ kind: "classify", prompt: "x", labels: ["a", "b"], feature: "legal-review" }), config);
+    expect(decision).toMatchObject({ tier: "premium", classifier: "rule" });
+  });
+});
