@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from "../observability/metrics.js";
 import { LiveConfigHolder, watchConfigFile, type ReloadResult } from "../config/live-config.js";
 import { registerStateGauges } from "../observability/state-gauges.js";
 import { createProviderRegistry } from "../providers/provider-registry.js";
+import { prepareClassifier } from "../routing/index.js";
 import { createRedisConnection } from "../queue/redis-connection.js";
 import { createModelGate } from "../resilience/model-gate.js";
 import { createRequestJournal } from "../resilience/request-journal.js";
@@ -39,7 +40,11 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   const config = await runtime.config();
   // Prices and providers are checked before any job is taken: a model with no price is a start-up error.
   const priceBook = await runtime.priceBook();
-  const connectProviders = (next: typeof config) => createProviderRegistry(runtime.env, next, options.fakeProviderUrl);
+  // Everything a config needs before it may take a job: providers reachable, a trained model loadable.
+  const connectProviders = (next: typeof config) => {
+    prepareClassifier(next);
+    return createProviderRegistry(runtime.env, next, options.fakeProviderUrl);
+  };
   const liveConfig = new LiveConfigHolder(
     { config, priceBook, providers: connectProviders(config) },
     () => runtime.reloadConfig(),

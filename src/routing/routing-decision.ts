@@ -28,7 +28,7 @@ export interface RoutingSignals {
   sampledChars?: number;
 }
 
-export type ClassifierKind = "rule" | "heuristic" | "trained";
+export type ClassifierKind = "rule" | "heuristic" | "trained" | "llm";
 
 export interface RoutingDecision {
   /** Name of the tier the job goes to first. */

@@ -4,7 +4,8 @@ import type { LedgerWriter } from "../ledger/ledger-writer.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { TierJobInput } from "../queue/job-payloads.js";
-import { classifyJob } from "../routing/index.js";
+import { askRoutingModel, nearThreshold } from "../llm-routing/ask-routing-model.js";
+import { classifyJob, scoreJob } from "../routing/index.js";
 import { failedOutcome } from "./tier-processor.js";
 
 export interface IntakeStageDeps {
@@ -14,6 +15,7 @@ export interface IntakeStageDeps {
   forward: (tier: string, job: TierJobInput) => Promise<void>;
   logger: Logger;
   metrics: Metrics;
+  now?: () => Date;
 }
 
 export type IntakeEnding = { status: "routed"; tier: string } | { status: "failed"; error: string };
@@ -25,13 +27,29 @@ export function createIntakeProcessor(deps: IntakeStageDeps) {
     let error: string;
     if (parsed.success) {
       try {
-        const decision = classifyJob(parsed.data.job, deps.live().config);
+        const live = deps.live();
+        const { config } = live;
+        let decision = classifyJob(parsed.data.job, config);
+        let routingCall;
+        const mode = config.routing.classifier;
+        // Rules stand; the llm is asked for every other job (llm), or only where the score is borderline (hybrid).
+        const askLlm =
+          decision.classifier !== "rule" &&
+          (mode === "llm" ||
+            (mode === "hybrid" && nearThreshold(decision.score, scoreJob(parsed.data.job, config, decision.signals).thresholds, config.routing.hybridMargin)));
+        if (askLlm) {
+          const asked = await askRoutingModel(parsed.data.job, decision, live, { requestId: parsed.data.requestId, now: deps.now ?? (() => new Date()) });
+          decision = asked.decision;
+          routingCall = asked.record;
+          // Written before the hand-off: the call happened (and may be billed) whatever comes next.
+          if (routingCall) await deps.ledger.write([routingCall]);
+        }
         await deps.forward(decision.tier, {
           ...parsed.data,
           route: { initialTier: decision.tier, classifier: decision.classifier, reason: decision.reason, score: decision.score },
           escalations: 0,
-          attemptsSoFar: 0,
-          costSoFarPico: "0",
+          attemptsSoFar: routingCall ? 1 : 0,
+          costSoFarPico: (routingCall?.cost ?? 0n).toString(),
           history: [],
         });
         deps.metrics.jobs.inc({ stage: "intake", outcome: "routed" });
