@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
 import { createRuntime } from "../app/runtime.js";
 import { startWorker } from "../app/start-worker.js";
 import type { Env } from "../config/env.js";
@@ -53,10 +54,18 @@ export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void
 
     const progress = createProgress("demo");
     let status = await batchStatus(database.db, enqueued.batchId);
+    let lastProgressAt = Date.now();
+    let lastFinished = 0;
     while (!status.done) {
       progress.update(status.succeeded + status.failed, status.jobs, `escalated ${status.escalated}, failed ${status.failed}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
       status = await batchStatus(database.db, enqueued.batchId);
+      const finished = status.succeeded + status.failed;
+      if (finished !== lastFinished) [lastFinished, lastProgressAt] = [finished, Date.now()];
+      // Nothing moving and nothing left in any queue means jobs went missing: say so instead of hanging.
+      if (Date.now() - lastProgressAt > STALL_CHECK_MS && (await queuedJobCount(runtime.redis(), prefix, await runtime.config())) === 0) {
+        throw new Error(`the demo stalled: ${status.queued} requests are unfinished but no queue holds a job for them`);
+      }
     }
     progress.update(status.succeeded + status.failed, status.jobs, `escalated ${status.escalated}, failed ${status.failed}`);
     progress.stop();
@@ -70,6 +79,19 @@ export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void
     await fake?.close();
     await redis.stop();
   }
+}
+
+const STALL_CHECK_MS = 30_000;
+
+async function queuedJobCount(connection: Redis, prefix: string, config: { tiers: { name: string }[] }): Promise<number> {
+  let total = 0;
+  for (const name of [INTAKE_QUEUE, ...config.tiers.map((tier) => tierQueueName(tier.name))]) {
+    const queue = new Queue(name, { connection, prefix });
+    const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
+    total += Object.values(counts).reduce((sum, count) => sum + count, 0);
+    await queue.close();
+  }
+  return total;
 }
 
 /** The demo's jobs are finished and in Postgres; leave nothing behind in a shared Redis. */

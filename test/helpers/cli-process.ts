@@ -3,6 +3,17 @@ import { fileURLToPath } from "node:url";
 
 export const CLI = fileURLToPath(new URL("../../bin/llm-router.js", import.meta.url));
 
+// A test that times out must not leave its processes running after the test worker exits.
+const children = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;
@@ -12,11 +23,11 @@ export interface CliResult {
 /** Runs one `llm-router` command to completion in its own process. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = track(spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }));
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.stdout!.on("data", (chunk) => (stdout += chunk));
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`llm-router ${args.join(" ")} did not finish in ${timeoutMs} ms\n${stderr}`));
@@ -40,7 +51,7 @@ export interface LongRunningCli {
 
 /** Starts a long-running command (worker, fake-llm) and lets the test wait on what it prints. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv): LongRunningCli {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = track(spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }));
   let stdout = "";
   let stderr = "";
   const listeners = new Set<() => void>();

@@ -6,7 +6,8 @@ import { runCli } from "../helpers/cli-process.js";
 import { TEST_REDIS_URL } from "../helpers/redis.js";
 
 /** What a new user runs first: no API key, no DATABASE_URL (embedded PGlite). */
-describe("llm-router demo", () => {
+// Generous timeouts: the demo is a real pipeline of 249 jobs and CI may share the machine.
+describe("llm-router demo", { timeout: 240_000 }, () => {
   const dirs: string[] = [];
   afterAll(async () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
@@ -19,7 +20,7 @@ describe("llm-router demo", () => {
   };
 
   it("runs the example jobs end to end on PGlite and prints the cost report", async () => {
-    const result = await runCli(["demo"], await demoEnv(TEST_REDIS_URL), 120_000);
+    const result = await runCli(["demo"], await demoEnv(TEST_REDIS_URL), 230_000);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/ledger in pglite:/);
     expect(result.stdout).toMatch(/jobs 249: 249 finished/);
@@ -28,7 +29,7 @@ describe("llm-router demo", () => {
   });
 
   it("starts its own redis-server when none answers at REDIS_URL", async () => {
-    const result = await runCli(["demo"], await demoEnv("redis://127.0.0.1:1"), 120_000);
+    const result = await runCli(["demo"], await demoEnv("redis://127.0.0.1:1"), 230_000);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/Redis started at redis:\/\/127\.0\.0\.1:\d+/);
     expect(result.stdout).toMatch(/jobs 249: 249 finished/);
