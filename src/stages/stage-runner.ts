@@ -131,7 +131,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     const worker: Worker = new Worker(
       tierQueueName(tier.name),
       async (job) => {
-        const ending = await processTier(job.data, job.id!);
+        const ending = await processTier(job.data, job.id!, job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0);
         deps.metrics.jobs.inc({ stage: tier.name, outcome: ending.status });
         switch (ending.status) {
           case "failed":

@@ -75,7 +75,11 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
   const random = deps.random ?? Math.random;
   const sleep = deps.sleep ?? defaultSleep;
 
-  return async function processTierJob(payload: unknown, jobId: string): Promise<TierJobEnding> {
+  /**
+   * `firstRun`: BullMQ says this job has neither failed nor stalled in this queue before, so no
+   * journal can exist for it and reading one is skipped (a round trip saved on the common path).
+   */
+  return async function processTierJob(payload: unknown, jobId: string, firstRun = false): Promise<TierJobEnding> {
     const { config, priceBook, providers } = deps.live();
     const tierNames = config.tiers.map((tier) => tier.name);
     const tier = config.tiers.find((candidate) => candidate.name === tierName);
@@ -115,7 +119,8 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
         await durably("attempts", () => deps.ledger.write(records));
         await deps.forward(ending.to, ending.job);
       }
-      await deps.journal.clear(runId);
+      // Not awaited: the ending is durable, and a journal left behind only replays it (idempotently).
+      deps.journal.clear(runId).catch((error: unknown) => log.warn({ error: String(error) }, "could not clear the journal; it expires"));
       if (ending.kind === "escalate") return { status: "escalated", to: ending.to };
       return ending.outcome.status === "succeeded"
         ? { status: "succeeded", model: ending.outcome.finalModel ?? "" }
@@ -123,7 +128,7 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
     };
 
     // A previous run of this job (a crashed worker, a Postgres outage) may have left work behind.
-    const journal = await deps.journal.load(runId);
+    const journal = firstRun && data.deferrals === 0 ? { finished: [], inFlight: [] } : await deps.journal.load(runId);
     if (journal.ending) {
       log.info({ ending: journal.ending.kind }, "resuming a decided ending from the journal");
       return complete(journal.finished, journal.ending);

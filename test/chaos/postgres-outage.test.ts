@@ -45,12 +45,12 @@ describe("a Postgres outage in the middle of a batch", () => {
     const db = pipeline.testDb.database.db;
     await waitFor(() => ledgerCounts(db, batchId), (counts) => counts.finished >= 5, { what: "some jobs to finish" });
 
-    await waitFor(() => pipeline.fake.stats(), (stats) => stats.models["gpt-5-mini"]!.inFlight >= 2, { what: "calls in flight" });
+    await waitFor(() => pipeline.fake.stats(), (stats) => (stats.models["gpt-5-mini"]?.inFlight ?? 0) >= 2, { what: "calls in flight" });
     proxy.cut();
     const inFlightAtCut = pipeline.fake.stats().models["gpt-5-mini"]!.inFlight;
     await waitFor(() => readiness(worker.healthPort), (status) => status === 503, { what: "/readyz to report not ready" });
     // The calls in flight at the cut finish during the outage: their results must wait, not be lost or redone.
-    await waitFor(() => pipeline.fake.stats(), (stats) => stats.models["gpt-5-mini"]!.inFlight === 0, {
+    await waitFor(() => pipeline.fake.stats(), (stats) => (stats.models["gpt-5-mini"]?.inFlight ?? 0) === 0, {
       what: "calls to finish while Postgres is down",
     });
     // Their ledger writes failed and are being retried, with the answers kept.
