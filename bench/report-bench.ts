@@ -183,7 +183,6 @@ async function load(client: pg.Client, shape: { requests: number; batches: numbe
   for (let lo = 0; lo < shape.requests; lo += chunkSize) {
     const hi = Math.min(shape.requests, lo + chunkSize);
     await client.query("begin");
-    let t1 = performance.now();
     await client.query(
       `insert into requests (id, batch_id, kind, feature, created_at)
        select 'r' || i, 'bench-' || (i % $3), 'classify',
@@ -192,7 +191,6 @@ async function load(client: pg.Client, shape: { requests: number; batches: numbe
        from generate_series($1::int, $2::int - 1) i`,
       [lo, hi, shape.batches, firstDay, shape.days],
     );
-    log(`requests insert ${performance.now()-t1}`); t1 = performance.now();
     await client.query("truncate chunk");
     await client.query(
       `insert into chunk (id, request_id, attempt_no, tier, provider, model, outcome, error_type, http_status, latency_ms,
@@ -219,7 +217,7 @@ async function load(client: pg.Client, shape: { requests: number; batches: numbe
          ) t`,
       [lo, hi, shape.batches, firstDay, shape.days],
     );
-    log(`chunk ${performance.now()-t1}`); let t0 = performance.now(); await client.query(`insert into attempts select * from chunk`); log(`attempts insert ${performance.now()-t0}`); t0 = performance.now();
+    await client.query(`insert into attempts select * from chunk`);
     await client.query(
       `update requests r set status = c.status, initial_tier = 'cheap', final_tier = c.final_tier,
          final_provider = c.final_provider, final_model = c.final_model, escalations = c.escalations,
@@ -236,7 +234,7 @@ async function load(client: pg.Client, shape: { requests: number; batches: numbe
          from chunk ch group by ch.request_id
        ) c
        where r.id = c.request_id and r.status = 'queued'`,
-    ); log(`update ${performance.now()-t0}`);
+    );
     await client.query("commit");
     if ((hi / chunkSize) % 5 === 0 || hi === shape.requests) log(`  ${hi.toLocaleString("en-US")} / ${shape.requests.toLocaleString("en-US")} requests`);
   }

@@ -95,7 +95,7 @@ function insertAttempts(rows: AttemptRecord[]): SQL {
       latency_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, cost_usd,
       started_at, finished_at)
     values ${sql.join(values, sql`, `)}
-    on conflict (id) do nothing`;
+    on conflict (id, started_at) do nothing`;
 }
 
 /** Only a queued request is finished: a job that runs twice (a redelivery) cannot overwrite the first ending. */

@@ -2,6 +2,7 @@ import { displayUsd, parseUsd } from "../pricing/money.js";
 import type { Report } from "./report-query.js";
 import { renderTable } from "./text-table.js";
 
+/** Text serialisations of a report. `html` (html-report.ts) is a page of charts and needs the insights too. */
 export const REPORT_FORMATS = ["table", "csv", "json"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -49,6 +50,18 @@ function formatCsv(report: Report): string {
   return lines.join("\n");
 }
 
+const pct = (value: number | null | undefined) => (value === null || value === undefined ? "n/a" : `${value}%`);
+
+/** Rates, when the summary carries them (reports built from the ledger always do). */
+function ratesLine(summary: Report["summary"]): string[] {
+  if (summary.escalationPercent === undefined || summary.wastedCostUsd === undefined) return [];
+  return [
+    `escalation rate ${pct(summary.escalationPercent)}; failure rate ${pct(summary.failurePercent)}; ` +
+      `fallback answers ${count(summary.fallbackAnswers ?? 0)} (${pct(summary.fallbackPercent)}); ` +
+      `wasted spend ${usd(summary.wastedCostUsd)} (${pct(summary.wastedPercent)})`,
+  ];
+}
+
 function formatTable(report: Report): string {
   const { summary } = report;
   const savings =
@@ -56,6 +69,7 @@ function formatTable(report: Report): string {
   const summaryLines = [
     `requests ${count(summary.requests)}: ${count(summary.succeeded)} succeeded, ${count(summary.failed)} failed, ${count(summary.queued)} queued; ${count(summary.escalated)} escalated`,
     `provider calls ${count(summary.calls)}; cost ${usd(summary.costUsd)}; all-top-tier baseline ${usd(summary.baselineCostUsd)}; saved ${savings}`,
+    ...ratesLine(summary),
   ];
   if (report.rows.length === 0) return [...summaryLines, "", "(no provider calls match)"].join("\n");
   const headers = [...report.by, "requests", "calls", "failed", "input tok", "output tok", "cache read", "cache write", "cost"];

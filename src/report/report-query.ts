@@ -1,20 +1,39 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../db/database.js";
+import { trimDecimal } from "./decimal.js";
+import { ReportError } from "./report-error.js";
+import { buildInsights, type ReportInsights } from "./report-insights.js";
+import {
+  attemptSource,
+  needsBatchRollup,
+  planSource,
+  requestCountColumn,
+  requestSource,
+  type SourceKind,
+  type SourcePlan,
+  type SourcePreference,
+} from "./report-source.js";
 
-/** Report dimensions (`report --by`), each a column of attempts (a) or of its request (r). */
+export { trimDecimal } from "./decimal.js";
+export { ReportError } from "./report-error.js";
+
+/**
+ * Report dimensions (`report --by`), as columns of the attempt relation (report-source.ts), which
+ * the rollups and the raw ledger both provide.
+ */
 export const DIMENSIONS = {
-  day: sql`to_char(date_trunc('day', a.started_at at time zone 'UTC'), 'YYYY-MM-DD')`,
-  model: sql`a.model`,
-  provider: sql`a.provider`,
-  tier: sql`a.tier`,
-  feature: sql`coalesce(r.feature, '(none)')`,
-  batch: sql`r.batch_id`,
+  day: sql`to_char(src.day, 'YYYY-MM-DD')`,
+  model: sql`src.model`,
+  provider: sql`src.provider`,
+  tier: sql`src.tier`,
+  feature: sql`coalesce(nullif(src.feature, ''), '(none)')`,
+  batch: sql`src.batch_id`,
 } as const;
 export type Dimension = keyof typeof DIMENSIONS;
 
 export interface ReportFilters {
   batchId?: string;
-  /** Inclusive, on the call's start time. */
+  /** Inclusive: calls started, and requests created, at or after it. */
   since?: Date;
   /** Exclusive. */
   until?: Date;
@@ -23,15 +42,26 @@ export interface ReportFilters {
 export interface ReportRow {
   /** One value per requested dimension, in the order asked. */
   group: Record<string, string>;
+  /** Distinct requests with a call in this group (counted on the day of their first call in it). */
   requests: number;
   calls: number;
+  /** Calls that gave no valid answer (outcome error or invalid). */
   failedCalls: number;
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
+  /** Both lifetimes. */
   cacheWriteTokens: number;
   /** Exact decimal string. */
   costUsd: string;
+  /** Of cacheWriteTokens, those written for an hour. */
+  cacheWrite1hTokens?: number;
+  /** Cost of the calls that did not produce an answer (exact). */
+  wastedCostUsd?: string;
+  /** Answers that came from a fallback model (not the first one the request tried in its tier). */
+  fallbackAnswers?: number;
+  /** Mean call latency. */
+  avgLatencyMs?: number;
 }
 
 export interface ReportSummary {
@@ -47,6 +77,16 @@ export interface ReportSummary {
   savingsUsd: string;
   /** Savings as a share of the baseline, 0–100, or null when the baseline is zero. */
   savingsPercent: number | null;
+  /** Escalated requests as a share of finished ones, 0–100 (null when none finished). */
+  escalationPercent?: number | null;
+  /** Failed requests as a share of finished ones. */
+  failurePercent?: number | null;
+  /** Answers from a fallback model, and their share of all answers. */
+  fallbackAnswers?: number;
+  fallbackPercent?: number | null;
+  /** Cost of the calls in range that did not produce an answer, and its share of their cost. */
+  wastedCostUsd?: string;
+  wastedPercent?: number | null;
 }
 
 export interface Report {
@@ -54,10 +94,21 @@ export interface Report {
   filters: ReportFilters;
   summary: ReportSummary;
   rows: ReportRow[];
+  /** rollup: the trigger-maintained rollups; raw: the ledger's own rows. */
+  source?: SourceKind;
+  /** Why the raw ledger was read, when it was. */
+  sourceNote?: string;
+  /** Routing, latency and the series the HTML charts draw; present when asked for. */
+  insights?: ReportInsights;
 }
 
-export class ReportError extends Error {
-  override name = "ReportError";
+export interface BuildReportOptions {
+  /** Default auto: rollups unless --since/--until fall inside a day. */
+  source?: SourcePreference;
+  /** Also gather routing, latency and per-day series (json and html formats). */
+  insights?: boolean;
+  /** Tier names cheapest first (from the config); otherwise ordered by cost per call. */
+  tierOrder?: string[];
 }
 
 export function parseDimensions(list: string): Dimension[] {
@@ -69,68 +120,45 @@ export function parseDimensions(list: string): Dimension[] {
   return [...new Set(names)] as Dimension[];
 }
 
-function attemptFilters(filters: ReportFilters): SQL {
-  const clauses: SQL[] = [sql`true`];
-  if (filters.batchId) clauses.push(sql`r.batch_id = ${filters.batchId}`);
-  if (filters.since) clauses.push(sql`a.started_at >= ${filters.since.toISOString()}::timestamptz`);
-  if (filters.until) clauses.push(sql`a.started_at < ${filters.until.toISOString()}::timestamptz`);
-  return sql.join(clauses, sql` and `);
-}
-
-function requestFilters(filters: ReportFilters): SQL {
-  const clauses: SQL[] = [sql`true`];
-  if (filters.batchId) clauses.push(sql`r.batch_id = ${filters.batchId}`);
-  if (filters.since) clauses.push(sql`r.created_at >= ${filters.since.toISOString()}::timestamptz`);
-  if (filters.until) clauses.push(sql`r.created_at < ${filters.until.toISOString()}::timestamptz`);
-  return sql.join(clauses, sql` and `);
-}
+const percent = (value: string | null | undefined) => (value === null || value === undefined ? null : Number(value));
 
 /** Sums are done by Postgres on numeric: exact, never float. */
-export async function buildReport(db: Db, by: Dimension[], filters: ReportFilters = {}): Promise<Report> {
+export async function buildReport(
+  db: Db,
+  by: Dimension[],
+  filters: ReportFilters = {},
+  options: BuildReportOptions = {},
+): Promise<Report> {
+  const plan = planSource(filters, options.source);
+  const positions = sql.join(by.map((_, index) => sql.raw(String(index + 1))), sql`, `);
   const groupColumns = by.map((dimension) => sql`${DIMENSIONS[dimension]} as ${sql.identifier(dimension)}`);
-  const rows = await queryRows<Record<string, string>>(
+  const rowsQuery = queryRows<Record<string, string>>(
     db,
-    sql`select ${sql.join([...groupColumns, sql`count(distinct a.request_id)::text as requests`], sql`, `)},
-        count(*)::text as calls,
-        count(*) filter (where a.outcome <> 'ok')::text as failed_calls,
-        sum(a.input_tokens)::text as input_tokens, sum(a.output_tokens)::text as output_tokens,
-        sum(a.cache_read_tokens)::text as cache_read_tokens, sum(a.cache_write_tokens)::text as cache_write_tokens,
-        sum(a.cost_usd)::text as cost_usd
-      from attempts a join requests r on r.id = a.request_id
-      where ${attemptFilters(filters)}
-      ${by.length ? sql`group by ${sql.join(by.map((_, index) => sql.raw(String(index + 1))), sql`, `)}` : sql``}
-      order by ${by.length ? sql`${sql.join(by.map((_, index) => sql.raw(String(index + 1))), sql`, `)}` : sql`1`}`,
+    sql`select ${sql.join([...groupColumns, sql`sum(src.${sql.raw(requestCountColumn(by))})::text as requests`], sql`, `)},
+        sum(src.calls)::text as calls,
+        coalesce(sum(src.calls) filter (where src.outcome <> 'ok'), 0)::text as failed_calls,
+        sum(src.input_tokens)::text as input_tokens, sum(src.output_tokens)::text as output_tokens,
+        sum(src.cache_read_tokens)::text as cache_read_tokens, sum(src.cache_write_tokens)::text as cache_write_tokens,
+        sum(src.cache_write_1h_tokens)::text as cache_write_1h_tokens, sum(src.cost_usd)::text as cost_usd,
+        coalesce(sum(src.cost_usd) filter (where src.outcome <> 'ok'), 0)::text as wasted_cost_usd,
+        sum(src.fallback_answers)::text as fallback_answers,
+        round(sum(src.latency_ms_sum)::numeric / sum(src.calls), 1)::text as avg_latency_ms
+      from ${attemptSource(plan, filters, needsBatchRollup(by, filters))}
+      ${by.length ? sql`group by ${positions}` : sql``}
+      having sum(src.calls) > 0
+      order by ${by.length ? positions : sql`1`}`,
   );
-  const [summary] = await queryRows<Record<string, string | null>>(
-    db,
-    sql`select count(*)::text as requests,
-        count(*) filter (where status = 'succeeded')::text as succeeded,
-        count(*) filter (where status = 'failed')::text as failed,
-        count(*) filter (where status = 'queued')::text as queued,
-        count(*) filter (where escalations > 0)::text as escalated,
-        coalesce(sum(attempt_count), 0)::text as calls,
-        coalesce(sum(cost_usd), 0)::text as cost_usd,
-        coalesce(sum(baseline_cost_usd), 0)::text as baseline_cost_usd,
-        coalesce(sum(baseline_cost_usd) - sum(cost_usd), 0)::text as savings_usd,
-        case when sum(baseline_cost_usd) > 0
-          then round(100 * (sum(baseline_cost_usd) - sum(cost_usd)) / sum(baseline_cost_usd), 2)::text end as savings_percent
-      from requests r where ${requestFilters(filters)}`,
-  );
+  const [rows, summary, insights] = await Promise.all([
+    rowsQuery,
+    buildSummary(db, plan, filters),
+    options.insights ? buildInsights(db, plan, filters, options.tierOrder) : undefined,
+  ]);
   return {
     by,
     filters,
-    summary: {
-      requests: Number(summary!.requests),
-      succeeded: Number(summary!.succeeded),
-      failed: Number(summary!.failed),
-      queued: Number(summary!.queued),
-      escalated: Number(summary!.escalated),
-      calls: Number(summary!.calls),
-      costUsd: trimDecimal(summary!.cost_usd!),
-      baselineCostUsd: trimDecimal(summary!.baseline_cost_usd!),
-      savingsUsd: trimDecimal(summary!.savings_usd!),
-      savingsPercent: summary!.savings_percent === null ? null : Number(summary!.savings_percent),
-    },
+    source: plan.kind,
+    ...(plan.reason ? { sourceNote: plan.reason } : {}),
+    summary,
     rows: rows.map((row) => ({
       group: Object.fromEntries(by.map((dimension) => [dimension, String(row[dimension])])),
       requests: Number(row.requests),
@@ -141,12 +169,65 @@ export async function buildReport(db: Db, by: Dimension[], filters: ReportFilter
       cacheReadTokens: Number(row.cache_read_tokens),
       cacheWriteTokens: Number(row.cache_write_tokens),
       costUsd: trimDecimal(row.cost_usd!),
+      cacheWrite1hTokens: Number(row.cache_write_1h_tokens),
+      wastedCostUsd: trimDecimal(row.wasted_cost_usd!),
+      fallbackAnswers: Number(row.fallback_answers),
+      avgLatencyMs: Number(row.avg_latency_ms),
     })),
+    ...(insights ? { insights } : {}),
   };
 }
 
-/** "0.001230000000" → "0.00123": exact, just without the padding. */
-export function trimDecimal(value: string): string {
-  if (!value.includes(".")) return value;
-  return value.replace(/0+$/, "").replace(/\.$/, "");
+/**
+ * Request figures (by creation time) from the request relation; fallback and wasted spend (by call
+ * time) from the attempt relation, like the rows.
+ */
+async function buildSummary(db: Db, plan: SourcePlan, filters: ReportFilters): Promise<ReportSummary> {
+  const finished = sql`nullif(coalesce(sum(rq.requests) filter (where rq.status <> 'queued'), 0), 0)`;
+  const share = (part: SQL, whole: SQL) => sql`round(100 * coalesce(${part}, 0)::numeric / ${whole}, 2)::text`;
+  const [[requests], [calls]] = await Promise.all([
+    queryRows<Record<string, string | null>>(
+      db,
+      sql`select coalesce(sum(rq.requests), 0)::text as requests,
+          coalesce(sum(rq.requests) filter (where rq.status = 'succeeded'), 0)::text as succeeded,
+          coalesce(sum(rq.requests) filter (where rq.status = 'failed'), 0)::text as failed,
+          coalesce(sum(rq.requests) filter (where rq.status = 'queued'), 0)::text as queued,
+          coalesce(sum(rq.escalated), 0)::text as escalated,
+          coalesce(sum(rq.attempts), 0)::text as calls,
+          coalesce(sum(rq.cost_usd), 0)::text as cost_usd,
+          coalesce(sum(rq.baseline_cost_usd), 0)::text as baseline_cost_usd,
+          coalesce(sum(rq.baseline_cost_usd) - sum(rq.cost_usd), 0)::text as savings_usd,
+          case when sum(rq.baseline_cost_usd) > 0
+            then round(100 * (sum(rq.baseline_cost_usd) - sum(rq.cost_usd)) / sum(rq.baseline_cost_usd), 2)::text end as savings_percent,
+          ${share(sql`sum(rq.escalated) filter (where rq.status <> 'queued')`, finished)} as escalation_percent,
+          ${share(sql`sum(rq.requests) filter (where rq.status = 'failed')`, finished)} as failure_percent
+        from ${requestSource(plan, filters)}`,
+    ),
+    queryRows<Record<string, string | null>>(
+      db,
+      sql`select coalesce(sum(src.cost_usd) filter (where src.outcome <> 'ok'), 0)::text as wasted_cost_usd,
+          ${share(sql`coalesce(sum(src.cost_usd) filter (where src.outcome <> 'ok'), 0)`, sql`nullif(sum(src.cost_usd), 0)`)} as wasted_percent,
+          coalesce(sum(src.fallback_answers), 0)::text as fallback_answers,
+          ${share(sql`sum(src.fallback_answers)`, sql`nullif(sum(src.calls) filter (where src.outcome = 'ok'), 0)`)} as fallback_percent
+        from ${attemptSource(plan, filters, false)}`,
+    ),
+  ]);
+  return {
+    requests: Number(requests!.requests),
+    succeeded: Number(requests!.succeeded),
+    failed: Number(requests!.failed),
+    queued: Number(requests!.queued),
+    escalated: Number(requests!.escalated),
+    calls: Number(requests!.calls),
+    costUsd: trimDecimal(requests!.cost_usd!),
+    baselineCostUsd: trimDecimal(requests!.baseline_cost_usd!),
+    savingsUsd: trimDecimal(requests!.savings_usd!),
+    savingsPercent: percent(requests!.savings_percent),
+    escalationPercent: percent(requests!.escalation_percent),
+    failurePercent: percent(requests!.failure_percent),
+    fallbackAnswers: Number(calls!.fallback_answers),
+    fallbackPercent: percent(calls!.fallback_percent),
+    wastedCostUsd: trimDecimal(calls!.wasted_cost_usd!),
+    wastedPercent: percent(calls!.wasted_percent),
+  };
 }

@@ -1,13 +1,27 @@
 import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
+import type { Runtime } from "../../app/runtime.js";
 import { formatReport, REPORT_FORMATS, type ReportFormat } from "../../report/format-report.js";
+import { renderHtmlReport } from "../../report/html-report.js";
 import { buildReport, parseDimensions, ReportError } from "../../report/report-query.js";
 import { withRuntime } from "../with-runtime.js";
+
+const OUTPUT_FORMATS = [...REPORT_FORMATS, "html"] as const;
+type OutputFormat = ReportFormat | "html";
 
 function parseDate(value: string, flag: string): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new ReportError(`${flag} "${value}" is not a date (use e.g. 2026-11-01 or an ISO timestamp)`);
   return date;
+}
+
+/** Tier names cheapest first from the tiers file, so charts stack and list tiers in routing order; optional. */
+export async function configuredTierOrder(runtime: Runtime): Promise<string[] | undefined> {
+  try {
+    return (await runtime.config()).tiers.map((tier) => tier.name);
+  } catch {
+    return undefined;
+  }
 }
 
 export function registerReport(program: Command): void {
@@ -16,20 +30,31 @@ export function registerReport(program: Command): void {
     .description("cost, tokens and calls grouped by any dimensions, with what routing saved against the top tier")
     .option("--by <dims>", "comma-separated: day, model, tier, feature, batch, provider", "tier,model")
     .option("--batch <id>", "only this batch")
-    .option("--since <date>", "calls started at or after this time (UTC)")
-    .option("--until <date>", "calls started before this time (UTC)")
-    .addOption(new Option("--format <format>", "output format").choices([...REPORT_FORMATS]).default("table"))
+    .option("--since <date>", "calls started (and requests created) at or after this time (UTC)")
+    .option("--until <date>", "calls started (and requests created) before this time (UTC)")
+    .addOption(
+      new Option("--format <format>", "table, csv, json (adds routing, latency and daily series) or html (one self-contained page of charts)")
+        .choices([...OUTPUT_FORMATS])
+        .default("table"),
+    )
     .option("--out <file>", "write to a file instead of stdout")
-    .action((flags: { by: string; batch?: string; since?: string; until?: string; format: ReportFormat; out?: string }) =>
+    .action((flags: { by: string; batch?: string; since?: string; until?: string; format: OutputFormat; out?: string }) =>
       withRuntime({}, async (runtime) => {
         const by = parseDimensions(flags.by);
         const { db } = await runtime.database();
-        const report = await buildReport(db, by, {
-          batchId: flags.batch,
-          since: flags.since ? parseDate(flags.since, "--since") : undefined,
-          until: flags.until ? parseDate(flags.until, "--until") : undefined,
-        });
-        const text = `${formatReport(report, flags.format)}\n`;
+        const detailed = flags.format === "json" || flags.format === "html";
+        const report = await buildReport(
+          db,
+          by,
+          {
+            batchId: flags.batch,
+            since: flags.since ? parseDate(flags.since, "--since") : undefined,
+            until: flags.until ? parseDate(flags.until, "--until") : undefined,
+          },
+          { insights: detailed, tierOrder: detailed ? await configuredTierOrder(runtime) : undefined },
+        );
+        if (report.sourceNote) process.stderr.write(`note: ${report.sourceNote}\n`);
+        const text = flags.format === "html" ? renderHtmlReport(report) : `${formatReport(report, flags.format)}\n`;
         if (flags.out) {
           await writeFile(flags.out, text);
           process.stderr.write(`report written to ${flags.out}\n`);
