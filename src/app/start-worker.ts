@@ -7,6 +7,7 @@ import { LiveConfigHolder, watchConfigFile, type ReloadResult } from "../config/
 import { registerStateGauges } from "../observability/state-gauges.js";
 import { createProviderRegistry } from "../providers/provider-registry.js";
 import { prepareClassifier } from "../routing/index.js";
+import { createShadowStore } from "../shadow/shadow-store.js";
 import { createRedisConnection } from "../queue/redis-connection.js";
 import { createModelGate } from "../resilience/model-gate.js";
 import { createRequestJournal } from "../resilience/request-journal.js";
@@ -100,6 +101,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     prefix,
     ledger,
     journal: createRequestJournal(fast, prefix),
+    shadowStore: createShadowStore(database.db),
     gate,
     lockDurationMs: runtime.env.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: runtime.env.WORKER_STALLED_INTERVAL_MS,

@@ -1,4 +1,4 @@
-import { bigint, date, index, integer, numeric, pgTable, primaryKey, real, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, date, index, integer, numeric, pgTable, primaryKey, real, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
  * The ledger. Money is numeric(20,12): exact to the picodollar, summed exactly by Postgres.
@@ -242,10 +242,43 @@ export const requestRollupBatchDaily = pgTable(
   ],
 );
 
+/**
+ * Shadow sampling (routing.shadow): the top tier answers a sampled share of the questions a cheaper
+ * tier already answered. A table of its own keeps `requests` and `attempts` about production: a
+ * request's cost stays the sum of its attempts, and these rows are the cost of measuring.
+ */
+export const shadowChecks = pgTable(
+  "shadow_checks",
+  {
+    /** The shadow call's id (a uuid made before the write: a retried insert does nothing). */
+    id: uuid("id").primaryKey(),
+    requestId: text("request_id").notNull(),
+    /** The tier and model whose answer was checked. */
+    tier: text("tier").notNull(),
+    model: text("model").notNull(),
+    /** The top tier's model that answered in the shadow. */
+    topModel: text("top_model").notNull(),
+    /** ok | invalid | error, as for attempts. */
+    outcome: text("outcome").notNull(),
+    /** classify and extract: whether the answers agree; null for free text or no shadow answer. */
+    agrees: boolean("agrees"),
+    topAnswer: text("top_answer"),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    costUsd: usd("cost_usd").notNull().default("0"),
+    latencyMs: integer("latency_ms").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [index("shadow_checks_request_idx").on(table.requestId), index("shadow_checks_created_at_idx").on(table.createdAt)],
+);
+
 export const schema = {
   batches,
   requests,
   attempts,
+  shadowChecks,
   attemptRollupDaily,
   attemptRollupBatchDaily,
   requestRollupDaily,

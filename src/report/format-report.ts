@@ -1,5 +1,6 @@
 import { displayUsd, parseUsd } from "../pricing/money.js";
 import type { Report } from "./report-query.js";
+import { formatShadowTable } from "./shadow-summary.js";
 import { renderTable } from "./text-table.js";
 
 /** Text serialisations of a report. `html` (html-report.ts) is a page of charts and needs the insights too. */
@@ -85,5 +86,6 @@ function formatTable(report: Report): string {
     count(row.cacheWriteTokens),
     usd(row.costUsd),
   ]);
-  return [...summaryLines, "", renderTable(headers, rows, numeric)].join("\n");
+  const shadow = report.shadow ? ["", formatShadowTable(report.shadow, usd)] : [];
+  return [...summaryLines, "", renderTable(headers, rows, numeric), ...shadow].join("\n");
 }

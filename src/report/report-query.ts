@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { shadowSummary, type ShadowSummaryRow } from "./shadow-summary.js";
 import { queryRows, type Db } from "../db/database.js";
 import { trimDecimal } from "./decimal.js";
 import { ReportError } from "./report-error.js";
@@ -94,6 +95,8 @@ export interface Report {
   filters: ReportFilters;
   summary: ReportSummary;
   rows: ReportRow[];
+  /** Shadow checks in range (routing.shadow), when there are any. */
+  shadow?: ShadowSummaryRow[];
   /** rollup: the trigger-maintained rollups; raw: the ledger's own rows. */
   source?: SourceKind;
   /** Why the raw ledger was read, when it was. */
@@ -153,9 +156,11 @@ export async function buildReport(
     buildSummary(db, plan, filters),
     options.insights ? buildInsights(db, plan, filters, options.tierOrder) : undefined,
   ]);
+  const shadow = await shadowSummary(db, filters);
   return {
     by,
     filters,
+    ...(shadow.length > 0 ? { shadow } : {}),
     source: plan.kind,
     ...(plan.reason ? { sourceNote: plan.reason } : {}),
     summary,

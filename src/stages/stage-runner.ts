@@ -10,6 +10,7 @@ import type { TierJobInput } from "../queue/job-payloads.js";
 import { INTAKE_QUEUE, INTAKE_STAGE, tierQueueName } from "../queue/queue-names.js";
 import type { ModelGate } from "../resilience/model-gate.js";
 import type { RequestJournal } from "../resilience/request-journal.js";
+import type { ShadowStore } from "../shadow/shadow-store.js";
 import { createIntakeProcessor } from "./intake-processor.js";
 import { createTierProcessor } from "./tier-processor.js";
 
@@ -21,6 +22,7 @@ export interface StageRunnerDeps {
   ledger: LedgerWriter;
   journal: RequestJournal;
   gate: ModelGate;
+  shadowStore?: ShadowStore;
   logger: Logger;
   metrics: Metrics;
   /** A dead worker's jobs go to another worker after about this long. */
@@ -88,7 +90,8 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
   const forward = async (tier: string, job: TierJobInput) => {
     const queue = tierQueues.get(tier);
     if (!queue) throw new Error(`no queue for tier "${tier}"`);
-    await queue.add(tier, job, { ...STAGE_JOB_OPTIONS, jobId: job.requestId });
+    // A shadow check rides in the top tier's queue (its concurrency limit applies) under its own id.
+    await queue.add(tier, job, { ...STAGE_JOB_OPTIONS, jobId: job.shadowOf ? `${job.requestId}~shadow` : job.requestId });
   };
   // Aborted when shutdown begins: in-flight jobs stop waiting on an unreachable Postgres.
   const shutdown = new AbortController();

@@ -14,6 +14,9 @@ import { tierJobSchema, type TierJob, type TierJobInput } from "../queue/job-pay
 import { callHealth } from "../resilience/call-health.js";
 import type { GateRefusal, ModelGate } from "../resilience/model-gate.js";
 import { journalRunId, type InFlightCall, type JournalEnding, type RequestJournal } from "../resilience/request-journal.js";
+import { answersAgree } from "../shadow/answers-agree.js";
+import { shadowKeyOf, shadowSampled } from "../shadow/shadow-sample.js";
+import type { ShadowStore } from "../shadow/shadow-store.js";
 import { callModel } from "./call-model.js";
 
 export interface TierStageDeps {
@@ -22,8 +25,10 @@ export interface TierStageDeps {
   ledger: LedgerWriter;
   journal: RequestJournal;
   gate: ModelGate;
-  /** Hands a job to a higher tier's queue (same job id; idempotent). */
+  /** Hands a job to a higher tier's queue (same job id, or a `~shadow` one for a shadow job; idempotent). */
   forward: (tier: string, job: TierJobInput) => Promise<void>;
+  /** Where shadow checks are recorded. */
+  shadowStore?: ShadowStore;
   logger: Logger;
   metrics: Metrics;
   /** Aborts on shutdown: stops waiting on Postgres so the worker can exit (the journal keeps the work). */
@@ -36,6 +41,8 @@ export interface TierStageDeps {
 export type TierJobEnding =
   | { status: "succeeded"; model: string }
   | { status: "escalated"; to: string }
+  /** A shadow job: the top tier answered the same question, for measurement only. */
+  | { status: "shadowed"; agrees?: boolean }
   | { status: "failed"; error: string }
   /** Every usable model was cooling down: back to the queue for `delayMs`, with `job` as its new data. */
   | { status: "deferred"; delayMs: number; job: TierJob }
@@ -74,13 +81,56 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
   const sleep = deps.sleep ?? defaultSleep;
+  const live = deps.live;
+
+  /** Asks the top tier's primary model the question once, and records how its answer compares. */
+  async function runShadow(
+    data: TierJob,
+    shadowOf: NonNullable<TierJob["shadowOf"]>,
+    model: ModelConfig,
+    current: LiveConfig,
+    log: Logger,
+  ): Promise<TierJobEnding> {
+    const provider = current.providers.get(model.provider);
+    const prompt = buildPrompt(data.job);
+    const admission = await deps.gate.admit(model, estimateTokens(prompt) + (data.job.maxOutputTokens ?? model.maxOutputTokens));
+    // Measurement never waits for a busy model nor adds to its load: skip this sample.
+    if (!provider || !admission.admitted) return { status: "shadowed" };
+    const call = await callModel(provider, model, {
+      requestId: data.requestId,
+      attemptNo: 0,
+      tier: tierName,
+      job: data.job,
+      prompt,
+      rates: current.priceBook.ratesFor(model.provider, model.model),
+      now,
+    });
+    await deps.gate.report(model, callHealth(call.record), admission);
+    const agrees = call.result === undefined ? undefined : answersAgree(data.job.kind, shadowOf.answer, call.result);
+    await deps.shadowStore?.({
+      id: call.record.id,
+      requestId: data.requestId,
+      tier: shadowOf.tier,
+      model: shadowOf.model,
+      topModel: model.model,
+      outcome: call.record.outcome === "ok" ? "ok" : call.record.outcome === "invalid" ? "invalid" : "error",
+      agrees,
+      topAnswer: call.result,
+      usage: call.record.usage,
+      cost: call.record.cost,
+      latencyMs: call.record.latencyMs,
+      createdAt: call.record.finishedAt,
+    });
+    log.debug({ agrees }, "shadow check");
+    return { status: "shadowed", agrees };
+  }
 
   /**
    * `firstRun`: BullMQ says this job has neither failed nor stalled in this queue before, so no
    * journal can exist for it and reading one is skipped (a round trip saved on the common path).
    */
   return async function processTierJob(payload: unknown, jobId: string, firstRun = false): Promise<TierJobEnding> {
-    const { config, priceBook, providers } = deps.live();
+    const { config, priceBook, providers } = live();
     const tierNames = config.tiers.map((tier) => tier.name);
     const tier = config.tiers.find((candidate) => candidate.name === tierName);
     if (!tier) throw new Error(`unknown tier "${tierName}" (tiers: ${tierNames.join(", ")})`);
@@ -137,6 +187,8 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
     for (const record of recovered) await deps.journal.callFinished(runId, record);
     const records: AttemptRecord[] = [...journal.finished, ...recovered].sort((a, b) => a.attemptNo - b.attemptNo);
     if (records.length > 0) log.warn({ recovered: records.length, abandoned: recovered.length }, "recovered calls of an interrupted run");
+
+    if (data.shadowOf) return runShadow(data, data.shadowOf, tier.models[0]!, live(), log);
 
     const job = data.job;
     const prompt = buildPrompt(job);
@@ -219,7 +271,7 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
 
         if (call.result !== undefined) {
           log.debug({ model: model.model, attempts: records.length }, "answered");
-          return finishRequest(
+          const ended = await finishRequest(
             {
               status: "succeeded",
               finalTier: tierName,
@@ -230,6 +282,14 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
             },
             call.record,
           );
+          // A sampled share of answers below the top tier are checked by the top tier, off the job's path.
+          const shadow = config.routing.shadow;
+          if (tierName !== tierNames.at(-1) && shadowSampled(shadowKeyOf(shadow.key, data), shadow.rate)) {
+            await deps
+              .forward(tierNames.at(-1)!, { ...data, shadowOf: { tier: tierName, model: model.model, answer: call.result } })
+              .catch((error: unknown) => log.warn({ error: String(error) }, "could not queue the shadow check"));
+          }
+          return ended;
         }
         reasons.push(call.failureReason ?? `${model.model}: failed`);
         if (call.record.errorType === "rate_limited") {

@@ -1,0 +1,77 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "../../src/db/database.js";
+import { buildReport } from "../../src/report/report-query.js";
+import { formatReport } from "../../src/report/format-report.js";
+import { shadowKeyOf, shadowSampled } from "../../src/shadow/shadow-sample.js";
+import { TICKET_LABELS } from "../helpers/jobs.js";
+import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
+import { waitFor } from "../helpers/wait-for.js";
+
+const RATE = 0.5;
+const JOBS = 40;
+
+describe("shadow sampling", () => {
+  let pipeline: TestPipeline;
+  beforeAll(async () => {
+    pipeline = await startTestPipeline({ config: testConfig({ routing: { shadow: { rate: RATE, key: "id" } } }) });
+  });
+  afterAll(() => pipeline?.close());
+
+  it("checks the sampled share of cheaper answers on the top tier, stores both answers, and prices measuring apart", async () => {
+    const jobs = Array.from({ length: JOBS }, (_, index) => ({
+      id: `shadow-${index}`,
+      kind: "classify" as const,
+      tier: "cheap",
+      feature: "support-triage",
+      prompt: `Ticket ${index}: I was charged twice for one order.`,
+      labels: TICKET_LABELS,
+    }));
+    const { batchId } = await pipeline.producer.enqueueJobs(jobs, { batchName: "shadow" });
+    await pipeline.waitForBatch(batchId);
+    // Exactly the ids the consistent hash picks, no more, no fewer.
+    const expected = jobs.filter((job) => shadowSampled(shadowKeyOf("id", { requestId: job.id, batchId, job }), RATE)).map((job) => job.id).sort();
+    expect(expected.length).toBeGreaterThan(5);
+    const db = pipeline.testDb.database.db;
+    const checks = await waitFor(
+      () => queryRows<{ request_id: string; tier: string; model: string; top_model: string; agrees: boolean | null; top_answer: string; cost_usd: string }>(
+        db,
+        sql`select request_id, tier, model, top_model, agrees, top_answer, cost_usd::text from shadow_checks order by request_id`,
+      ),
+      (rows) => rows.length >= expected.length,
+      { what: "shadow checks to land" },
+    );
+    expect(checks.map((check) => check.request_id).sort()).toEqual(expected);
+    for (const check of checks) {
+      expect(check).toMatchObject({ tier: "cheap", model: "gpt-5-mini", top_model: "claude-opus-4-7" });
+      expect(TICKET_LABELS).toContain(check.top_answer);
+      expect(typeof check.agrees).toBe("boolean");
+      expect(Number(check.cost_usd)).toBeGreaterThan(0);
+    }
+    // Agreement is the exact label comparison with the stored production answer.
+    const [agreement] = await queryRows<{ wrong: string }>(
+      db,
+      sql`select count(*)::text as wrong from shadow_checks s join requests r on r.id = s.request_id
+          where s.agrees <> (s.top_answer = r.result)`,
+    );
+    expect(Number(agreement!.wrong)).toBe(0);
+    // Measuring is not billed to the requests: their cost is still exactly their attempts.
+    const [mismatch] = await queryRows<{ n: string }>(
+      db,
+      sql`select count(*)::text as n from requests r where r.batch_id = ${batchId}
+          and r.cost_usd <> (select coalesce(sum(a.cost_usd), 0) from attempts a where a.request_id = r.id)`,
+    );
+    expect(Number(mismatch!.n)).toBe(0);
+
+    const report = await buildReport(db, ["tier"], { batchId });
+    expect(report.shadow).toEqual([
+      expect.objectContaining({ feature: "support-triage", tier: "cheap", checks: expected.length, comparable: expected.length }),
+    ]);
+    expect(formatReport(report, "table")).toContain("shadow checks (the top tier answering the same question):");
+    const [view] = await queryRows<{ checks: string; agreement_rate: string | null }>(
+      db,
+      sql`select checks::text, agreement_rate::text from report_shadow_agreement where feature = 'support-triage' and tier = 'cheap'`,
+    );
+    expect(Number(view!.checks)).toBe(expected.length);
+  });
+});
