@@ -5,7 +5,7 @@ import { createProducer } from "../src/producer/producer.js";
 import { benchConfig } from "./bench-config.js";
 import { BENCH_REDIS_URL, benchPrefix, createBenchDatabase, deleteRedisPrefix, sleep } from "./bench-env.js";
 import { benchJobs } from "./bench-jobs.js";
-import { scrapeGauge, startProcess, writeBenchConfig } from "./processes.js";
+import { scrapeGauge, startProcess, workerEnv, writeBenchConfig } from "./processes.js";
 
 export interface EndToEndResult {
   jobs: number;
@@ -30,19 +30,10 @@ export async function endToEnd(jobs: number, memoryCheckpoints: number[] = []): 
   const config = benchConfig({ cheap: 64, balanced: 64, premium: 64 });
   const fake = startProcess(["fake-llm", "--port", "0"], {});
   const fakeUrl = await fake.waitFor(/listening on (http:\/\/[\d.:]+)/);
-  const worker = startProcess(["worker"], {
-    DATABASE_URL: database.url,
-    REDIS_URL: BENCH_REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    LLM_ROUTER_CONFIG: await writeBenchConfig(config),
-    OPENAI_BASE_URL: `${fakeUrl}/v1`,
-    ANTHROPIC_BASE_URL: fakeUrl,
-    OPENAI_API_KEY: "",
-    ANTHROPIC_API_KEY: "",
-    PORT: "0",
-    LOG_LEVEL: "warn",
-    LOG_FORMAT: "json",
-  });
+  const worker = startProcess(
+    ["worker"],
+    workerEnv({ databaseUrl: database.url, redisUrl: BENCH_REDIS_URL, prefix, configPath: await writeBenchConfig(config), fakeUrl }),
+  );
   const healthPort = Number(await worker.waitFor(/health on :(\d+)/));
   const connection = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: null });
   const producer = createProducer({ db: ledger.db, connection, prefix, config });

@@ -69,3 +69,20 @@ export async function scrapeGauge(port: number, name: string): Promise<number> {
   const line = text.split("\n").find((candidate) => candidate.startsWith(`${name} `));
   return line ? Number(line.split(" ")[1]) : Number.NaN;
 }
+
+/** The environment of a bench worker: its database, Redis prefix, tiers file and the fake provider. */
+export function workerEnv(options: { databaseUrl: string; redisUrl: string; prefix: string; configPath: string; fakeUrl: string }): NodeJS.ProcessEnv {
+  return {
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: options.prefix,
+    LLM_ROUTER_CONFIG: options.configPath,
+    OPENAI_BASE_URL: `${options.fakeUrl}/v1`,
+    ANTHROPIC_BASE_URL: options.fakeUrl,
+    OPENAI_API_KEY: "",
+    ANTHROPIC_API_KEY: "",
+    PORT: "0",
+    LOG_LEVEL: "warn",
+    LOG_FORMAT: "json",
+  };
+}

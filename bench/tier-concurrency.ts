@@ -5,7 +5,7 @@ import { createProducer } from "../src/producer/producer.js";
 import { benchConfig } from "./bench-config.js";
 import { BENCH_REDIS_URL, benchPrefix, createBenchDatabase, deleteRedisPrefix, sleep } from "./bench-env.js";
 import { benchJobs } from "./bench-jobs.js";
-import { startProcess, writeBenchConfig, writeScenario } from "./processes.js";
+import { startProcess, workerEnv, writeBenchConfig, writeScenario } from "./processes.js";
 
 export interface TierConcurrencyResult {
   limit: number;
@@ -28,19 +28,7 @@ export async function tierConcurrency(jobs: number, limit = 8, latencyMs = 100):
   const config = benchConfig({ cheap: limit, balanced: 4, premium: 2 });
   const fake = startProcess(["fake-llm", "--port", "0", "--scenario", await writeScenario({ seed: 1, models: { "*": { latencyMs } } })], {});
   const fakeUrl = await fake.waitFor(/listening on (http:\/\/[\d.:]+)/);
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: BENCH_REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    LLM_ROUTER_CONFIG: await writeBenchConfig(config),
-    OPENAI_BASE_URL: `${fakeUrl}/v1`,
-    ANTHROPIC_BASE_URL: fakeUrl,
-    OPENAI_API_KEY: "",
-    ANTHROPIC_API_KEY: "",
-    PORT: "0",
-    LOG_LEVEL: "warn",
-    LOG_FORMAT: "json",
-  };
+  const env = workerEnv({ databaseUrl: database.url, redisUrl: BENCH_REDIS_URL, prefix, configPath: await writeBenchConfig(config), fakeUrl });
   const workers = [startProcess(["worker", "--stages", "intake,cheap"], env), startProcess(["worker", "--stages", "cheap"], env)];
   for (const worker of workers) await worker.waitFor(/health on :(\d+)/);
   const connection = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: null });

@@ -2,7 +2,7 @@ import type { RouterConfig } from "../../src/config/router-config-schema.js";
 import { startCli, type LongRunningCli } from "./cli-process.js";
 import { writeConfigFile } from "./config-file.js";
 import type { TestPipeline } from "./pipeline.js";
-import { TEST_REDIS_URL } from "./redis.js";
+import { pipelineEnv } from "./chaos-workers.js";
 
 export interface WorkerProcess extends LongRunningCli {
   healthPort: number;
@@ -17,19 +17,7 @@ export async function startWorkerProcess(
   options: { stages: string; config?: RouterConfig; env?: NodeJS.ProcessEnv },
 ): Promise<WorkerProcess> {
   const configPath = await writeConfigFile(options.config ?? pipeline.config);
-  const worker = startCli(["worker", "--stages", options.stages], {
-    DATABASE_URL: pipeline.testDb.url,
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: pipeline.prefix,
-    LLM_ROUTER_CONFIG: configPath,
-    OPENAI_BASE_URL: `${pipeline.fake.url}/v1`,
-    ANTHROPIC_BASE_URL: pipeline.fake.url,
-    OPENAI_API_KEY: "",
-    ANTHROPIC_API_KEY: "",
-    PORT: "0",
-    LOG_LEVEL: "warn",
-    ...options.env,
-  });
+  const worker = startCli(["worker", "--stages", options.stages], pipelineEnv(pipeline, configPath, options.env));
   const port = Number((await worker.waitForOutput(/health on :(\d+)/))[1]);
   return Object.assign(worker, { healthPort: port });
 }

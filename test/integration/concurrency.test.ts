@@ -3,7 +3,7 @@ import { startCli, type LongRunningCli } from "../helpers/cli-process.js";
 import { writeConfigFile } from "../helpers/config-file.js";
 import { TICKET_LABELS } from "../helpers/jobs.js";
 import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
-import { TEST_REDIS_URL } from "../helpers/redis.js";
+import { pipelineEnv } from "../helpers/chaos-workers.js";
 
 const CHEAP_LIMIT = 3;
 
@@ -24,18 +24,7 @@ describe("a tier's concurrency limit across worker processes", () => {
     // Intake runs here; the cheap tier runs only in the two spawned processes.
     pipeline = await startTestPipeline({ config, stages: ["intake"], scenario: { seed: 2, models: { "*": { latencyMs: 150 } } } });
     const configPath = await writeConfigFile(config);
-    const env = {
-      DATABASE_URL: pipeline.testDb.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: pipeline.prefix,
-      LLM_ROUTER_CONFIG: configPath,
-      OPENAI_BASE_URL: `${pipeline.fake.url}/v1`,
-      ANTHROPIC_BASE_URL: pipeline.fake.url,
-      OPENAI_API_KEY: "",
-      ANTHROPIC_API_KEY: "",
-      PORT: "0",
-      LOG_LEVEL: "warn",
-    };
+    const env = pipelineEnv(pipeline, configPath);
     for (let index = 0; index < 2; index++) {
       const worker = startCli(["worker", "--stages", "cheap"], env);
       workers.push(worker);

@@ -8,7 +8,7 @@ import { startCli, type LongRunningCli } from "../helpers/cli-process.js";
 import { writeConfigFile } from "../helpers/config-file.js";
 import { TICKET_LABELS } from "../helpers/jobs.js";
 import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
-import { TEST_REDIS_URL } from "../helpers/redis.js";
+import { pipelineEnv } from "../helpers/chaos-workers.js";
 
 /** A config with the cheap tier's models in the given order. */
 function withCheapOrder(base: RouterConfig, first: string): RouterConfig {
@@ -41,19 +41,7 @@ describe("a running worker: metrics, live config reload", () => {
   beforeAll(async () => {
     pipeline = await startTestPipeline({ stages: ["intake"] });
     configPath = await writeConfigFile(withCheapOrder(testConfig(), "gpt-5-mini"));
-    worker = startCli(["worker", "--stages", "cheap,balanced,premium"], {
-      DATABASE_URL: pipeline.testDb.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: pipeline.prefix,
-      LLM_ROUTER_CONFIG: configPath,
-      OPENAI_BASE_URL: `${pipeline.fake.url}/v1`,
-      ANTHROPIC_BASE_URL: pipeline.fake.url,
-      OPENAI_API_KEY: "",
-      ANTHROPIC_API_KEY: "",
-      PORT: "0",
-      LOG_LEVEL: "info",
-      LOG_FORMAT: "json",
-    });
+    worker = startCli(["worker", "--stages", "cheap,balanced,premium"], pipelineEnv(pipeline, configPath, { LOG_LEVEL: "info" }));
     healthPort = Number((await worker.waitForOutput(/health on :(\d+)/))[1]);
   });
   afterAll(async () => {
