@@ -40,6 +40,12 @@ export interface RequestJournal {
   /** Notes the ending; `lastCall`, when given, is the call that decided it, noted in the same write. */
   ended(runId: string, ending: JournalEnding, lastCall?: AttemptRecord): Promise<void>;
   clear(runId: string): Promise<void>;
+  /**
+   * After the ending is durable: keep the journal a little longer instead of deleting it, so a run
+   * that BullMQ starts again (its lock lost after the work was done) replays the ending instead of
+   * calling providers again.
+   */
+  retire(runId: string, keepMs: number): Promise<void>;
 }
 
 /** Long enough to outlive any outage we would wait out; short enough that an orphan does not stay forever. */
@@ -79,6 +85,9 @@ export function createRequestJournal(redis: Redis, prefix: string): RequestJourn
       }),
     clear: async (runId) => {
       await redis.del(keyOf(runId));
+    },
+    retire: async (runId, keepMs) => {
+      await redis.pexpire(keyOf(runId), keepMs);
     },
   };
 }

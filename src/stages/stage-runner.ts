@@ -130,7 +130,13 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
   for (const tier of config.tiers) {
     if (!stages.includes(tier.name)) continue;
     const queue = tierQueues.get(tier.name)!;
-    const processTier = createTierProcessor(tier.name, { ...deps, forward, signal: shutdown.signal });
+    const processTier = createTierProcessor(tier.name, {
+      ...deps,
+      forward,
+      signal: shutdown.signal,
+      // A job that lost its lock is picked up again after about lockDuration + stalledInterval.
+      journalRetentionMs: 2 * (deps.lockDurationMs + deps.stalledIntervalMs),
+    });
     const worker: Worker = new Worker(
       tierQueueName(tier.name),
       async (job) => {

@@ -29,6 +29,8 @@ export interface TierStageDeps {
   forward: (tier: string, job: TierJobInput) => Promise<void>;
   /** Where shadow checks are recorded. */
   shadowStore?: ShadowStore;
+  /** How long a finished run's journal is kept to absorb a re-run. Default 120000. */
+  journalRetentionMs?: number;
   logger: Logger;
   metrics: Metrics;
   /** Aborts on shutdown: stops waiting on Postgres so the worker can exit (the journal keeps the work). */
@@ -48,6 +50,11 @@ export type TierJobEnding =
   | { status: "deferred"; delayMs: number; job: TierJob }
   /** Stopped without an ending (shutting down); the job must run again. */
   | { status: "abandoned"; error: string };
+
+/** Longest back-off of a tier queue when its models are cooling down; the job comes back and re-checks. */
+const MAX_DEFERRAL_MS = 5_000;
+/** How long a finished run's journal stays to absorb a re-run: past a lost lock and a stalled check. */
+const DEFAULT_JOURNAL_RETENTION_MS = 120_000;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -169,8 +176,9 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
         await durably("attempts", () => deps.ledger.write(records));
         await deps.forward(ending.to, ending.job);
       }
-      // Not awaited: the ending is durable, and a journal left behind only replays it (idempotently).
-      deps.journal.clear(runId).catch((error: unknown) => log.warn({ error: String(error) }, "could not clear the journal; it expires"));
+      // Not awaited: the ending is durable. The journal stays a while, so a re-run of this job (BullMQ
+      // lost its lock after the work was done) replays the ending instead of calling providers again.
+      deps.journal.retire(runId, deps.journalRetentionMs ?? DEFAULT_JOURNAL_RETENTION_MS).catch((error: unknown) => log.warn({ error: String(error) }, "could not retire the journal; it expires"));
       if (ending.kind === "escalate") return { status: "escalated", to: ending.to };
       return ending.outcome.status === "succeeded"
         ? { status: "succeeded", model: ending.outcome.finalModel ?? "" }
@@ -319,10 +327,14 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
       history,
     };
     // Models that were only cooling down may answer soon: wait for them rather than pay a higher tier.
-    if (refusals.length > 0 && data.deferrals < config.maxDeferrals) {
+    // …but only when nothing here actually failed: a tier whose models answer badly or error out
+    // escalates, it does not wait.
+    const realFailure = records.some((record) => record.outcome === "invalid" || (record.outcome === "error" && record.errorType !== "rate_limited"));
+    if (refusals.length > 0 && !realFailure && data.deferrals < config.maxDeferrals) {
       await durably("attempts", () => deps.ledger.write(records));
       await deps.journal.clear(runId);
-      const delayMs = Math.max(1, Math.min(...refusals.map((refusal) => refusal.retryInMs)));
+      // Capped: a long pause of the whole queue also pauses BullMQ's lock renewal for running jobs.
+      const delayMs = Math.min(MAX_DEFERRAL_MS, Math.max(1, Math.min(...refusals.map((refusal) => refusal.retryInMs))));
       log.debug({ delayMs, refusals: refusals.map((refusal) => refusal.reason) }, "every model cooling down: deferring");
       return { status: "deferred", delayMs, job: { ...carried, deferrals: data.deferrals + 1 } };
     }
