@@ -102,7 +102,17 @@ describe("shutting a worker process down", { timeout: 120_000 }, () => {
     expect.soft(counts.completed).toBe(afterExit.completed);
     expect.soft((counts.waiting ?? 0) + (counts.prioritized ?? 0)).toBe(JOBS - afterExit.completed);
     expect.soft(afterExit.queued).toBe(JOBS - afterExit.completed);
-    expect.soft(journals).toEqual([]);
+    // Finished runs keep their journal briefly (so a re-run replays instead of calling again): each
+    // one left must hold a decided ending, no call left in flight, and be on its way out.
+    for (const key of journals) {
+      const redis = pipeline.runtime.redis();
+      const fields = await redis.hkeys(key);
+      expect.soft(fields, key).toContain("ending");
+      expect.soft(fields.filter((field) => field.startsWith("call:") && !fields.includes(`done:${field.slice(5)}`)), key).toEqual([]);
+      const ttl = await redis.pttl(key);
+      expect.soft(ttl, key).toBeGreaterThan(0);
+      expect.soft(ttl, key).toBeLessThanOrEqual(2 * (2_000 + 1_000));
+    }
 
     // Another worker finishes the rest: nothing lost, nothing done twice.
     const next = await spawnWorker();
