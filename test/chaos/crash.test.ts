@@ -49,7 +49,10 @@ describe("a worker killed in the middle of a batch", () => {
     expect(counts).toMatchObject({ requests: JOBS, finished: JOBS, queued: 0, duplicated: 0, okAttempts: JOBS, inconsistent: 0 });
     // The kill interrupted calls: they are in the ledger, not silently missing…
     expect(counts.abandoned).toBeGreaterThan(0);
-    // …and every call the provider saw is exactly one attempts row.
-    expect(counts.attempts).toBe(calls);
+    // …and every call the provider saw is an attempts row. A call noted in the journal but killed
+    // before its request left the process is recorded as abandoned too (nobody can know it never
+    // reached the provider), so the rows may exceed the calls by at most the abandoned ones.
+    expect(counts.attempts).toBeGreaterThanOrEqual(calls);
+    expect(counts.attempts - counts.abandoned).toBeLessThanOrEqual(calls);
   });
 });

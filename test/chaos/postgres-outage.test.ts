@@ -8,7 +8,12 @@ import { startWorkerProcess, type WorkerProcess } from "../helpers/worker-proces
 
 const JOBS = 40;
 
-const readiness = async (port: number) => (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+/** /readyz's status, or 0 when the request itself failed (the probe retries; a dead worker fails the test below). */
+const readiness = async (port: number) =>
+  fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(5_000) }).then(
+    (response) => response.status,
+    () => 0,
+  );
 
 /**
  * Postgres goes away mid-batch (a TCP proxy in front of it is cut): finished provider results wait
@@ -69,5 +74,6 @@ describe("a Postgres outage in the middle of a batch", () => {
     expect(counts).toMatchObject({ requests: JOBS, finished: JOBS, queued: 0, duplicated: 0, okAttempts: JOBS, attempts: JOBS, inconsistent: 0 });
     // One call per job: the outage made no provider call happen twice.
     expect(calls).toBe(JOBS);
+    expect(worker.child.exitCode, worker.output().stderr.slice(-2000)).toBeNull();
   });
 });
