@@ -4,10 +4,8 @@ import { z } from "zod";
  * The process environment, parsed once at start-up. Nothing else in the code reads process.env:
  * a typo'd variable is reported here, with its name, instead of surfacing as a wrong default later.
  */
-const optionalString = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
+/** parseEnv drops blank values first, so an optional variable is either absent or has text. */
+const optionalString = z.string().trim().optional();
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 

@@ -8,6 +8,7 @@ import { loadScenarioFile, startFakeLlm } from "../fake-llm/index.js";
 import { readJobFile } from "../jobs/read-job-file.js";
 import { createProducer } from "../producer/producer.js";
 import { INTAKE_QUEUE, tierQueueName } from "../queue/queue-names.js";
+import { createRedisConnection } from "../queue/redis-connection.js";
 import { batchStatus } from "../report/batch-status.js";
 import { formatReport } from "../report/format-report.js";
 import { buildReport } from "../report/report-query.js";
@@ -83,27 +84,32 @@ export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void
 
 const STALL_CHECK_MS = 30_000;
 
-async function queuedJobCount(connection: Redis, prefix: string, config: { tiers: { name: string }[] }): Promise<number> {
-  let total = 0;
+/** Runs `use` on each of the pipeline's queues (intake and every tier), closing each after. */
+async function forEachQueue(connection: Redis, prefix: string, config: { tiers: { name: string }[] }, use: (queue: Queue) => Promise<void>): Promise<void> {
   for (const name of [INTAKE_QUEUE, ...config.tiers.map((tier) => tierQueueName(tier.name))]) {
     const queue = new Queue(name, { connection, prefix });
+    try {
+      await use(queue);
+    } finally {
+      await queue.close();
+    }
+  }
+}
+
+async function queuedJobCount(connection: Redis, prefix: string, config: { tiers: { name: string }[] }): Promise<number> {
+  let total = 0;
+  await forEachQueue(connection, prefix, config, async (queue) => {
     const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
     total += Object.values(counts).reduce((sum, count) => sum + count, 0);
-    await queue.close();
-  }
+  });
   return total;
 }
 
 /** The demo's jobs are finished and in Postgres; leave nothing behind in a shared Redis. */
 async function obliterateDemoQueues(url: string, prefix: string, config: { tiers: { name: string }[] }): Promise<void> {
-  const { createRedisConnection } = await import("../queue/redis-connection.js");
   const connection = createRedisConnection(url);
   try {
-    for (const name of [INTAKE_QUEUE, ...config.tiers.map((tier) => tierQueueName(tier.name))]) {
-      const queue = new Queue(name, { connection, prefix });
-      await queue.obliterate({ force: true });
-      await queue.close();
-    }
+    await forEachQueue(connection, prefix, config, (queue) => queue.obliterate({ force: true }));
   } finally {
     connection.disconnect();
   }

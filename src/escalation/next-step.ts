@@ -4,7 +4,7 @@
  */
 
 export type AttemptFailure =
-  | { kind: "error"; retryable: boolean; escalate: boolean; retryAfterMs?: number }
+  | { kind: "error"; retryable: boolean; escalate: boolean; retryAfterMs?: number; rateLimited?: boolean }
   | { kind: "invalid" };
 
 export type NextStep =
@@ -12,12 +12,19 @@ export type NextStep =
   | { action: "retry"; delayMs: number }
   /** Try the tier's next model (or, when there is none, leave the tier). */
   | { action: "next-model" }
+  /**
+   * The model said "too many requests": it is now cooling down for every pod. Move on, and count it
+   * as busy, not failed — if the whole tier turns out busy, the job waits `waitMs` rather than escalate.
+   */
+  | { action: "cool-down"; waitMs: number }
   /** Stop working on this job here without recording an ending (shutdown): it will run again. */
   | { action: "abandon" };
 
 export interface RetryPolicy {
   retriesPerModel: number;
   maxRetryDelayMs: number;
+  /** Cool-down for a 429 that names no retry-after. */
+  rateLimitCooldownMs: number;
   /** First backoff step; doubles per retry. */
   baseDelayMs: number;
 }
@@ -43,6 +50,8 @@ export function nextStep(
   // A wrong answer is a property of the model, not a passing fault: asking again rarely helps.
   if (failure.kind === "invalid") return { action: "next-model" };
   if (!failure.escalate && !failure.retryable) return { action: "abandon" };
+  // No same-model retry after a 429: it would land just as the shared cool-down ends, with everyone else's.
+  if (failure.rateLimited) return { action: "cool-down", waitMs: failure.retryAfterMs ?? policy.rateLimitCooldownMs };
   if (failure.retryable && retriesUsedOnModel < policy.retriesPerModel) {
     // A retry-after longer than we are willing to wait says: use another model now.
     if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryDelayMs) return { action: "next-model" };

@@ -40,3 +40,17 @@ export interface RequestOutcome {
   error?: string;
   finishedAt: Date;
 }
+
+/** The ending of a job whose payload could not even be read. */
+export function failedOutcome(requestId: string, error: string): RequestOutcome {
+  return {
+    requestId,
+    status: "failed",
+    escalations: 0,
+    attemptCount: 0,
+    cost: 0n,
+    baselineCost: 0n,
+    error: error.slice(0, 4000),
+    finishedAt: new Date(),
+  };
+}

@@ -85,6 +85,7 @@ export async function callModel(provider: ProviderClient, model: ModelConfig, co
         retryable: providerError.retryable,
         escalate: providerError.escalate,
         retryAfterMs: providerError.retryAfterMs,
+        rateLimited: providerError.type === "rate_limited",
       },
       failureReason: `${model.model}: ${providerError.message}`,
     };

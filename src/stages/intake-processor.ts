@@ -6,7 +6,7 @@ import type { Metrics } from "../observability/metrics.js";
 import type { TierJobInput } from "../queue/job-payloads.js";
 import { askRoutingModel, nearThreshold } from "../llm-routing/ask-routing-model.js";
 import { classifyJob, scoreJob } from "../routing/index.js";
-import { failedOutcome } from "./tier-processor.js";
+import { failedOutcome } from "../ledger/records.js";
 
 export interface IntakeStageDeps {
   /** The config in force; read once per job. */

@@ -3,7 +3,7 @@ import type { ModelConfig } from "../config/router-config-schema.js";
 import { nextStep, nextTier, DEFAULT_BASE_DELAY_MS, type RetryPolicy } from "../escalation/next-step.js";
 import { describeIssues } from "../jobs/job-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
-import type { AttemptRecord, RequestOutcome } from "../ledger/records.js";
+import { failedOutcome, type AttemptRecord, type RequestOutcome } from "../ledger/records.js";
 import { persist } from "../lifecycle/persist.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
@@ -146,6 +146,7 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
     const policy: RetryPolicy = {
       retriesPerModel: config.retriesPerModel,
       maxRetryDelayMs: config.maxRetryDelayMs,
+      rateLimitCooldownMs: config.rateLimitCooldownMs,
       baseDelayMs: DEFAULT_BASE_DELAY_MS,
     };
 
@@ -300,12 +301,6 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
           return ended;
         }
         reasons.push(call.failureReason ?? `${model.model}: failed`);
-        if (call.record.errorType === "rate_limited") {
-          // The model is now cooling down for every pod: no same-model retry (it would land right as the
-          // cool-down ends, with everyone else's); try the next model, or wait for this one by deferring.
-          refusals.push({ admitted: false, reason: "cooling_down", retryInMs: retryAfterMs ?? config.rateLimitCooldownMs });
-          break;
-        }
         // Per-call failures are routine at volume (every 429); debug keeps them out of the way, metrics count them.
         log.debug({ model: model.model, outcome: call.record.outcome, errorType: call.record.errorType }, "attempt failed");
         const step = nextStep(call.failure!, retries, policy, random());
@@ -313,6 +308,10 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
           await durably("attempts", () => deps.ledger.write(records));
           await deps.journal.clear(runId);
           return { status: "abandoned", error: reasons.join("; ") };
+        }
+        if (step.action === "cool-down") {
+          refusals.push({ admitted: false, reason: "cooling_down", retryInMs: step.waitMs });
+          break;
         }
         if (step.action === "next-model") break;
         await sleep(step.delayMs);
@@ -362,18 +361,4 @@ function observe(metrics: Metrics, tier: string, model: ModelConfig, record: Att
   metrics.attempts.inc({ tier, provider: model.provider, model: model.model, outcome: record.outcome });
   metrics.costUsd.inc({ tier, model: model.model }, Number(record.cost) / 1e12);
   metrics.latency.observe({ model: model.model, outcome: record.outcome }, record.latencyMs / 1000);
-}
-
-/** The ending of a job whose payload could not even be read. */
-export function failedOutcome(requestId: string, error: string): RequestOutcome {
-  return {
-    requestId,
-    status: "failed",
-    escalations: 0,
-    attemptCount: 0,
-    cost: 0n,
-    baselineCost: 0n,
-    error: error.slice(0, 4000),
-    finishedAt: new Date(),
-  };
 }

@@ -8,7 +8,7 @@ import {
   type RetryPolicy,
 } from "../../../src/escalation/next-step.js";
 
-const POLICY: RetryPolicy = { retriesPerModel: 2, maxRetryDelayMs: 10_000, baseDelayMs: 250 };
+const POLICY: RetryPolicy = { retriesPerModel: 2, maxRetryDelayMs: 10_000, rateLimitCooldownMs: 1_000, baseDelayMs: 250 };
 const RANDOMS = [0, 0.001, 0.25, 0.5, 0.75, 0.999_999];
 
 const retryable = (retryAfterMs?: number): AttemptFailure => ({
@@ -123,5 +123,24 @@ describe("nextTier", () => {
   it("throws for a tier it does not know", () => {
     expect(() => nextTier(TIERS, "gold")).toThrow('unknown tier "gold"');
     expect(() => nextTier([], "cheap")).toThrow('unknown tier "cheap"');
+  });
+});
+
+describe("nextStep after a 429", () => {
+  const rateLimited = (retryAfterMs?: number): AttemptFailure => ({
+    kind: "error",
+    retryable: true,
+    escalate: true,
+    rateLimited: true,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+
+  it("never retries the same model: it cools down for the retry-after, with retries left or not", () => {
+    expect(nextStep(rateLimited(2_000), 0, POLICY, 0.5)).toEqual({ action: "cool-down", waitMs: 2_000 });
+    expect(nextStep(rateLimited(2_000), 5, POLICY, 0.5)).toEqual({ action: "cool-down", waitMs: 2_000 });
+  });
+
+  it("cools down for the configured default when the provider gave no retry-after", () => {
+    expect(nextStep(rateLimited(), 0, POLICY, 0.5)).toEqual({ action: "cool-down", waitMs: 1_000 });
   });
 });
