@@ -1,5 +1,5 @@
 import { loadRouterConfig } from "../src/config/load-config.js";
-import { classifyJob } from "../src/routing/index.js";
+import { classifyJob } from "../src/intake/index.js";
 import { percentile } from "./bench-env.js";
 import { loadExampleJobs } from "./bench-jobs.js";
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { Redis } from "ioredis";
-import { openPostgres, queryRows } from "../src/db/database.js";
-import { createProducer } from "../src/producer/producer.js";
+import { openPostgres, queryRows } from "../src/ledger/db/database.js";
+import { createProducer } from "../src/produce/producer.js";
 import { benchConfig } from "./bench-config.js";
 import { BENCH_REDIS_URL, benchPrefix, createBenchDatabase, deleteRedisPrefix, sleep } from "./bench-env.js";
 import { benchJobs } from "./bench-jobs.js";

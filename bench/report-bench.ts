@@ -13,11 +13,11 @@ import { cpus } from "node:os";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { sql } from "drizzle-orm";
-import { openPostgres, queryRows, type Db } from "../src/db/database.js";
-import { formatReport } from "../src/report/format-report.js";
-import { renderHtmlReport } from "../src/report/html-report.js";
-import { buildReport, trimDecimal, type Dimension, type Report } from "../src/report/report-query.js";
-import { renderTable } from "../src/report/text-table.js";
+import { openPostgres, queryRows, type Db } from "../src/ledger/db/database.js";
+import { formatReport } from "../src/report/render/format-report.js";
+import { renderHtmlReport } from "../src/report/render/html-report.js";
+import { buildReport, trimDecimal, type Dimension, type Report } from "../src/report/query/report-query.js";
+import { renderTable } from "../src/report/render/text-table.js";
 import { createBenchDatabase } from "./bench-env.js";
 
 export interface ReportTiming {

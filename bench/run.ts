@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { renderTable } from "../src/report/text-table.js";
+import { renderTable } from "../src/report/render/text-table.js";
 import { classifyOverhead } from "./classify-overhead.js";
 import { endToEnd } from "./end-to-end.js";
 import { rawBullmqThroughput } from "./raw-bullmq.js";

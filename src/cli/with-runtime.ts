@@ -1,5 +1,5 @@
 import { parseEnv } from "../config/env.js";
-import { createRuntime, type Runtime, type RuntimeOptions } from "../app/runtime.js";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
 
 /** Exit codes, documented in the README. */
 export const EXIT = { ok: 0, error: 1, usage: 2, partial: 3 } as const;

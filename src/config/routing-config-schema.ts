@@ -42,7 +42,7 @@ export const routingConfigSchema = z
   .object({
     /**
      * How intake scores a job. Default heuristic.
-     * - `heuristic`: the hand-set complexity score of src/routing/complexity-score.ts.
+     * - `heuristic`: the hand-set complexity score of src/intake/heuristic/complexity-score.ts.
      * - `trained`: the model in `modelFile` (P(the cheap tier's answer is not good enough)).
      * - `llm`: the cheapest model is asked for {tier, reason}; the heuristic on a bad answer.
      * - `hybrid`: the score (trained if `modelFile` is set, else heuristic), and the llm only when

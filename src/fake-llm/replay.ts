@@ -1,10 +1,10 @@
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import { readReplayFile, type QualityMetric, type ReplayOutcome, type ReplayRow } from "../eval/replay-dataset.js";
+import { readReplayFile, type QualityMetric, type ReplayOutcome, type ReplayRow } from "./replay-dataset.js";
 
 /**
  * Replay mode: the fake answers a prompt it finds in a routing replay file (the format of
- * src/eval/replay-dataset.ts) with the answer recorded for the model class that was asked —
+ * src/fake-llm/replay-dataset.ts) with the answer recorded for the model class that was asked —
  * `weakModels` get the weak outcome, `strongModels` the strong one. `llm-router eval` uses it to
  * push a dataset through the real pipeline: whichever tier the router picks, the SDK gets the
  * recorded response (so token counts, and so the ledger's prices, follow the real answer lengths).

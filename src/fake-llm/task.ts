@@ -1,6 +1,6 @@
 /**
  * Which job kind a prompt is, read from the marker lines the router's prompt builder writes
- * (src/prompts/build-prompt.ts). Matched as plain text on purpose: the fake must answer any
+ * (src/jobs/build-prompt.ts). Matched as plain text on purpose: the fake must answer any
  * client that writes these instructions, not only code that imports the constants.
  */
 

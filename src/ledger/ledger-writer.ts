@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "../db/database.js";
+import type { Db } from "./db/database.js";
 import { formatUsd } from "../pricing/money.js";
 import type { AttemptRecord, RequestOutcome } from "./records.js";
 

@@ -1,5 +1,5 @@
 import type { ProviderName } from "../config/router-config-schema.js";
-import type { AttemptOutcome } from "../db/schema.js";
+import type { AttemptOutcome } from "./db/schema.js";
 import type { Picodollars } from "../pricing/money.js";
 import type { TokenUsage } from "../pricing/usage.js";
 

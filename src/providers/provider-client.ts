@@ -1,5 +1,5 @@
 import type { ModelConfig, ProviderName } from "../config/router-config-schema.js";
-import type { Prompt } from "../prompts/build-prompt.js";
+import type { Prompt } from "../jobs/build-prompt.js";
 import type { TokenUsage } from "../pricing/usage.js";
 
 export interface CompletionRequest {

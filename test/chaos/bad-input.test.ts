@@ -5,7 +5,7 @@ import { Queue } from "bullmq";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterConfig } from "../../src/config/router-config-schema.js";
-import { queryRows } from "../../src/db/database.js";
+import { queryRows } from "../../src/ledger/db/database.js";
 import { INTAKE_QUEUE, tierQueueName } from "../../src/queue/queue-names.js";
 import { waitForBatchSettled } from "../helpers/batch-settled.js";
 import { ledgerNumbers, lostOf, printChaosSummary } from "../helpers/chaos-summary.js";

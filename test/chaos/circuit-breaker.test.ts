@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelConfigSchema, type CircuitBreakerConfig, type ModelConfig } from "../../src/config/router-config-schema.js";
-import { createModelGate, type GateAdmission, type GateRefusal, type ModelGate } from "../../src/resilience/model-gate.js";
+import { createModelGate, type GateAdmission, type GateRefusal, type ModelGate } from "../../src/guards/model-gate.js";
 import { printChaosSummary } from "../helpers/chaos-summary.js";
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from "../helpers/redis.js";
 import { waitFor } from "../helpers/wait-for.js";

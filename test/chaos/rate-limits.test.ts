@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "../../src/db/database.js";
+import { queryRows } from "../../src/ledger/db/database.js";
 import type { RouterConfig } from "../../src/config/router-config-schema.js";
 import { waitForBatchSettled } from "../helpers/batch-settled.js";
 import { ledgerNumbers, lostOf, printChaosSummary } from "../helpers/chaos-summary.js";

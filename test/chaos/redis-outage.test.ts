@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProducer } from "../../src/producer/producer.js";
+import { createProducer } from "../../src/produce/producer.js";
 import { createRedisConnection } from "../../src/queue/redis-connection.js";
 import { TICKET_LABELS } from "../helpers/jobs.js";
 import { ledgerCounts } from "../helpers/ledger-counts.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summarizeEval, type EvalRowResult } from "../../src/eval/eval-summary.js";
+import { summarizeEval, type EvalRowResult } from "../../src/lab/eval-summary.js";
 
 const PICO = 1_000_000_000_000n;
 const usd = (dollars: number) => BigInt(Math.round(dollars * 1e6)) * (PICO / 1_000_000n);

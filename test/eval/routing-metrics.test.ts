@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apgrOf, cptOf, oracleScores, pgrOf, qualityAtShare, qualityCurve, routingMetrics } from "../../src/eval/routing-metrics.js";
+import { apgrOf, cptOf, oracleScores, pgrOf, qualityAtShare, qualityCurve, routingMetrics } from "../../src/lab/routing-metrics.js";
 
 // Four rows: two where only the top tier is right (+1), one both right (0), one only the cheap tier (−1).
 // Always cheap = 2/4 = 0.5, always top = 3/4 = 0.75: a gap of 0.25.

@@ -4,7 +4,7 @@ import { decideOutcome, DrawSource } from "../../src/fake-llm/outcome.js";
 import { createRng } from "../../src/fake-llm/rng.js";
 import { parseScenario, resolveBehaviour } from "../../src/fake-llm/scenario.js";
 import { detectTask } from "../../src/fake-llm/task.js";
-import { buildPrompt } from "../../src/prompts/build-prompt.js";
+import { buildPrompt } from "../../src/jobs/build-prompt.js";
 import type { JobInput } from "../../src/jobs/job-schema.js";
 import { LABELS } from "./helpers.js";
 

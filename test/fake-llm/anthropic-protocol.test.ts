@@ -1,6 +1,6 @@
 import { APIConnectionTimeoutError, APIError } from "@anthropic-ai/sdk";
 import { describe, expect, it } from "vitest";
-import { buildPrompt } from "../../src/prompts/build-prompt.js";
+import { buildPrompt } from "../../src/jobs/build-prompt.js";
 import { anthropicClient, askAnthropic, caught, classifyJob, LABELS, textOf, useFakeLlm, waitFor } from "./helpers.js";
 
 const MODEL = "claude-haiku-4-5";

@@ -1,6 +1,6 @@
 import { APIConnectionTimeoutError, APIError } from "openai";
 import { describe, expect, it } from "vitest";
-import { buildPrompt } from "../../src/prompts/build-prompt.js";
+import { buildPrompt } from "../../src/jobs/build-prompt.js";
 import { askOpenAi, caught, classifyJob, LABELS, openAiClient, useFakeLlm, waitFor } from "./helpers.js";
 
 describe("fake LLM over the OpenAI SDK", () => {

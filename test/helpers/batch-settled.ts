@@ -1,8 +1,8 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Db } from "../../src/db/database.js";
+import type { Db } from "../../src/ledger/db/database.js";
 import { INTAKE_QUEUE, tierQueueName } from "../../src/queue/queue-names.js";
-import { batchStatus, type BatchStatus } from "../../src/report/batch-status.js";
+import { batchStatus, type BatchStatus } from "../../src/report/query/batch-status.js";
 import { waitFor } from "./wait-for.js";
 
 /** Jobs a queue still has to run: waiting (rate-limited ones included), active, delayed, prioritized. */

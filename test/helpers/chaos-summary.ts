@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "../../src/db/database.js";
+import { queryRows, type Db } from "../../src/ledger/db/database.js";
 
 /** The numbers every chaos test reports, in the order the issue asks for them. */
 export interface ChaosNumbers {

@@ -1,11 +1,11 @@
-import { createRuntime, type Runtime } from "../../src/app/runtime.js";
-import { startWorker, type WorkerHandle } from "../../src/app/start-worker.js";
+import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
+import { startWorker, type WorkerHandle } from "../../src/runtime/start-worker.js";
 import { parseEnv } from "../../src/config/env.js";
 import { parseRouterConfig } from "../../src/config/load-config.js";
 import type { RouterConfig } from "../../src/config/router-config-schema.js";
 import { startFakeLlm, type FakeLlm, type ScenarioInput } from "../../src/fake-llm/index.js";
-import { createProducer, type Producer } from "../../src/producer/producer.js";
-import { batchStatus, type BatchStatus } from "../../src/report/batch-status.js";
+import { createProducer, type Producer } from "../../src/produce/producer.js";
+import { batchStatus, type BatchStatus } from "../../src/report/query/batch-status.js";
 import { createTestDatabase, type TestDatabase } from "./postgres.js";
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from "./redis.js";
 import { waitFor } from "./wait-for.js";

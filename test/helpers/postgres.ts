@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { openPostgres, type Database } from "../../src/db/database.js";
+import { openPostgres, type Database } from "../../src/ledger/db/database.js";
 
 /** The server tests create their databases on. CI and the dev machine run one on 127.0.0.1:5432 (trust auth). */
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";

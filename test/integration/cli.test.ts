@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres, queryRows, type Database } from "../../src/db/database.js";
+import { openPostgres, queryRows, type Database } from "../../src/ledger/db/database.js";
 import { runCli, startCli, type LongRunningCli } from "../helpers/cli-process.js";
 import { mixedJobs } from "../helpers/jobs.js";
 import { ADMIN_DATABASE_URL } from "../helpers/postgres.js";

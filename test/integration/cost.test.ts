@@ -1,7 +1,7 @@
 import { calcPrice } from "@pydantic/genai-prices";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "../../src/db/database.js";
+import { queryRows } from "../../src/ledger/db/database.js";
 import { startTestPipeline, type TestPipeline } from "../helpers/pipeline.js";
 
 interface PricedAttempt {

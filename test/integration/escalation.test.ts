@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { queryRows } from "../../src/db/database.js";
+import { queryRows } from "../../src/ledger/db/database.js";
 import { tierQueueName } from "../../src/queue/queue-names.js";
 import { TICKET_LABELS } from "../helpers/jobs.js";
 import { startTestPipeline, type TestPipeline } from "../helpers/pipeline.js";

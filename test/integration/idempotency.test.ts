@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "../../src/db/database.js";
+import { queryRows } from "../../src/ledger/db/database.js";
 import { mixedJobs } from "../helpers/jobs.js";
 import { startTestPipeline, type TestPipeline } from "../helpers/pipeline.js";
 

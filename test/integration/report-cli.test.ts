@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "../../src/db/database.js";
+import { queryRows } from "../../src/ledger/db/database.js";
 import { runCli, startCli } from "../helpers/cli-process.js";
 import { openReportTestDatabase, type ReportTestDatabase } from "../report/databases.js";
 import { finishRequests, generateLedger, insertAttempts, insertRequests } from "../report/ledger-fixtures.js";

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Db } from "../../src/db/database.js";
+import { queryRows, type Db } from "../../src/ledger/db/database.js";
 import { formatUsd, parseUsd } from "../../src/pricing/money.js";
-import { MAX_RELATIVE_ERROR } from "../../src/report/latency-histogram.js";
-import { buildReport, DIMENSIONS, trimDecimal, type Dimension, type ReportFilters } from "../../src/report/report-query.js";
+import { MAX_RELATIVE_ERROR } from "../../src/report/query/latency-histogram.js";
+import { buildReport, DIMENSIONS, trimDecimal, type Dimension, type ReportFilters } from "../../src/report/query/report-query.js";
 import { openReportTestDatabase, type ReportTestDatabase } from "../report/databases.js";
 import { generateLedger } from "../report/ledger-fixtures.js";
 

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "../../src/db/database.js";
-import { latencyBucket, LATENCY_BOUNDS_MS } from "../../src/report/latency-histogram.js";
+import { queryRows } from "../../src/ledger/db/database.js";
+import { latencyBucket, LATENCY_BOUNDS_MS } from "../../src/report/query/latency-histogram.js";
 import { openReportTestDatabase, type ReportTestDatabase } from "../report/databases.js";
 import { finishRequests, generateLedger, insertAttempts, insertRequests } from "../report/ledger-fixtures.js";
 import {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, type Db } from "../../src/db/database.js";
-import { bucketEstimate, latencyBucket } from "../../src/report/latency-histogram.js";
+import { queryRows, type Db } from "../../src/ledger/db/database.js";
+import { bucketEstimate, latencyBucket } from "../../src/report/query/latency-histogram.js";
 import { openReportTestDatabase, type ReportTestDatabase } from "../report/databases.js";
 import { finishRequests, insertAttempts, insertRequests, type AttemptRow } from "../report/ledger-fixtures.js";
 

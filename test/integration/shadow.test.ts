@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "../../src/db/database.js";
-import { buildReport } from "../../src/report/report-query.js";
-import { formatReport } from "../../src/report/format-report.js";
-import { shadowKeyOf, shadowSampled } from "../../src/shadow/shadow-sample.js";
+import { queryRows } from "../../src/ledger/db/database.js";
+import { buildReport } from "../../src/report/query/report-query.js";
+import { formatReport } from "../../src/report/render/format-report.js";
+import { shadowKeyOf, shadowSampled } from "../../src/tiers/shadow/shadow-sample.js";
 import { TICKET_LABELS } from "../helpers/jobs.js";
 import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
 import { waitFor } from "../helpers/wait-for.js";

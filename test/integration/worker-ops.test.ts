@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterConfig } from "../../src/config/router-config-schema.js";
-import { queryRows } from "../../src/db/database.js";
+import { queryRows } from "../../src/ledger/db/database.js";
 import { startCli, type LongRunningCli } from "../helpers/cli-process.js";
 import { writeConfigFile } from "../helpers/config-file.js";
 import { TICKET_LABELS } from "../helpers/jobs.js";

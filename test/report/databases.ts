@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openPglite, type Database } from "../../src/db/database.js";
+import { openPglite, type Database } from "../../src/ledger/db/database.js";
 import { createTestDatabase } from "../helpers/postgres.js";
 
 export interface ReportTestDatabase {

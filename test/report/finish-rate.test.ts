@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createFinishRateTracker, etaMs, formatDuration } from "../../src/report/finish-rate.js";
+import { createFinishRateTracker, etaMs, formatDuration } from "../../src/report/query/finish-rate.js";
 
 describe("batch ETA", () => {
   it("is the remaining jobs over the finish rate; 0 when done, unknown before any finish", () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { Db } from "../../src/db/database.js";
+import type { Db } from "../../src/ledger/db/database.js";
 import { createLedgerWriter } from "../../src/ledger/ledger-writer.js";
 import type { AttemptRecord, RequestOutcome } from "../../src/ledger/records.js";
 import { ZERO_USAGE } from "../../src/pricing/usage.js";

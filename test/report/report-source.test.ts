@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { needsBatchRollup, planSource, requestCountColumn } from "../../src/report/report-source.js";
+import { needsBatchRollup, planSource, requestCountColumn } from "../../src/report/query/report-source.js";
 
 describe("where a report reads from", () => {
   it("reads the rollups unless --since or --until falls inside a UTC day", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { orderTiers } from "../../src/report/report-insights.js";
-import { escapeXml, groupedBars, niceTicks, shareBars, stackedBarChart } from "../../src/report/svg-charts.js";
+import { orderTiers } from "../../src/report/query/report-insights.js";
+import { escapeXml, groupedBars, niceTicks, shareBars, stackedBarChart } from "../../src/report/render/svg-charts.js";
 
 const marks = (svg: string) => (svg.match(/class="mark"/g) ?? []).length;
 

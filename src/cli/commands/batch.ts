@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { batchStatus, type BatchStatus } from "../../report/batch-status.js";
-import { createFinishRateTracker, etaMs, formatDuration } from "../../report/finish-rate.js";
+import { batchStatus, type BatchStatus } from "../../report/query/batch-status.js";
+import { createFinishRateTracker, etaMs, formatDuration } from "../../report/query/finish-rate.js";
 import { displayUsd, parseUsd } from "../../pricing/money.js";
 import { createProgress } from "../progress.js";
 import { withRuntime } from "../with-runtime.js";

@@ -1,8 +1,8 @@
 import { Option, type Command } from "commander";
 import { loadRouterConfig } from "../../config/load-config.js";
 import { JOB_KINDS, type JobKind } from "../../jobs/job-schema.js";
-import { runCalibrate, type CalibrateResult, type CalibrationSource } from "../../training/run-calibrate.js";
-import { writeRoutingToConfig } from "../../training/write-routing-config.js";
+import { runCalibrate, type CalibrateResult, type CalibrationSource } from "../../lab/run-calibrate.js";
+import { writeRoutingToConfig } from "../../lab/write-routing-config.js";
 import { withRuntime } from "../with-runtime.js";
 import { fixed, parseNumberOption } from "./train.js";
 

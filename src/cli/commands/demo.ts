@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { parseEnv } from "../../config/env.js";
-import { runDemo } from "../../demo/run-demo.js";
+import { runDemo } from "../demo/run-demo.js";
 
 export function registerDemo(program: Command): void {
   program

@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { readJobFile } from "../../jobs/read-job-file.js";
-import { createProducer } from "../../producer/producer.js";
+import { createProducer } from "../../produce/producer.js";
 import { createProgress } from "../progress.js";
 import { EXIT, withRuntime } from "../with-runtime.js";
 

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import { parseEnv } from "../../config/env.js";
 import { loadRouterConfig } from "../../config/load-config.js";
-import { runEval, type EvalResult } from "../../eval/run-eval.js";
+import { runEval, type EvalResult } from "../../lab/run-eval.js";
 import { JOB_KINDS, type JobKind } from "../../jobs/job-schema.js";
 import { createProgress } from "../progress.js";
 import { fixed, parseNumberOption } from "./train.js";

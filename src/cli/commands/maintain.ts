@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { InvalidArgumentError, type Command } from "commander";
-import { queryRows, type Db } from "../../db/database.js";
-import { renderTable } from "../../report/text-table.js";
+import { queryRows, type Db } from "../../ledger/db/database.js";
+import { renderTable } from "../../report/render/text-table.js";
 import { withRuntime } from "../with-runtime.js";
 
 export interface PartitionAction {

@@ -1,9 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
-import type { Runtime } from "../../app/runtime.js";
-import { formatReport, REPORT_FORMATS, type ReportFormat } from "../../report/format-report.js";
-import { renderHtmlReport } from "../../report/html-report.js";
-import { buildReport, parseDimensions, ReportError } from "../../report/report-query.js";
+import type { Runtime } from "../../runtime/runtime.js";
+import { formatReport, REPORT_FORMATS, type ReportFormat } from "../../report/render/format-report.js";
+import { renderHtmlReport } from "../../report/render/html-report.js";
+import { buildReport, parseDimensions, ReportError } from "../../report/query/report-query.js";
 import { withRuntime } from "../with-runtime.js";
 
 const OUTPUT_FORMATS = [...REPORT_FORMATS, "html"] as const;

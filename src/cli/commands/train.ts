@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
-import { DEFAULT_FEATURIZER_SPEC } from "../../routing/featurize.js";
-import { LABEL_MODES, type LabelMode } from "../../training/labels.js";
-import { DEFAULT_TRAIN_OPTIONS, trainRouter, type TrainReport } from "../../training/train-router.js";
+import { DEFAULT_FEATURIZER_SPEC } from "../../intake/trained/featurize.js";
+import { LABEL_MODES, type LabelMode } from "../../lab/labels.js";
+import { DEFAULT_TRAIN_OPTIONS, trainRouter, type TrainReport } from "../../lab/train-router.js";
 import { JOB_KINDS, type JobKind } from "../../jobs/job-schema.js";
 
 interface TrainFlags {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { startWorker } from "../../app/start-worker.js";
+import { startWorker } from "../../runtime/start-worker.js";
 import { withRuntime } from "../with-runtime.js";
 
 export function registerWorker(program: Command): void {

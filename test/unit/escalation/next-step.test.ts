@@ -6,7 +6,7 @@ import {
   nextTier,
   type AttemptFailure,
   type RetryPolicy,
-} from "../../../src/escalation/next-step.js";
+} from "../../../src/tiers/next-step.js";
 
 const POLICY: RetryPolicy = { retriesPerModel: 2, maxRetryDelayMs: 10_000, rateLimitCooldownMs: 1_000, baseDelayMs: 250 };
 const RANDOMS = [0, 0.001, 0.25, 0.5, 0.75, 0.999_999];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { jobInputSchema } from "../../../src/jobs/job-schema.js";
-import { buildRouteJob, parseRouteAnswer } from "../../../src/llm-routing/route-prompt.js";
-import { validateOutput } from "../../../src/validation/index.js";
+import { buildRouteJob, parseRouteAnswer } from "../../../src/intake/llm/route-prompt.js";
+import { validateOutput } from "../../../src/tiers/validate-output.js";
 
 const tiers = [{ name: "cheap" }, { name: "balanced" }, { name: "premium" }];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { routerConfigSchema } from "../../../src/config/router-config-schema.js";
-import { checkJob, largestContextWindow } from "../../../src/producer/check-job.js";
+import { checkJob, largestContextWindow } from "../../../src/produce/check-job.js";
 
 const CONFIG = routerConfigSchema.parse({
   tiers: [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatReport, REPORT_FORMATS } from "../../../src/report/format-report.js";
-import type { Report, ReportRow, ReportSummary } from "../../../src/report/report-query.js";
+import { formatReport, REPORT_FORMATS } from "../../../src/report/render/format-report.js";
+import type { Report, ReportRow, ReportSummary } from "../../../src/report/query/report-query.js";
 
 const SUMMARY: ReportSummary = {
   requests: 1234,
@@ -90,7 +90,7 @@ describe("formatReport", () => {
       expect(formatReport(report, "csv")).toBe([`model,${CSV_HEADER}`, "-5,1,2,0,10,20,3,4,-0.25", "a=b,1,2,0,10,20,3,4,0.5"].join("\n"));
     });
 
-    // BUG (src/report/format-report.ts csvCell: `!/^-?\d/.test(value)`): the negative-number exemption only
+    // BUG (src/report/render/format-report.ts csvCell: `!/^-?\d/.test(value)`): the negative-number exemption only
     // looks at the first two characters, so a formula that starts with "-<digit>" is written unguarded and
     // Excel evaluates it (the classic `-2+3+cmd|' /C calc'!A0` payload).
     it("guards a formula that starts like a negative number", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DIMENSIONS, parseDimensions, ReportError, trimDecimal } from "../../../src/report/report-query.js";
+import { DIMENSIONS, parseDimensions, ReportError, trimDecimal } from "../../../src/report/query/report-query.js";
 
 const CHOICES = "day, model, provider, tier, feature, batch";
 
@@ -40,7 +40,7 @@ describe("parseDimensions", () => {
     }
   });
 
-  // BUG (src/report/report-query.ts, parseDimensions: `name in DIMENSIONS`): `in` also sees
+  // BUG (src/report/query/report-query.ts, parseDimensions: `name in DIMENSIONS`): `in` also sees
   // Object.prototype, so these pass as dimensions and reach buildReport's SQL as DIMENSIONS[name].
   it("rejects names inherited from Object.prototype (constructor, toString, __proto__, ...)", () => {
     for (const name of ["constructor", "toString", "hasOwnProperty", "__proto__", "valueOf"]) {

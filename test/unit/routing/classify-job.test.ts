@@ -7,7 +7,7 @@ import {
   extractSignals,
   tierIndexForScore,
   validateRoutingTargets,
-} from "../../../src/routing/index.js";
+} from "../../../src/intake/index.js";
 import { CODE_REVIEW, loadDefaultConfig, makeJob, NEWS_ARTICLE, TICKET } from "./fixtures.js";
 
 const config = loadDefaultConfig();

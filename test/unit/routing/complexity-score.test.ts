@@ -6,7 +6,7 @@ import {
   extractSignals,
   KIND_PROFILES,
   type RoutingSignals,
-} from "../../../src/routing/index.js";
+} from "../../../src/intake/index.js";
 import { CODE_REVIEW, makeJob, NEWS_ARTICLE, TICKET } from "./fixtures.js";
 
 const scoreOf = (kind: JobKind, prompt: string) => complexityScore(extractSignals(makeJob({ kind, prompt })), kind);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { JobInput } from "../../../src/jobs/job-schema.js";
-import { finishHash, hashString, mixHash } from "../../../src/routing/feature-hash.js";
-import { DEFAULT_FEATURIZER_SPEC, DENSE_FEATURES, Featurizer, type FeaturizerSpec } from "../../../src/routing/featurize.js";
-import { extractSignals } from "../../../src/routing/signals.js";
+import { finishHash, hashString, mixHash } from "../../../src/intake/trained/feature-hash.js";
+import { DEFAULT_FEATURIZER_SPEC, DENSE_FEATURES, Featurizer, type FeaturizerSpec } from "../../../src/intake/trained/featurize.js";
+import { extractSignals } from "../../../src/intake/heuristic/signals.js";
 
 const job = (prompt: string, extra: Partial<JobInput> = {}): JobInput => ({ kind: "generate", prompt, ...extra });
 

@@ -5,7 +5,7 @@ import {
   SAMPLE_HEAD_CHARS,
   SAMPLE_LIMIT_CHARS,
   SAMPLE_TAIL_CHARS,
-} from "../../../src/routing/index.js";
+} from "../../../src/intake/index.js";
 import { CODE_REVIEW, makeJob, NEWS_ARTICLE, TICKET } from "./fixtures.js";
 
 const signalsOf = (prompt: string) => extractSignals(makeJob({ kind: "generate", prompt }));

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { routerConfigSchema } from "../../../src/config/router-config-schema.js";
-import { DEFAULT_FEATURIZER_SPEC, DENSE_FEATURES } from "../../../src/routing/featurize.js";
-import { classifyJob, prepareClassifier, tierIndexForScore } from "../../../src/routing/index.js";
+import { DEFAULT_FEATURIZER_SPEC, DENSE_FEATURES } from "../../../src/intake/trained/featurize.js";
+import { classifyJob, prepareClassifier, tierIndexForScore } from "../../../src/intake/index.js";
 import {
   decodeFloat32,
   defaultTierShares,
@@ -15,7 +15,7 @@ import {
   thresholdsForShares,
   TrainedRouter,
   type ModelFile,
-} from "../../../src/routing/trained-model.js";
+} from "../../../src/intake/trained/trained-model.js";
 import { loadDefaultConfig, makeJob } from "./fixtures.js";
 
 const BUCKETS_LOG2 = 8;

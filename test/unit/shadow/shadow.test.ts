@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { answersAgree } from "../../../src/shadow/answers-agree.js";
-import { shadowKeyOf, shadowSampled } from "../../../src/shadow/shadow-sample.js";
+import { answersAgree } from "../../../src/tiers/shadow/answers-agree.js";
+import { shadowKeyOf, shadowSampled } from "../../../src/tiers/shadow/shadow-sample.js";
 
 describe("shadowSampled", () => {
   it("is all or nothing at the ends", () => {

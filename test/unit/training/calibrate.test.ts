@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summarizeMix, targetShares, thresholdsForMaxShares, tierOf } from "../../../src/training/calibrate.js";
+import { summarizeMix, targetShares, thresholdsForMaxShares, tierOf } from "../../../src/lab/calibrate.js";
 
 describe("target shares", () => {
   it("gives the top tier its cap and splits the rest evenly", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitLogistic, predictLogit, sigmoid, softplus, type TrainingRow } from "../../../src/training/logistic-regression.js";
+import { fitLogistic, predictLogit, sigmoid, softplus, type TrainingRow } from "../../../src/lab/logistic-regression.js";
 
 /** Rows with one active hashed bucket each; bucket 0 means positive, bucket 1 negative, plus a noise bucket. */
 function separable(count: number): TrainingRow[] {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ReplayRow } from "../../../src/eval/replay-dataset.js";
-import { brierScore, logLoss, rocAuc } from "../../../src/training/classification-metrics.js";
-import { labelOf } from "../../../src/training/labels.js";
-import { splitPartOf, splitRows } from "../../../src/training/split.js";
+import type { ReplayRow } from "../../../src/fake-llm/replay-dataset.js";
+import { brierScore, logLoss, rocAuc } from "../../../src/lab/classification-metrics.js";
+import { labelOf } from "../../../src/lab/labels.js";
+import { splitPartOf, splitRows } from "../../../src/lab/split.js";
 
 const rows = Array.from({ length: 2000 }, (_, index) => ({ id: `row-${index}`, source: `subject-${index % 20}` }));
 

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_FEATURIZER_SPEC } from "../../../src/routing/featurize.js";
-import { readModelFile } from "../../../src/routing/trained-model.js";
-import { DEFAULT_TRAIN_OPTIONS, trainRouter, type TrainOptions } from "../../../src/training/train-router.js";
+import { DEFAULT_FEATURIZER_SPEC } from "../../../src/intake/trained/featurize.js";
+import { readModelFile } from "../../../src/intake/trained/trained-model.js";
+import { DEFAULT_TRAIN_OPTIONS, trainRouter, type TrainOptions } from "../../../src/lab/train-router.js";
 
 const TOPICS = ["geography", "history", "biology", "music", "cooking", "sports"];
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadRouterConfig } from "../../../src/config/load-config.js";
-import { routingSnippet, writeRoutingToConfig } from "../../../src/training/write-routing-config.js";
+import { routingSnippet, writeRoutingToConfig } from "../../../src/lab/write-routing-config.js";
 
 const TIERS = `# my tiers
 tiers:

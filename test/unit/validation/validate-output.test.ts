@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { jobInputSchema, type JobInput } from "../../../src/jobs/job-schema.js";
-import { normalizeLabel, validateOutput, type OutputVerdict } from "../../../src/validation/index.js";
+import { normalizeLabel, validateOutput, type OutputVerdict } from "../../../src/tiers/validate-output.js";
 
 const job = (fields: Partial<JobInput> & Pick<JobInput, "kind">): JobInput =>
   jobInputSchema.parse({ prompt: "input text", ...fields });

@@ -1,0 +1,63 @@
+import type { LiveConfig } from "../../runtime/live-config.js";
+import type { JobInput } from "../../jobs/job-schema.js";
+import type { AttemptRecord } from "../../ledger/records.js";
+import { buildPrompt } from "../../jobs/build-prompt.js";
+import type { RoutingDecision } from "../index.js";
+import { callModel } from "../../tiers/call-model.js";
+import { buildRouteJob, parseRouteAnswer } from "./route-prompt.js";
+
+/** Tier name the routing model's calls are recorded under in `attempts`: the cost of deciding. */
+export const ROUTER_TIER = "router";
+
+export interface LlmRouting {
+  decision: RoutingDecision;
+  /** The routing call, to be written like any other attempt (it was made and may have been billed). */
+  record?: AttemptRecord;
+}
+
+/** Does a score sit close enough to a tier boundary that asking the model is worth a call (`hybrid`)? */
+export function nearThreshold(score: number, thresholds: readonly number[], margin: number): boolean {
+  return thresholds.some((threshold) => Math.abs(score - threshold) <= margin);
+}
+
+/**
+ * Asks the cheapest configured model which tier a job needs. Its answer replaces the score's tier
+ * (still raised to the kind's floor); an unusable answer or a failed call keeps the score's decision,
+ * with the reason saying so.
+ */
+export async function askRoutingModel(
+  job: JobInput,
+  scored: RoutingDecision,
+  live: LiveConfig,
+  context: { requestId: string; now: () => Date },
+): Promise<LlmRouting> {
+  const { config, providers, priceBook } = live;
+  const model = config.tiers[0]!.models[0]!;
+  const provider = providers.get(model.provider);
+  if (!provider) return { decision: { ...scored, reason: `${scored.reason} (llm classifier: provider ${model.provider} not configured)` } };
+  const routeJob = buildRouteJob(job, config.tiers);
+  const call = await callModel(provider, model, {
+    requestId: context.requestId,
+    attemptNo: 1,
+    tier: ROUTER_TIER,
+    job: routeJob,
+    prompt: buildPrompt(routeJob),
+    rates: priceBook.ratesFor(model.provider, model.model),
+    now: context.now,
+  });
+  const names = config.tiers.map((tier) => tier.name);
+  const answer = call.result === undefined ? undefined : parseRouteAnswer(call.result, names);
+  if (!answer) {
+    const why = call.failureReason ?? "answer named no configured tier";
+    return { record: call.record, decision: { ...scored, reason: `${scored.reason} (llm classifier fell back: ${why.slice(0, 200)})` } };
+  }
+  const floorName = config.kindFloors[job.kind];
+  const floor = floorName === undefined ? 0 : names.indexOf(floorName);
+  const index = Math.max(names.indexOf(answer.tier), floor);
+  const tier = names[index]!;
+  const raised = index !== names.indexOf(answer.tier) ? ` (kind floor for ${job.kind}; llm said ${answer.tier})` : "";
+  return {
+    record: call.record,
+    decision: { ...scored, tier, classifier: "llm", reason: `llm (${model.model}): ${answer.reason || "no reason given"} → ${tier}${raised}` },
+  };
+}

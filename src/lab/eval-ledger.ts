@@ -1,0 +1,62 @@
+import { sql } from "drizzle-orm";
+import type { Redis } from "ioredis";
+import { queryRows, type Db } from "../ledger/db/database.js";
+
+/** What the ledger recorded for one eval request: where it went, what it cost, its score. */
+export interface LedgerRequest {
+  id: string;
+  status: string;
+  initialTier: string | null;
+  finalTier: string | null;
+  finalModel: string | null;
+  classifier: string | null;
+  complexityScore: number | null;
+  escalations: number;
+  /** Exact decimal USD, as Postgres returns numeric. */
+  costUsd: string;
+}
+
+export async function readEvalRequests(db: Db, batchId: string): Promise<LedgerRequest[]> {
+  const rows = await queryRows<{
+    id: string;
+    status: string;
+    initial_tier: string | null;
+    final_tier: string | null;
+    final_model: string | null;
+    classifier: string | null;
+    complexity_score: number | null;
+    escalations: number;
+    cost_usd: string;
+  }>(
+    db,
+    sql`select id, status, initial_tier, final_tier, final_model, classifier, complexity_score, escalations, cost_usd::text as cost_usd
+        from requests where batch_id = ${batchId}`,
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    initialTier: row.initial_tier,
+    finalTier: row.final_tier,
+    finalModel: row.final_model,
+    classifier: row.classifier,
+    complexityScore: row.complexity_score === null ? null : Number(row.complexity_score),
+    escalations: Number(row.escalations),
+    costUsd: row.cost_usd,
+  }));
+}
+
+/** Sum of the batch's request costs, summed by Postgres (exact numeric). */
+export async function batchCostUsd(db: Db, batchId: string): Promise<string> {
+  const [row] = await queryRows<{ cost: string }>(db, sql`select coalesce(sum(cost_usd), 0)::text as cost from requests where batch_id = ${batchId}`);
+  return row?.cost ?? "0";
+}
+
+/** Deletes every Redis key of an eval's private queue prefix (SCAN, not KEYS: a shared Redis is not blocked). */
+export async function deleteQueuePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== "0");
+}

@@ -1,0 +1,180 @@
+import { Queue, RateLimitError, UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import type { LiveConfig } from "./live-config.js";
+import type { RouterConfig } from "../config/router-config-schema.js";
+import type { LedgerWriter } from "../ledger/ledger-writer.js";
+import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
+import type { TierJobInput } from "../queue/job-payloads.js";
+import { INTAKE_QUEUE, INTAKE_STAGE, tierQueueName } from "../queue/queue-names.js";
+import type { ModelGate } from "../guards/model-gate.js";
+import type { RequestJournal } from "../guards/request-journal.js";
+import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
+import { createIntakeProcessor } from "../intake/intake-processor.js";
+import { createTierProcessor } from "../tiers/tier-processor.js";
+
+export interface StageRunnerDeps {
+  /** The config in force (see LiveConfigHolder); read per job. */
+  live: () => LiveConfig;
+  connection: Redis;
+  prefix: string;
+  ledger: LedgerWriter;
+  journal: RequestJournal;
+  gate: ModelGate;
+  shadowStore?: ShadowStore;
+  logger: Logger;
+  metrics: Metrics;
+  /** A dead worker's jobs go to another worker after about this long. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  /** Intake jobs in flight per process: classification is cheap, forwarding is one Redis call. Default 64. */
+  intakeConcurrency?: number;
+}
+
+export interface StageRunner {
+  readonly stages: string[];
+  /** The queues this runner uses, by name (for metrics). */
+  readonly queues: ReadonlyMap<string, Queue>;
+  /** Applies a reloaded config's concurrency limits (the rest is read per job). */
+  applyLimits(config: RouterConfig): Promise<void>;
+  /** Stops taking jobs, waits for running ones, then closes the queues. Idempotent. */
+  close(): Promise<void>;
+}
+
+export class UnknownStageError extends Error {
+  override name = "UnknownStageError";
+}
+
+/** Every stage name this config allows: intake and one per tier. */
+export function knownStages(config: RouterConfig): string[] {
+  return [INTAKE_STAGE, ...config.tiers.map((tier) => tier.name)];
+}
+
+/**
+ * A job whose worker died is picked up again this many times. The request journal makes a re-run
+ * safe (no call repeated, none lost), so this only guards against a job that crashes every worker.
+ */
+const MAX_STALLED_COUNT = 5;
+
+export async function startStages(stages: string[], deps: StageRunnerDeps): Promise<StageRunner> {
+  const config = deps.live().config;
+  const known = knownStages(config);
+  const unknown = stages.filter((stage) => !known.includes(stage));
+  if (unknown.length > 0) {
+    throw new UnknownStageError(`unknown stage ${unknown.join(", ")} (stages: ${known.join(", ")})`);
+  }
+  const queueOptions = { connection: deps.connection, prefix: deps.prefix };
+  const workerOptions = {
+    ...queueOptions,
+    lockDuration: deps.lockDurationMs,
+    stalledInterval: deps.stalledIntervalMs,
+    maxStalledCount: MAX_STALLED_COUNT,
+  };
+  const tierQueues = new Map(
+    config.tiers.map((tier) => [tier.name, new Queue(tierQueueName(tier.name), queueOptions)] as const),
+  );
+  const tierWorkers = new Map<string, Worker>();
+  const onQueueError = (error: Error) => deps.logger.warn({ error: error.message }, "queue connection error (reconnecting)");
+  for (const queue of tierQueues.values()) queue.on("error", onQueueError);
+  // The limit lives in Redis, so it holds for every pod together, not per process.
+  const applyLimits = async (next: RouterConfig) => {
+    for (const tier of next.tiers) {
+      if (!stages.includes(tier.name)) continue;
+      await tierQueues.get(tier.name)?.setGlobalConcurrency(tier.concurrency);
+      const worker = tierWorkers.get(tier.name);
+      if (worker) worker.concurrency = tier.concurrency;
+    }
+  };
+  await applyLimits(config);
+  const forward = async (tier: string, job: TierJobInput) => {
+    const queue = tierQueues.get(tier);
+    if (!queue) throw new Error(`no queue for tier "${tier}"`);
+    // A shadow check rides in the top tier's queue (its concurrency limit applies) under its own id.
+    await queue.add(tier, job, { ...STAGE_JOB_OPTIONS, jobId: job.shadowOf ? `${job.requestId}~shadow` : job.requestId });
+  };
+  // Aborted when shutdown begins: in-flight jobs stop waiting on an unreachable Postgres.
+  const shutdown = new AbortController();
+
+  const workers: Worker[] = [];
+  const queues = new Map<string, Queue>([...tierQueues].map(([tier, queue]) => [tierQueueName(tier), queue]));
+  const watch = (stage: string, worker: Worker) => {
+    worker.on("failed", (job: Job | undefined, error: Error) => {
+      if (error instanceof RateLimitError || error.name === "RateLimitError") return;
+      deps.logger.warn({ stage, jobId: job?.id, error: error.message }, "job failed in queue");
+    });
+    worker.on("error", (error) => deps.logger.error({ stage, error: error.message }, "worker error"));
+    workers.push(worker);
+  };
+
+  if (stages.includes(INTAKE_STAGE)) {
+    queues.set(INTAKE_QUEUE, new Queue(INTAKE_QUEUE, queueOptions).on("error", onQueueError));
+    const processIntake = createIntakeProcessor({ ...deps, forward });
+    watch(
+      INTAKE_STAGE,
+      new Worker(
+        INTAKE_QUEUE,
+        async (job) => {
+          const ending = await processIntake(job.data, job.id!);
+          // Unreadable or unroutable: recorded where possible; the job goes to the failed set with the reason.
+          if (ending.status === "failed") throw new UnrecoverableError(ending.error);
+          return ending;
+        },
+        {
+          ...workerOptions,
+          concurrency: deps.intakeConcurrency ?? 64,
+        },
+      ),
+    );
+  }
+  for (const tier of config.tiers) {
+    if (!stages.includes(tier.name)) continue;
+    const queue = tierQueues.get(tier.name)!;
+    const processTier = createTierProcessor(tier.name, {
+      ...deps,
+      forward,
+      signal: shutdown.signal,
+      // A job that lost its lock is picked up again after about lockDuration + stalledInterval.
+      journalRetentionMs: 2 * (deps.lockDurationMs + deps.stalledIntervalMs),
+    });
+    const worker: Worker = new Worker(
+      tierQueueName(tier.name),
+      async (job) => {
+        const ending = await processTier(job.data, job.id!, job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0);
+        deps.metrics.jobs.inc({ stage: tier.name, outcome: ending.status });
+        switch (ending.status) {
+          case "failed":
+            // Already in Postgres; the job goes to BullMQ's failed set without retries.
+            throw new UnrecoverableError(ending.error);
+          case "abandoned":
+            throw new Error(ending.error);
+          case "deferred":
+            // Every model is cooling down: pause the whole tier queue rather than burn attempts.
+            await job.updateData(ending.job);
+            await queue.rateLimit(ending.delayMs);
+            throw new RateLimitError();
+          default:
+            return ending;
+        }
+      },
+      // Local concurrency = the global limit: one process may use the whole budget when it runs alone.
+      { ...workerOptions, concurrency: tier.concurrency },
+    );
+    tierWorkers.set(tier.name, worker);
+    watch(tier.name, worker);
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    stages,
+    queues,
+    applyLimits,
+    close: () =>
+      (closing ??= (async () => {
+        const draining = Promise.all(workers.map((worker) => worker.close()));
+        shutdown.abort();
+        await draining;
+        await Promise.all([...queues.values()].map((queue) => queue.close()));
+      })()),
+  };
+}

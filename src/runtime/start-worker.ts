@@ -1,0 +1,133 @@
+import type { Runtime } from "./runtime.js";
+import { latestShippedMigration, schemaIsCurrent } from "../ledger/db/schema-version.js";
+import { startHealthServer, type HealthServer } from "./health-server.js";
+import { createLedgerWriter } from "../ledger/ledger-writer.js";
+import { createMetrics, type Metrics } from "../observability/metrics.js";
+import { LiveConfigHolder, watchConfigFile, type ReloadResult } from "./live-config.js";
+import { registerStateGauges } from "./state-gauges.js";
+import { createProviderRegistry } from "../providers/provider-registry.js";
+import { prepareClassifier } from "../intake/index.js";
+import { createShadowStore } from "../tiers/shadow/shadow-store.js";
+import { createRedisConnection } from "../queue/redis-connection.js";
+import { createModelGate } from "../guards/model-gate.js";
+import { createRequestJournal } from "../guards/request-journal.js";
+import { knownStages, startStages, type StageRunner } from "./stage-runner.js";
+
+export interface WorkerHandle {
+  stages: string[];
+  metrics: Metrics;
+  health?: HealthServer;
+  /** Re-reads the tiers file; a bad file is refused and the old config stays. */
+  reloadConfig(trigger: string): Promise<ReloadResult>;
+  /** Stop taking jobs, let running ones finish, flush the ledger. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartWorkerOptions {
+  /** Default: every stage (intake and all tiers). */
+  stages?: string[];
+  /** Serve /healthz, /readyz, /metrics on this port; undefined = no server (the demo). */
+  healthPort?: number;
+  /** Point both SDKs at this fake provider (the demo). */
+  fakeProviderUrl?: string;
+  /** Reload the config when this file changes (the worker command passes its tiers file). */
+  watchConfigPath?: string;
+}
+
+const SCHEMA_POLL_MS = 2_000;
+
+/** Wires config, prices, providers, ledger and queues into running stages, registered for shutdown. */
+export async function startWorker(runtime: Runtime, options: StartWorkerOptions = {}): Promise<WorkerHandle> {
+  const config = await runtime.config();
+  // Prices and providers are checked before any job is taken: a model with no price is a start-up error.
+  const priceBook = await runtime.priceBook();
+  // Everything a config needs before it may take a job: providers reachable, a trained model loadable.
+  const connectProviders = (next: typeof config) => {
+    prepareClassifier(next);
+    return createProviderRegistry(runtime.env, next, options.fakeProviderUrl);
+  };
+  const liveConfig = new LiveConfigHolder(
+    { config, priceBook, providers: connectProviders(config) },
+    () => runtime.reloadConfig(),
+    connectProviders,
+    runtime.logger,
+  );
+  const database = await runtime.database();
+  const connection = runtime.redis();
+  const metrics = createMetrics();
+  const ledger = createLedgerWriter(database.db);
+  runtime.shutdown.register("ledger", () => ledger.close());
+
+  const stages = options.stages ?? knownStages(config);
+  let runner: StageRunner | undefined;
+  let health: HealthServer | undefined;
+  const shipped = await latestShippedMigration();
+  let schemaCurrent = false;
+  const checkSchema = async () => (schemaCurrent ||= await schemaIsCurrent(database.db, shipped));
+  if (options.healthPort !== undefined) {
+    health = await startHealthServer(options.healthPort, {
+      registry: metrics.registry,
+      readiness: {
+        postgres: () => database.ping(),
+        redis: async () => (await connection.ping()) === "PONG",
+        // Once current, it stays current: no query per probe after that.
+        schema: checkSchema,
+      },
+    });
+    runtime.shutdown.register("health server", () => health!.close());
+  }
+  // New code never runs on an old schema: take no job until the migration (Job) has run.
+  if (!(await checkSchema())) {
+    runtime.logger.warn({ expected: shipped.tag }, "database schema is behind this build; waiting for `llm-router migrate`");
+    while (!(await checkSchema())) await new Promise((resolve) => setTimeout(resolve, SCHEMA_POLL_MS));
+    runtime.logger.info({ schema: shipped.tag }, "database schema is current");
+  }
+  const prefix = runtime.env.QUEUE_PREFIX;
+  const live = () => liveConfig.current;
+  // The router's own small, frequent commands (journal, gate) on an auto-pipelined connection;
+  // BullMQ keeps its own connection, whose blocking commands must not share a pipeline.
+  const fast = createRedisConnection(runtime.env.REDIS_URL, { autoPipelining: true });
+  runtime.shutdown.register("redis (journal, gate)", async () => {
+    await fast.quit().catch(() => fast.disconnect());
+  });
+  const gate = createModelGate({
+    redis: fast,
+    prefix,
+    settings: () => ({ circuitBreaker: live().config.circuitBreaker, defaultCooldownMs: live().config.rateLimitCooldownMs }),
+  });
+  runner = await startStages(stages, {
+    live,
+    connection,
+    prefix,
+    ledger,
+    journal: createRequestJournal(fast, prefix),
+    shadowStore: createShadowStore(database.db),
+    gate,
+    lockDurationMs: runtime.env.WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: runtime.env.WORKER_STALLED_INTERVAL_MS,
+    logger: runtime.logger,
+    metrics,
+  });
+  runtime.shutdown.register("stages", () => runner!.close());
+  registerStateGauges(metrics.registry, {
+    queues: runner.queues,
+    models: () => live().config.tiers.flatMap((tier) => tier.models),
+    gate,
+  });
+  liveConfig.onChange((next) => void runner!.applyLimits(next.config).catch((error) => runtime.logger.error({ error: String(error) }, "could not apply new limits")));
+  if (options.watchConfigPath) {
+    const stopWatching = watchConfigFile(options.watchConfigPath, () => void liveConfig.reload("file changed"));
+    runtime.shutdown.register("config watcher", async () => stopWatching());
+  }
+  runtime.logger.info({ stages, database: database.describe, prefix: runtime.env.QUEUE_PREFIX }, "worker started");
+  return {
+    stages,
+    metrics,
+    health,
+    reloadConfig: (trigger) => liveConfig.reload(trigger),
+    stop: async () => {
+      await runner?.close();
+      await ledger.flush();
+    },
+  };
+}

@@ -1,1 +1,0 @@
-export { normalizeLabel, validateOutput, type OutputVerdict } from "./validate-output.js";
