@@ -71,7 +71,13 @@ export async function scrapeGauge(port: number, name: string): Promise<number> {
 }
 
 /** The environment of a bench worker: its database, Redis prefix, tiers file and the fake provider. */
-export function workerEnv(options: { databaseUrl: string; redisUrl: string; prefix: string; configPath: string; fakeUrl: string }): NodeJS.ProcessEnv {
+export function workerEnv(options: {
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  configPath: string;
+  fakeUrl: string;
+}): NodeJS.ProcessEnv {
   return {
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl,

@@ -3,7 +3,10 @@ import { Redis } from "ioredis";
 import { BENCH_REDIS_URL, benchPrefix, deleteRedisPrefix } from "./bench-env.js";
 
 /** The anchor: a no-op job through one BullMQ queue, bulk-added, as fast as one worker process takes them. */
-export async function rawBullmqThroughput(jobs: number, concurrency = 100): Promise<{ jobs: number; seconds: number; jobsPerSecond: number }> {
+export async function rawBullmqThroughput(
+  jobs: number,
+  concurrency = 100,
+): Promise<{ jobs: number; seconds: number; jobsPerSecond: number }> {
   const prefix = benchPrefix("raw");
   const connection = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue("noop", { connection, prefix });

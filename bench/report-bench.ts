@@ -93,7 +93,9 @@ export async function runReportBench(options: { rows: number; quick?: boolean; k
   try {
     await database.migrate();
     await loader.connect();
-    log(`report bench: loading ~${options.rows.toLocaleString("en-US")} attempts (${requests.toLocaleString("en-US")} requests, ${batches} batches, ${days} days) through the triggers…`);
+    log(
+      `report bench: loading ~${options.rows.toLocaleString("en-US")} attempts (${requests.toLocaleString("en-US")} requests, ${batches} batches, ${days} days) through the triggers…`,
+    );
     const loadStarted = performance.now();
     await load(loader, { requests, batches, days });
     const loadMs = performance.now() - loadStarted;
@@ -130,7 +132,10 @@ export async function runReportBench(options: { rows: number; quick?: boolean; k
       });
     }
     const extras = [
-      { name: "--by day,model --format json (with insights)", medianMs: (await timeReport(database.db, ["day", "model"], runs, "json")).medianMs },
+      {
+        name: "--by day,model --format json (with insights)",
+        medianMs: (await timeReport(database.db, ["day", "model"], runs, "json")).medianMs,
+      },
       { name: "--by tier,model --format html", medianMs: (await timeReport(database.db, ["tier", "model"], runs, "html")).medianMs },
       { name: "--by feature,batch", medianMs: (await timeReport(database.db, ["feature", "batch"], runs)).medianMs },
     ];
@@ -141,7 +146,11 @@ export async function runReportBench(options: { rows: number; quick?: boolean; k
       days,
       loadMs: Math.round(loadMs),
       loadRowsPerSecond: Math.round(rows / (loadMs / 1000)),
-      rollupRows: Object.fromEntries(Object.entries(counts!).filter(([key]) => key.includes("rollup")).map(([key, value]) => [key, Number(value)])),
+      rollupRows: Object.fromEntries(
+        Object.entries(counts!)
+          .filter(([key]) => key.includes("rollup"))
+          .map(([key, value]) => [key, Number(value)]),
+      ),
       reports,
       extras,
       targetMs: TARGET_MS,
@@ -236,7 +245,8 @@ async function load(client: pg.Client, shape: { requests: number; batches: numbe
        where r.id = c.request_id and r.status = 'queued'`,
     );
     await client.query("commit");
-    if ((hi / chunkSize) % 5 === 0 || hi === shape.requests) log(`  ${hi.toLocaleString("en-US")} / ${shape.requests.toLocaleString("en-US")} requests`);
+    if ((hi / chunkSize) % 5 === 0 || hi === shape.requests)
+      log(`  ${hi.toLocaleString("en-US")} / ${shape.requests.toLocaleString("en-US")} requests`);
   }
   await client.query(`update batches b set job_count = (select count(*) from requests r where r.batch_id = b.id)`);
 }
@@ -253,7 +263,12 @@ async function timeReport(db: Db, by: Dimension[], runs: number, format: "table"
     if (run > 0) times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
-  return { report: report!, medianMs: round(times[Math.floor(times.length / 2)]!), minMs: round(times[0]!), maxMs: round(times[times.length - 1]!) };
+  return {
+    report: report!,
+    medianMs: round(times[Math.floor(times.length / 2)]!),
+    minMs: round(times[0]!),
+    maxMs: round(times[times.length - 1]!),
+  };
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

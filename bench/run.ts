@@ -14,7 +14,10 @@ import { rawBullmqThroughput } from "./raw-bullmq.js";
 import { tierConcurrency } from "./tier-concurrency.js";
 
 const full = process.argv.includes("--full");
-const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length).split(",");
+const only = process.argv
+  .find((arg) => arg.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
 const wants = (part: string) => !only || only.includes(part);
 const sizes = full
   ? { raw: 100_000, e2e: 100_000, memory: [10_000, 100_000], tier: 800, classify: 200_000, reportRows: 5_000_000 }
@@ -38,10 +41,20 @@ if (wants("e2e")) {
   results.rawBullmq = raw;
   results.endToEnd = { ...e2e, ratioToRawBullmq: ratio };
   rows.push(["raw BullMQ no-op, one queue", `${fmt(raw.jobsPerSecond)} jobs/s`, `${raw.jobs} jobs`, "anchor"]);
-  rows.push(["end to end (enqueue → requests row)", `${fmt(e2e.jobsPerSecond)} jobs/s`, `${e2e.jobs} jobs, ${e2e.providerCalls} calls`, `${fmt(ratio, 2)}× raw (goal ≥ 0.30×)`]);
+  rows.push([
+    "end to end (enqueue → requests row)",
+    `${fmt(e2e.jobsPerSecond)} jobs/s`,
+    `${e2e.jobs} jobs, ${e2e.providerCalls} calls`,
+    `${fmt(ratio, 2)}× raw (goal ≥ 0.30×)`,
+  ]);
   if (e2e.rssMb.length >= 2) {
     const [first, last] = [e2e.rssMb[0]!, e2e.rssMb[e2e.rssMb.length - 1]!];
-    rows.push(["worker RSS", `${fmt(first.mb)} → ${fmt(last.mb)} MB`, `after ${first.afterJobs} → ${last.afterJobs} jobs`, `${fmt(last.mb / first.mb, 2)}× (goal: flat)`]);
+    rows.push([
+      "worker RSS",
+      `${fmt(first.mb)} → ${fmt(last.mb)} MB`,
+      `after ${first.afterJobs} → ${last.afterJobs} jobs`,
+      `${fmt(last.mb / first.mb, 2)}× (goal: flat)`,
+    ]);
   }
 }
 if (wants("tier")) {
@@ -58,18 +71,31 @@ if (wants("tier")) {
 if (wants("classify")) {
   const classify = await classifyOverhead(sizes.classify);
   results.classify = classify;
-  rows.push(["classify per job", `p50 ${fmt(classify.p50Us, 1)} µs`, `p99 ${fmt(classify.p99Us, 1)} µs over ${classify.samples}`, "goal p99 < 50 µs"]);
+  rows.push([
+    "classify per job",
+    `p50 ${fmt(classify.p50Us, 1)} µs`,
+    `p99 ${fmt(classify.p99Us, 1)} µs over ${classify.samples}`,
+    "goal p99 < 50 µs",
+  ]);
 }
 const reportBench = new URL("./report-bench.ts", import.meta.url);
 if (wants("report") && existsSync(fileURLToPath(reportBench))) {
   log(`report speed: ${sizes.reportRows} attempts rows…`);
   const { runReportBench } = (await import(reportBench.href)) as {
-    runReportBench: (options: { rows: number; quick?: boolean }) => Promise<Record<string, unknown> & { reports?: { name: string; medianMs: number; matchesNaive: boolean }[] }>;
+    runReportBench: (options: {
+      rows: number;
+      quick?: boolean;
+    }) => Promise<Record<string, unknown> & { reports?: { name: string; medianMs: number; matchesNaive: boolean }[] }>;
   };
   const report = await runReportBench({ rows: sizes.reportRows, quick: !full });
   results.report = report;
   for (const entry of report.reports ?? []) {
-    rows.push([`report ${entry.name}`, `${fmt(entry.medianMs, 1)} ms median`, `${fmt(sizes.reportRows)} attempts rows`, entry.matchesNaive ? "= naive GROUP BY" : "DIFFERS from naive GROUP BY"]);
+    rows.push([
+      `report ${entry.name}`,
+      `${fmt(entry.medianMs, 1)} ms median`,
+      `${fmt(sizes.reportRows)} attempts rows`,
+      entry.matchesNaive ? "= naive GROUP BY" : "DIFFERS from naive GROUP BY",
+    ]);
   }
 }
 

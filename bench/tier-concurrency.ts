@@ -26,9 +26,18 @@ export async function tierConcurrency(jobs: number, limit = 8, latencyMs = 100):
   await ledger.migrate();
   const prefix = benchPrefix("tier");
   const config = benchConfig({ cheap: limit, balanced: 4, premium: 2 });
-  const fake = startProcess(["fake-llm", "--port", "0", "--scenario", await writeScenario({ seed: 1, models: { "*": { latencyMs } } })], {});
+  const fake = startProcess(
+    ["fake-llm", "--port", "0", "--scenario", await writeScenario({ seed: 1, models: { "*": { latencyMs } } })],
+    {},
+  );
   const fakeUrl = await fake.waitFor(/listening on (http:\/\/[\d.:]+)/);
-  const env = workerEnv({ databaseUrl: database.url, redisUrl: BENCH_REDIS_URL, prefix, configPath: await writeBenchConfig(config), fakeUrl });
+  const env = workerEnv({
+    databaseUrl: database.url,
+    redisUrl: BENCH_REDIS_URL,
+    prefix,
+    configPath: await writeBenchConfig(config),
+    fakeUrl,
+  });
   const workers = [startProcess(["worker", "--stages", "intake,cheap"], env), startProcess(["worker", "--stages", "cheap"], env)];
   for (const worker of workers) await worker.waitFor(/health on :(\d+)/);
   const connection = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: null });
@@ -44,7 +53,9 @@ export async function tierConcurrency(jobs: number, limit = 8, latencyMs = 100):
       const stats = (await (await fetch(`${fakeUrl}/stats`)).json()) as { totalCalls: number };
       if (stats.totalCalls > 0) firstCallAt = performance.now();
     }
-    done = Number((await queryRows<{ n: string }>(ledger.db, sql`select count(*)::text as n from requests where status <> 'queued'`))[0]!.n);
+    done = Number(
+      (await queryRows<{ n: string }>(ledger.db, sql`select count(*)::text as n from requests where status <> 'queued'`))[0]!.n,
+    );
   }
   const seconds = (performance.now() - (firstCallAt ?? performance.now())) / 1000;
   const stats = (await (await fetch(`${fakeUrl}/stats`)).json()) as { models: Record<string, { maxInFlight: number }> };

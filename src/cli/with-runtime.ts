@@ -8,10 +8,7 @@ export const EXIT = { ok: 0, error: 1, usage: 2, partial: 3 } as const;
  * Runs a command with a runtime, closes it whatever happens, and turns an error into one clear
  * line on stderr and exit code 1 (a stack trace only with LOG_LEVEL=debug).
  */
-export async function withRuntime(
-  options: RuntimeOptions,
-  body: (runtime: Runtime) => Promise<number | void>,
-): Promise<void> {
+export async function withRuntime(options: RuntimeOptions, body: (runtime: Runtime) => Promise<number | void>): Promise<void> {
   let runtime: Runtime | undefined;
   try {
     runtime = createRuntime(parseEnv(), { defaultLogLevel: "warn", ...options });
@@ -19,7 +16,7 @@ export async function withRuntime(
     process.exitCode = code ?? EXIT.ok;
   } catch (error) {
     const debug = runtime !== undefined && ["debug", "trace"].includes(runtime.env.LOG_LEVEL ?? "");
-    process.stderr.write(`error: ${debug && error instanceof Error ? error.stack : (error as Error).message ?? String(error)}\n`);
+    process.stderr.write(`error: ${debug && error instanceof Error ? error.stack : ((error as Error).message ?? String(error))}\n`);
     process.exitCode = EXIT.error;
   } finally {
     await runtime?.close();

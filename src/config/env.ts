@@ -19,7 +19,10 @@ export const envSchema = z.object({
   /** The tiers YAML. Default: config/tiers.yaml shipped with the package. */
   LLM_ROUTER_CONFIG: optionalString,
   /** Namespaces every queue key, so several deployments (or tests) can share one Redis. Default llm-router. */
-  QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/).default("llm-router"),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .default("llm-router"),
   OPENAI_API_KEY: optionalString,
   ANTHROPIC_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.string().url().optional()),

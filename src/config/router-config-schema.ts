@@ -81,10 +81,12 @@ export const circuitBreakerSchema = z
 export type CircuitBreakerConfig = z.infer<typeof circuitBreakerSchema>;
 
 const kindTierDefaults = z
-  .object(Object.fromEntries(JOB_KINDS.map((kind) => [kind, z.string().optional()])) as Record<
-    (typeof JOB_KINDS)[number],
-    z.ZodOptional<z.ZodString>
-  >)
+  .object(
+    Object.fromEntries(JOB_KINDS.map((kind) => [kind, z.string().optional()])) as Record<
+      (typeof JOB_KINDS)[number],
+      z.ZodOptional<z.ZodString>
+    >,
+  )
   .strict();
 
 export const routerConfigSchema = z

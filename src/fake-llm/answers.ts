@@ -34,8 +34,7 @@ export function answerFor(task: Task, input: string, options: AnswerOptions): st
   }
 }
 
-const targetChars = (options: AnswerOptions, fallback: number): number =>
-  Math.max(1, options.outputTokens ?? fallback) * CHARS_PER_TOKEN;
+const targetChars = (options: AnswerOptions, fallback: number): number => Math.max(1, options.outputTokens ?? fallback) * CHARS_PER_TOKEN;
 
 /** The label sharing most words with the input (prefix matches count: "bill" ~ "billing"); ties go to the rng. */
 export function classify(labels: string[], input: string, rng: Rng): string {
@@ -58,9 +57,7 @@ function related(a: string, b: string): boolean {
 /** A reply a sloppy model gives instead of a label: never one of the allowed labels, whatever their case. */
 function labelOutside(labels: string[], rng: Rng): string {
   const taken = new Set(labels.map((l) => l.trim().toLowerCase()));
-  const candidates = ["unsure", "other", "none of the above", "I cannot tell which label fits"].filter(
-    (c) => !taken.has(c.toLowerCase()),
-  );
+  const candidates = ["unsure", "other", "none of the above", "I cannot tell which label fits"].filter((c) => !taken.has(c.toLowerCase()));
   if (candidates.length > 0) return rng.pick(candidates);
   let n = 1;
   while (taken.has(`unsure-${n}`)) n++;

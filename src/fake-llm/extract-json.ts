@@ -79,5 +79,4 @@ function pickString(schema: JsonSchema, name: string, input: string, rng: Rng): 
   return all.slice(start, start + 1 + rng.int(4)).join(" ");
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

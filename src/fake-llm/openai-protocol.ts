@@ -35,9 +35,7 @@ export const openAiProtocol: WireProtocol = {
           .filter((m) => SYSTEM_ROLES.has(m.role))
           .map((m) => contentText(m.content))
           .join("\n"),
-        messages: messages
-          .filter((m) => !SYSTEM_ROLES.has(m.role))
-          .map((m) => ({ role: m.role, text: contentText(m.content) })),
+        messages: messages.filter((m) => !SYSTEM_ROLES.has(m.role)).map((m) => ({ role: m.role, text: contentText(m.content) })),
         maxOutputTokens: max_completion_tokens ?? max_tokens ?? undefined,
       },
     };

@@ -37,7 +37,11 @@ export type ModelClass = "weak" | "strong";
 
 /** The key a prompt is looked up by: the user turns, joined the way the fake reads requests. */
 export function replayKey(row: Pick<ReplayRow, "prompt" | "messages">): string {
-  if (row.messages) return row.messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
+  if (row.messages)
+    return row.messages
+      .filter((m) => m.role === "user")
+      .map((m) => m.content)
+      .join("\n");
   return row.prompt ?? "";
 }
 

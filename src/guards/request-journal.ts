@@ -14,9 +14,7 @@ export interface InFlightCall {
 }
 
 /** How a tier run ended, decided but perhaps not yet durable in Postgres or handed to the next queue. */
-export type JournalEnding =
-  | { kind: "finish"; outcome: RequestOutcome }
-  | { kind: "escalate"; to: string; job: TierJob };
+export type JournalEnding = { kind: "finish"; outcome: RequestOutcome } | { kind: "escalate"; to: string; job: TierJob };
 
 export interface JournalState {
   finished: AttemptRecord[];

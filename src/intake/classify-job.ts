@@ -99,7 +99,9 @@ export function validateRoutingTargets(job: JobInput, config: RouterConfig): str
   // A job pinned to a model runs only in a tier that has it; a forced tier without it could never answer.
   const forcedTier = config.tiers.find((tier) => tier.name === job.tier);
   if (job.model !== undefined && forcedTier && !forcedTier.models.some((model) => model.model === job.model)) {
-    problems.push(`model "${job.model}" is not in tier "${forcedTier.name}" (its models: ${forcedTier.models.map((model) => model.model).join(", ")})`);
+    problems.push(
+      `model "${job.model}" is not in tier "${forcedTier.name}" (its models: ${forcedTier.models.map((model) => model.model).join(", ")})`,
+    );
   }
   return problems.length > 0 ? problems.join("; ") : undefined;
 }

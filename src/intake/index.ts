@@ -19,7 +19,14 @@ export {
   validateRoutingTargets,
   type JobScore,
 } from "./classify-job.js";
-export { DEFAULT_FEATURIZER_SPEC, DENSE_FEATURES, Featurizer, jobText, type FeaturizerSpec, type JobFeatures } from "./trained/featurize.js";
+export {
+  DEFAULT_FEATURIZER_SPEC,
+  DENSE_FEATURES,
+  Featurizer,
+  jobText,
+  type FeaturizerSpec,
+  type JobFeatures,
+} from "./trained/featurize.js";
 export {
   DEFAULT_TOP_SHARE,
   loadTrainedModel,

@@ -1,4 +1,4 @@
-import type { LiveConfig } from "../runtime/live-config.js";
+import type { LiveConfig } from "../providers/live-config.js";
 import { describeIssues, queuedJobSchema } from "../jobs/job-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
 import type { Logger } from "../observability/logger.js";
@@ -36,9 +36,13 @@ export function createIntakeProcessor(deps: IntakeStageDeps) {
         const askLlm =
           decision.classifier !== "rule" &&
           (mode === "llm" ||
-            (mode === "hybrid" && nearThreshold(decision.score, scoreJob(parsed.data.job, config, decision.signals).thresholds, config.routing.hybridMargin)));
+            (mode === "hybrid" &&
+              nearThreshold(decision.score, scoreJob(parsed.data.job, config, decision.signals).thresholds, config.routing.hybridMargin)));
         if (askLlm) {
-          const asked = await askRoutingModel(parsed.data.job, decision, live, { requestId: parsed.data.requestId, now: deps.now ?? (() => new Date()) });
+          const asked = await askRoutingModel(parsed.data.job, decision, live, {
+            requestId: parsed.data.requestId,
+            now: deps.now ?? (() => new Date()),
+          });
           decision = asked.decision;
           routingCall = asked.record;
           // Written before the hand-off: the call happened (and may be billed) whatever comes next.

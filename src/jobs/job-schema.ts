@@ -9,7 +9,7 @@ export const JOB_KINDS = ["classify", "summarize", "extract", "generate"] as con
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** Request and batch ids become BullMQ job ids and Postgres keys: keep them printable and bounded. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@\/-]{0,199}$/;
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,199}$/;
 /** A BullMQ custom job id must not be a bare integer (it would clash with generated ids). */
 const BARE_INTEGER = /^\d+$/;
 
@@ -24,8 +24,7 @@ const safeText = (max: number) =>
     .refine((s) => !s.includes("\u0000"), { message: "must not contain NUL characters" })
     .refine((s) => s.isWellFormed(), { message: "must be valid UTF-8 (no lone surrogates)" });
 
-const nonEmptyText = (max: number) =>
-  safeText(max).refine((s) => s.trim().length > 0, { message: "must not be empty" });
+const nonEmptyText = (max: number) => safeText(max).refine((s) => s.trim().length > 0, { message: "must not be empty" });
 
 export const messageSchema = z.object({
   role: z.enum(["user", "assistant"]),
@@ -56,9 +55,11 @@ export const jobInputSchema = z
     system: safeText(200_000).optional(),
     labels: z.array(labelSchema).min(2, { message: "classify needs at least two labels" }).max(MAX_LABELS).optional(),
     schema: z.record(z.string(), z.unknown()).optional(),
-    feature: safeText(100).regex(/^[\w.:\/-]+$/, {
-      message: "feature must be letters, digits and . _ : / - only",
-    }).optional(),
+    feature: safeText(100)
+      .regex(/^[\w.:/-]+$/, {
+        message: "feature must be letters, digits and . _ : / - only",
+      })
+      .optional(),
     tier: z.string().min(1).max(50).optional(),
     model: z.string().min(1).max(200).optional(),
     maxOutputTokens: z.number().int().positive().max(200_000).optional(),

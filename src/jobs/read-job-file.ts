@@ -46,7 +46,10 @@ export function parseJsonl(content: Buffer, defaults: JobDefaults = {}): JobCand
     start = end + 1;
     let text: string;
     try {
-      text = utf8.decode(raw).replace(/\r$/, "").replace(/^\uFEFF/, "");
+      text = utf8
+        .decode(raw)
+        .replace(/\r$/, "")
+        .replace(/^\uFEFF/, "");
     } catch {
       candidates.push({ line: lineNo, parseError: "not valid UTF-8" });
       continue;
@@ -148,7 +151,7 @@ export async function readJobFile(path: string, defaults: JobDefaults = {}): Pro
   try {
     content = await readFile(path);
   } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
   return format === "csv" ? parseCsvJobs(content, defaults) : parseJsonl(content, defaults);
 }

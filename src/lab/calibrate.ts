@@ -49,8 +49,10 @@ export function thresholdsForMaxShares(scores: readonly number[], shares: readon
     // Ties cannot be split: step back to the end of the group above the first job kept down.
     while (allowed > 0 && allowed < n && sorted[allowed - 1] === sorted[allowed]) allowed--;
     let cut: number;
-    if (allowed >= n) cut = sorted[n - 1]!; // everything goes up
-    else if (allowed === 0) cut = Math.min(1, sorted[0]! + Math.max(1e-6, (1 - sorted[0]!) / 2)); // nothing goes up
+    if (allowed >= n)
+      cut = sorted[n - 1]!; // everything goes up
+    else if (allowed === 0)
+      cut = Math.min(1, sorted[0]! + Math.max(1e-6, (1 - sorted[0]!) / 2)); // nothing goes up
     else cut = (sorted[allowed - 1]! + sorted[allowed]!) / 2;
     thresholds.push(cut);
   }

@@ -45,7 +45,9 @@ export async function sampleFromFile(
     return {
       score: scoreJob(job, config).score,
       // Below the top tier the recorded weak answer's length is the best guess at the answer.
-      costs: config.tiers.map((tier, index) => Number(costOnTier(job, row, index === top ? "strong" : "weak", dataset.metric, tier, priceBook)) / 1e12),
+      costs: config.tiers.map(
+        (tier, index) => Number(costOnTier(job, row, index === top ? "strong" : "weak", dataset.metric, tier, priceBook)) / 1e12,
+      ),
       weak: outcomeQuality(row.weak, dataset.metric),
       strong: outcomeQuality(row.strong, dataset.metric),
     };

@@ -9,7 +9,7 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
   let positives = 0;
   let negatives = 0;
   let rankSum = 0;
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && scores[order[end + 1]!] === scores[order[start]!]) end++;
     // Tied scores share the mean rank (1-based).

@@ -18,12 +18,15 @@ export interface EvalTierPair {
 }
 
 export function tierPair(config: RouterConfig): EvalTierPair {
-  if (config.tiers.length < 2) throw new Error("eval needs at least two tiers (the cheapest answers as the weak model, the top as the strong one)");
+  if (config.tiers.length < 2)
+    throw new Error("eval needs at least two tiers (the cheapest answers as the weak model, the top as the strong one)");
   const cheap = config.tiers[0]!;
   const top = config.tiers[config.tiers.length - 1]!;
   const shared = cheap.models.filter((model) => top.models.some((other) => other.model === model.model));
   if (shared.length > 0) {
-    throw new Error(`model ${shared[0]!.model} is in both the cheapest and the top tier; eval cannot tell which recorded answer it should give`);
+    throw new Error(
+      `model ${shared[0]!.model} is in both the cheapest and the top tier; eval cannot tell which recorded answer it should give`,
+    );
   }
   return { cheap, top };
 }

@@ -47,7 +47,10 @@ export async function readEvalRequests(db: Db, batchId: string): Promise<LedgerR
 
 /** Sum of the batch's request costs, summed by Postgres (exact numeric). */
 export async function batchCostUsd(db: Db, batchId: string): Promise<string> {
-  const [row] = await queryRows<{ cost: string }>(db, sql`select coalesce(sum(cost_usd), 0)::text as cost from requests where batch_id = ${batchId}`);
+  const [row] = await queryRows<{ cost: string }>(
+    db,
+    sql`select coalesce(sum(cost_usd), 0)::text as cost from requests where batch_id = ${batchId}`,
+  );
   return row?.cost ?? "0";
 }
 

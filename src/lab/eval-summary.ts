@@ -100,7 +100,10 @@ export function summarizeEval(rows: EvalRowResult[]): EvalSummary {
   const randomQuality = (1 - topShare) * cheapQuality + topShare * topQuality;
   const randomCost = (1 - topShare) * usd(cheapCost) + topShare * usd(topCost);
 
-  const metrics = routingMetrics(rows.map((row) => row.score), pairs);
+  const metrics = routingMetrics(
+    rows.map((row) => row.score),
+    pairs,
+  );
   const oracleMetrics = routingMetrics(oracleScores(pairs), pairs);
   const sweep = Array.from({ length: 21 }, (_, index) => {
     const share = index / 20;

@@ -127,12 +127,12 @@ export function fitLogistic(rows: TrainingRow[], shape: { dense: number; buckets
   const rhoHistory: number[] = [];
   const direction = new Float64Array(size);
   const alpha = new Float64Array(memory);
-  let nextW = new Float64Array(size);
+  const nextW = new Float64Array(size);
   let nextGrad = new Float64Array(size);
   let iterations = 0;
   let converged = false;
 
-  for (; iterations < maxIterations; ) {
+  for (; iterations < maxIterations;) {
     // Two-loop recursion: direction = −H·grad.
     direction.set(grad);
     for (let m = sHistory.length - 1; m >= 0; m--) {
@@ -208,14 +208,16 @@ export function fitLogistic(rows: TrainingRow[], shape: { dense: number; buckets
       break;
     }
   }
-  nextW = new Float64Array(0);
 
   const { bias, dense, hashed } = unpack(w, denseCount);
   return { bias, dense: Float64Array.from(dense), hashed: Float64Array.from(hashed), iterations, loss, converged };
 }
 
 /** The fitted logit of a row (for evaluation during training; inference lives in src/intake/trained). */
-export function predictLogit(fit: Pick<LogisticFit, "bias" | "dense" | "hashed">, row: Pick<TrainingRow, "indices" | "values" | "dense">): number {
+export function predictLogit(
+  fit: Pick<LogisticFit, "bias" | "dense" | "hashed">,
+  row: Pick<TrainingRow, "indices" | "values" | "dense">,
+): number {
   let z = fit.bias;
   for (let k = 0; k < fit.dense.length; k++) z += fit.dense[k]! * row.dense[k]!;
   for (let k = 0; k < row.indices.length; k++) z += fit.hashed[row.indices[k]!]! * row.values[k]!;

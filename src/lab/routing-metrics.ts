@@ -61,7 +61,7 @@ export function qualityCurve(scores: ArrayLike<number>, pairs: OutcomePair[]): C
     { topShare: 0, quality: weakQuality, pgr: pgrOf(weakQuality, weakQuality, strongQuality), threshold: Number.POSITIVE_INFINITY },
   ];
   let gained = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start;
     while (end + 1 < n && key(order[end + 1]!) === key(order[start]!)) end++;
     for (let k = start; k <= end; k++) {

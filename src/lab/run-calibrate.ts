@@ -70,7 +70,8 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
     tierCost = sample.tierCostUsd;
     source = { kind: "ledger", database: options.source.describe };
     const unknown = tiers.filter((_, index) => sample.tierCostUsd[index] === null);
-    if (unknown.length > 0) warnings.push(`no request has been answered on ${unknown.join(", ")} yet: its cost counts as 0 in the expected cost`);
+    if (unknown.length > 0)
+      warnings.push(`no request has been answered on ${unknown.join(", ")} yet: its cost counts as 0 in the expected cost`);
   }
   if (rows.length === 0) {
     throw new Error(
@@ -79,7 +80,10 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
         : "no rows to calibrate on",
     );
   }
-  const thresholds = thresholdsForMaxShares(rows.map((row) => row.score), shares);
+  const thresholds = thresholdsForMaxShares(
+    rows.map((row) => row.score),
+    shares,
+  );
   const expected = summarizeMix(rows, thresholds);
   return {
     classifier: options.classifier,

@@ -219,7 +219,9 @@ export async function executeEval(prepared: PreparedEval, deps: EvalRunDeps): Pr
       lastDone = done;
       lastChange = Date.now();
     } else if (Date.now() - lastChange > (options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS)) {
-      throw new Error(`eval stalled: ${done} of ${total} requests finished and none for ${Math.round((Date.now() - lastChange) / 1000)} s (batch ${enqueued.batchId})`);
+      throw new Error(
+        `eval stalled: ${done} of ${total} requests finished and none for ${Math.round((Date.now() - lastChange) / 1000)} s (batch ${enqueued.batchId})`,
+      );
     }
     await new Promise((resolveWait) => setTimeout(resolveWait, POLL_MS));
   }

@@ -25,8 +25,7 @@ export function selectRows(
   model: TrainedRouter | undefined,
 ): { rows: ReplayRow[]; split: SelectedSplit; warnings: string[] } {
   const training = model?.file.training as
-    | { data?: { sha256?: string }; split?: { holdout?: number; seed?: number; by?: SplitBy; refitAll?: boolean } }
-    | undefined;
+    { data?: { sha256?: string }; split?: { holdout?: number; seed?: number; by?: SplitBy; refitAll?: boolean } } | undefined;
   const warnings: string[] = [];
   let split: SelectedSplit = { ...choice };
   let selected = rows;

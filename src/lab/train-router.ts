@@ -132,11 +132,15 @@ interface FittedModel {
 function fitOn(indices: number[], features: JobFeatures[], labels: number[], options: TrainOptions, buckets: number): FittedModel {
   const standardiser = fitStandardiser(indices.map((index) => features[index]!));
   const rows = indices.map((index) => toTrainingRow(features[index]!, standardiser, labels[index]!));
-  const fit = fitLogistic(rows, { dense: DENSE_FEATURES.length, buckets }, {
-    l2: options.l2,
-    l2Dense: options.l2Dense,
-    maxIterations: options.maxIterations,
-  });
+  const fit = fitLogistic(
+    rows,
+    { dense: DENSE_FEATURES.length, buckets },
+    {
+      l2: options.l2,
+      l2Dense: options.l2Dense,
+      maxIterations: options.maxIterations,
+    },
+  );
   return { fit, standardiser };
 }
 
@@ -237,9 +241,18 @@ export async function trainRouter(options: TrainOptions): Promise<TrainReport> {
   let quantileScores: number[];
   if (testIndices.length > 0) {
     const scores = scoresOf(model, testIndices, features);
-    heldOut = heldOutMetrics(parts.test, scores, testIndices.map((index) => labels[index]!), dataset, options.kind, options.label);
+    heldOut = heldOutMetrics(
+      parts.test,
+      scores,
+      testIndices.map((index) => labels[index]!),
+      dataset,
+      options.kind,
+      options.label,
+    );
     quantileScores = scores;
-    progress(`held-out APGR ${heldOut.apgr.toFixed(3)} (heuristic ${heldOut.heuristicApgr.toFixed(3)}), AUC ${heldOut.aucCheapFails.toFixed(3)}`);
+    progress(
+      `held-out APGR ${heldOut.apgr.toFixed(3)} (heuristic ${heldOut.heuristicApgr.toFixed(3)}), AUC ${heldOut.aucCheapFails.toFixed(3)}`,
+    );
   } else {
     quantileScores = scoresOf(model, trainIndices, features);
   }
@@ -252,7 +265,13 @@ export async function trainRouter(options: TrainOptions): Promise<TrainReport> {
   let saved = model;
   if (options.refitAll && testIndices.length > 0) {
     progress(`refitting on all ${dataset.rows.length} rows`);
-    saved = fitOn(dataset.rows.map((_, index) => index), features, labels, options, buckets);
+    saved = fitOn(
+      dataset.rows.map((_, index) => index),
+      features,
+      labels,
+      options,
+      buckets,
+    );
   }
 
   const file: ModelFile = {
@@ -266,7 +285,13 @@ export async function trainRouter(options: TrainOptions): Promise<TrainReport> {
     scoreQuantiles: quantileTable(quantileScores),
     training: {
       data: { file: basename(options.dataPath), rows: dataset.rows.length, sha256, metric: dataset.metric },
-      split: { ...split, holdout: options.holdout, trainRows: trainIndices.length, testRows: testIndices.length, refitAll: options.refitAll },
+      split: {
+        ...split,
+        holdout: options.holdout,
+        trainRows: trainIndices.length,
+        testRows: testIndices.length,
+        refitAll: options.refitAll,
+      },
       label: options.label,
       kind: options.kind,
       regularisation: { l2: options.l2, l2Dense: options.l2Dense },
@@ -321,7 +346,9 @@ function transferEstimate(
   if (folds < 2) throw new Error("--transfer-folds needs rows from at least two sources");
   // Deal the sources to folds in a seeded order, so folds are balanced in sources (not rows).
   const foldOf = new Map(
-    sources.sort((a, b) => splitDraw(a, options.seed) - splitDraw(b, options.seed)).map((source, index) => [source, index % folds] as const),
+    sources
+      .sort((a, b) => splitDraw(a, options.seed) - splitDraw(b, options.seed))
+      .map((source, index) => [source, index % folds] as const),
   );
   const foldApgr: number[] = [];
   const foldHeuristic: number[] = [];
@@ -333,7 +360,14 @@ function transferEstimate(
     progress(`transfer fold ${fold + 1}/${folds}: ${test.length} rows from unseen sources`);
     const model = fitOn(train, features, labels, options, buckets);
     const rows = test.map((index) => dataset.rows[index]!);
-    const metrics = heldOutMetrics(rows, scoresOf(model, test, features), test.map((index) => labels[index]!), dataset, options.kind, options.label);
+    const metrics = heldOutMetrics(
+      rows,
+      scoresOf(model, test, features),
+      test.map((index) => labels[index]!),
+      dataset,
+      options.kind,
+      options.label,
+    );
     foldApgr.push(metrics.apgr);
     foldHeuristic.push(metrics.heuristicApgr);
     foldRows.push(test.length);

@@ -5,11 +5,20 @@ import type { AttemptRecord, RequestOutcome } from "./records.js";
  * a decimal string and dates ISO strings, and both come back exactly.
  */
 export function encodeAttempt(record: AttemptRecord): string {
-  return JSON.stringify({ ...record, cost: record.cost.toString(), startedAt: record.startedAt.toISOString(), finishedAt: record.finishedAt.toISOString() });
+  return JSON.stringify({
+    ...record,
+    cost: record.cost.toString(),
+    startedAt: record.startedAt.toISOString(),
+    finishedAt: record.finishedAt.toISOString(),
+  });
 }
 
 export function decodeAttempt(text: string): AttemptRecord {
-  const raw = JSON.parse(text) as Omit<AttemptRecord, "cost" | "startedAt" | "finishedAt"> & { cost: string; startedAt: string; finishedAt: string };
+  const raw = JSON.parse(text) as Omit<AttemptRecord, "cost" | "startedAt" | "finishedAt"> & {
+    cost: string;
+    startedAt: string;
+    finishedAt: string;
+  };
   return { ...raw, cost: BigInt(raw.cost), startedAt: new Date(raw.startedAt), finishedAt: new Date(raw.finishedAt) };
 }
 

@@ -62,7 +62,12 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
         `batch id "${options.batchId.slice(0, 80)}" is not valid: 1-200 letters, digits and . _ : @ / - (starting with a letter or digit)`,
       );
     }
-    if (options.batchName.length === 0 || options.batchName.length > 200 || !options.batchName.isWellFormed() || options.batchName.includes("\u0000")) {
+    if (
+      options.batchName.length === 0 ||
+      options.batchName.length > 200 ||
+      !options.batchName.isWellFormed() ||
+      options.batchName.includes("\u0000")
+    ) {
       throw new EnqueueError("batch name must be 1-200 characters of valid text (no NUL)");
     }
     const batchId = options.batchId ?? newBatchId();
@@ -113,7 +118,11 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
 
   return {
     enqueue,
-    enqueueJobs: (jobs, options) => enqueue(jobs.map((job, index) => ({ line: index + 1, job })), options),
+    enqueueJobs: (jobs, options) =>
+      enqueue(
+        jobs.map((job, index) => ({ line: index + 1, job })),
+        options,
+      ),
     close: () => intake.close(),
   };
 }
@@ -142,7 +151,10 @@ async function claimRequestRows(
       : await queryRows<{ id: string }>(
           db,
           sql`select id from requests where batch_id = ${batchId} and status = 'queued'
-              and id in (${sql.join(known.map(({ requestId }) => sql`${requestId}`), sql`, `)})`,
+              and id in (${sql.join(
+                known.map(({ requestId }) => sql`${requestId}`),
+                sql`, `,
+              )})`,
         );
   const claim = new Set([...fresh, ...leftovers.map((row) => row.id)]);
   return chunk.filter(({ requestId }) => claim.has(requestId));

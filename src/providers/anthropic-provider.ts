@@ -29,9 +29,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       } catch (error) {
         throw normalizeProviderError("anthropic", error);
       }
-      const text = response.content
-        .flatMap((block) => (block.type === "text" ? [block.text] : []))
-        .join("");
+      const text = response.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
       const usage = response.usage;
       if (!usage) {
         throw new ProviderError("anthropic", "unknown", "answer carried no usage; cannot price it", {

@@ -79,13 +79,7 @@ function classifyStatus(status: number, message: string): ProviderErrorType {
   return "unknown";
 }
 
-const RETRYABLE: ReadonlySet<ProviderErrorType> = new Set([
-  "rate_limited",
-  "overloaded",
-  "server_error",
-  "timeout",
-  "connection",
-]);
+const RETRYABLE: ReadonlySet<ProviderErrorType> = new Set(["rate_limited", "overloaded", "server_error", "timeout", "connection"]);
 
 type SdkApiError = InstanceType<typeof Anthropic.APIError> | InstanceType<typeof OpenAI.APIError>;
 

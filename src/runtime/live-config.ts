@@ -1,18 +1,10 @@
 import { watch, type FSWatcher } from "node:fs";
 import { dirname, basename } from "node:path";
 import type { Logger } from "../observability/logger.js";
-import { buildPriceBook, type PriceBook } from "../pricing/price-book.js";
+import { buildPriceBook } from "../pricing/price-book.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { RouterConfig } from "../config/router-config-schema.js";
-
-/** Everything a worker derives from the tiers file: swapped as one piece, so a job never sees half a reload. */
-export interface LiveConfig {
-  config: RouterConfig;
-  priceBook: PriceBook;
-  providers: ProviderRegistry;
-  /** 1 at start, +1 per accepted reload. */
-  version: number;
-}
+import type { LiveConfig } from "../providers/live-config.js";
 
 export type ReloadResult = { accepted: true; version: number } | { accepted: false; reason: string };
 

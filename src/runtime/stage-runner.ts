@@ -1,6 +1,6 @@
 import { Queue, RateLimitError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { LiveConfig } from "./live-config.js";
+import type { LiveConfig } from "../providers/live-config.js";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
 import type { Logger } from "../observability/logger.js";
@@ -71,9 +71,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     stalledInterval: deps.stalledIntervalMs,
     maxStalledCount: MAX_STALLED_COUNT,
   };
-  const tierQueues = new Map(
-    config.tiers.map((tier) => [tier.name, new Queue(tierQueueName(tier.name), queueOptions)] as const),
-  );
+  const tierQueues = new Map(config.tiers.map((tier) => [tier.name, new Queue(tierQueueName(tier.name), queueOptions)] as const));
   const tierWorkers = new Map<string, Worker>();
   const onQueueError = (error: Error) => deps.logger.warn({ error: error.message }, "queue connection error (reconnecting)");
   for (const queue of tierQueues.values()) queue.on("error", onQueueError);

@@ -11,7 +11,7 @@ import { createShadowStore } from "../tiers/shadow/shadow-store.js";
 import { createRedisConnection } from "../queue/redis-connection.js";
 import { createModelGate } from "../guards/model-gate.js";
 import { createRequestJournal } from "../guards/request-journal.js";
-import { knownStages, startStages, type StageRunner } from "./stage-runner.js";
+import { knownStages, startStages } from "./stage-runner.js";
 
 export interface WorkerHandle {
   stages: string[];
@@ -59,7 +59,6 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   runtime.shutdown.register("ledger", () => ledger.close());
 
   const stages = options.stages ?? knownStages(config);
-  let runner: StageRunner | undefined;
   let health: HealthServer | undefined;
   const shipped = await latestShippedMigration();
   let schemaCurrent = false;
@@ -95,7 +94,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     prefix,
     settings: () => ({ circuitBreaker: live().config.circuitBreaker, defaultCooldownMs: live().config.rateLimitCooldownMs }),
   });
-  runner = await startStages(stages, {
+  const runner = await startStages(stages, {
     live,
     connection,
     prefix,
@@ -108,13 +107,16 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     logger: runtime.logger,
     metrics,
   });
-  runtime.shutdown.register("stages", () => runner!.close());
+  runtime.shutdown.register("stages", () => runner.close());
   registerStateGauges(metrics.registry, {
     queues: runner.queues,
     models: () => live().config.tiers.flatMap((tier) => tier.models),
     gate,
   });
-  liveConfig.onChange((next) => void runner!.applyLimits(next.config).catch((error) => runtime.logger.error({ error: String(error) }, "could not apply new limits")));
+  liveConfig.onChange(
+    (next) =>
+      void runner.applyLimits(next.config).catch((error) => runtime.logger.error({ error: String(error) }, "could not apply new limits")),
+  );
   if (options.watchConfigPath) {
     const stopWatching = watchConfigFile(options.watchConfigPath, () => void liveConfig.reload("file changed"));
     runtime.shutdown.register("config watcher", async () => stopWatching());
@@ -126,7 +128,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     health,
     reloadConfig: (trigger) => liveConfig.reload(trigger),
     stop: async () => {
-      await runner?.close();
+      await runner.close();
       await ledger.flush();
     },
   };

@@ -4,8 +4,7 @@
  */
 
 export type AttemptFailure =
-  | { kind: "error"; retryable: boolean; escalate: boolean; retryAfterMs?: number; rateLimited?: boolean }
-  | { kind: "invalid" };
+  { kind: "error"; retryable: boolean; escalate: boolean; retryAfterMs?: number; rateLimited?: boolean } | { kind: "invalid" };
 
 export type NextStep =
   /** Call the same model again after `delayMs`. */
@@ -41,12 +40,7 @@ export function backoffDelayMs(retryIndex: number, policy: RetryPolicy, random: 
   return Math.min(policy.maxRetryDelayMs, Math.max(jittered, retryAfterMs ?? 0));
 }
 
-export function nextStep(
-  failure: AttemptFailure,
-  retriesUsedOnModel: number,
-  policy: RetryPolicy,
-  random: number,
-): NextStep {
+export function nextStep(failure: AttemptFailure, retriesUsedOnModel: number, policy: RetryPolicy, random: number): NextStep {
   // A wrong answer is a property of the model, not a passing fault: asking again rarely helps.
   if (failure.kind === "invalid") return { action: "next-model" };
   if (!failure.escalate && !failure.retryable) return { action: "abandon" };

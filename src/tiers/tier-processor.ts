@@ -1,4 +1,4 @@
-import type { LiveConfig } from "../runtime/live-config.js";
+import type { LiveConfig } from "../providers/live-config.js";
 import type { ModelConfig } from "../config/router-config-schema.js";
 import { nextStep, nextTier, DEFAULT_BASE_DELAY_MS, type RetryPolicy } from "./next-step.js";
 import { describeIssues } from "../jobs/job-schema.js";
@@ -165,7 +165,10 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
       persist(write, {
         signal: deps.signal,
         onRetry: (error, attempt, delayMs) =>
-          log.warn({ what, attempt, delayMs, error: String((error as Error)?.message ?? error) }, "write failed; keeping the result and retrying"),
+          log.warn(
+            { what, attempt, delayMs, error: String((error as Error)?.message ?? error) },
+            "write failed; keeping the result and retrying",
+          ),
       });
 
     /** Makes an ending durable: journal first, then Postgres, then the next queue; then forgets it. */
@@ -179,7 +182,9 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
       }
       // Not awaited: the ending is durable. The journal stays a while, so a re-run of this job (BullMQ
       // lost its lock after the work was done) replays the ending instead of calling providers again.
-      deps.journal.retire(runId, deps.journalRetentionMs ?? DEFAULT_JOURNAL_RETENTION_MS).catch((error: unknown) => log.warn({ error: String(error) }, "could not retire the journal; it expires"));
+      deps.journal
+        .retire(runId, deps.journalRetentionMs ?? DEFAULT_JOURNAL_RETENTION_MS)
+        .catch((error: unknown) => log.warn({ error: String(error) }, "could not retire the journal; it expires"));
       if (ending.kind === "escalate") return { status: "escalated", to: ending.to };
       return ending.outcome.status === "succeeded"
         ? { status: "succeeded", model: ending.outcome.finalModel ?? "" }
@@ -328,7 +333,9 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
     // Models that were only cooling down may answer soon: wait for them rather than pay a higher tier.
     // …but only when nothing here actually failed: a tier whose models answer badly or error out
     // escalates, it does not wait.
-    const realFailure = records.some((record) => record.outcome === "invalid" || (record.outcome === "error" && record.errorType !== "rate_limited"));
+    const realFailure = records.some(
+      (record) => record.outcome === "invalid" || (record.outcome === "error" && record.errorType !== "rate_limited"),
+    );
     if (refusals.length > 0 && !realFailure && data.deferrals < config.maxDeferrals) {
       await durably("attempts", () => deps.ledger.write(records));
       await deps.journal.clear(runId);

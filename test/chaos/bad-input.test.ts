@@ -53,7 +53,10 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
     const base = testConfig();
     config = {
       ...base,
-      tiers: base.tiers.map((tier) => ({ ...tier, models: tier.models.map((model) => ({ ...model, contextWindow: WINDOWS[tier.name]! })) })),
+      tiers: base.tiers.map((tier) => ({
+        ...tier,
+        models: tier.models.map((model) => ({ ...model, contextWindow: WINDOWS[tier.name]! })),
+      })),
     };
     // No stage in this process: the spawned worker runs them all (intake included).
     pipeline = await startTestPipeline({ config, stages: [], scenario: { seed: 21, models: { "*": { latencyMs: 5 } } } });
@@ -91,7 +94,9 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
     for (const [index, line] of lines.entries()) {
       if (!("rejected" in line.expect)) continue;
       const prefix = `${escapeRegExp(file)}:${index + 1 + offset}: rejected: `;
-      expect.soft(result.stderr, `${line.what} (line ${index + 1 + offset})`).toMatch(new RegExp(prefix + ".*" + line.expect.rejected.source));
+      expect
+        .soft(result.stderr, `${line.what} (line ${index + 1 + offset})`)
+        .toMatch(new RegExp(prefix + ".*" + line.expect.rejected.source));
     }
     // Nothing else was rejected: one report line per bad line.
     expect.soft(result.stderr.split("\n").filter((text) => text.includes(": rejected: ")).length).toBe(rejected.length);
@@ -124,28 +129,88 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
     const lines: Line[] = [
       { what: "good", raw: good("ok-1"), expect: { id: "ok-1", ends: "succeeded" } },
       { what: "malformed JSON", raw: '{ "kind": "classify", "prompt": ', expect: { rejected: /not valid JSON/ } },
-      { what: "an array", raw: JSON.stringify([{ kind: "summarize", prompt: "x" }]), expect: { rejected: /a line must be one JSON object/ } },
+      {
+        what: "an array",
+        raw: JSON.stringify([{ kind: "summarize", prompt: "x" }]),
+        expect: { rejected: /a line must be one JSON object/ },
+      },
       { what: "a bare string", raw: '"just a string"', expect: { rejected: /a line must be one JSON object/ } },
       { what: "null", raw: "null", expect: { rejected: /a line must be one JSON object/ } },
       { what: "missing kind", raw: JSON.stringify({ prompt: "hello" }), expect: { rejected: /kind/ } },
       { what: "missing prompt", raw: JSON.stringify({ kind: "summarize" }), expect: { rejected: /a job needs a prompt or messages/ } },
-      { what: "classify without labels", raw: JSON.stringify({ kind: "classify", prompt: "hello" }), expect: { rejected: /classify jobs need labels/ } },
+      {
+        what: "classify without labels",
+        raw: JSON.stringify({ kind: "classify", prompt: "hello" }),
+        expect: { rejected: /classify jobs need labels/ },
+      },
       { what: "prompt is a number", raw: JSON.stringify({ kind: "summarize", prompt: 42 }), expect: { rejected: /prompt: .*string/i } },
-      { what: "maxOutputTokens is text", raw: JSON.stringify({ kind: "summarize", prompt: "x", maxOutputTokens: "lots" }), expect: { rejected: /maxOutputTokens: .*number/i } },
-      { what: "metadata is text", raw: JSON.stringify({ kind: "summarize", prompt: "x", metadata: "text" }), expect: { rejected: /metadata: .*(object|record)/i } },
+      {
+        what: "maxOutputTokens is text",
+        raw: JSON.stringify({ kind: "summarize", prompt: "x", maxOutputTokens: "lots" }),
+        expect: { rejected: /maxOutputTokens: .*number/i },
+      },
+      {
+        what: "metadata is text",
+        raw: JSON.stringify({ kind: "summarize", prompt: "x", metadata: "text" }),
+        expect: { rejected: /metadata: .*(object|record)/i },
+      },
       { what: "unknown field", raw: JSON.stringify({ kind: "summarize", prompt: "x", colour: "red" }), expect: { rejected: /colour/ } },
       { what: "unknown kind", raw: JSON.stringify({ kind: "translate", prompt: "x" }), expect: { rejected: /kind: / } },
-      { what: "an empty label", raw: JSON.stringify({ kind: "classify", prompt: "x", labels: ["bug", ""] }), expect: { rejected: /labels must not be empty/ } },
-      { what: "no labels", raw: JSON.stringify({ kind: "classify", prompt: "x", labels: [] }), expect: { rejected: /at least two labels/ } },
-      { what: "duplicate labels", raw: JSON.stringify({ kind: "classify", prompt: "x", labels: ["bug", "Bug", "other"] }), expect: { rejected: /duplicate label "Bug"/ } },
-      { what: "an empty prompt", raw: JSON.stringify({ kind: "summarize", prompt: "   " }), expect: { rejected: /prompt: must not be empty/ } },
-      { what: "a 5 MB prompt", raw: JSON.stringify({ kind: "summarize", prompt: bigPrompt }), expect: { rejected: /prompt: must be at most 2000000 characters/ } },
-      { what: "a prompt beyond every context window", raw: JSON.stringify({ kind: "summarize", prompt: beyondEveryWindow }), expect: { rejected: /more than any configured model accepts \(largest context window: 4000\)/ } },
-      { what: "a prompt only premium's window takes", raw: good("ok-long", { kind: "summarize", labels: undefined, prompt: onlyPremiumFits }), expect: { id: "ok-long", ends: "succeeded", finalTier: "premium" } },
-      { what: "NUL in the prompt", raw: JSON.stringify({ kind: "summarize", prompt: "a\u0000b" }), expect: { rejected: /prompt: must not contain NUL/ } },
-      { what: "NUL in system", raw: JSON.stringify({ kind: "summarize", prompt: "ab", system: "be\u0000nice" }), expect: { rejected: /system: must not contain NUL/ } },
-      { what: "NUL in a label", raw: JSON.stringify({ kind: "classify", prompt: "ab", labels: ["b\u0000ug", "other"] }), expect: { rejected: /NUL/ } },
-      { what: "a lone surrogate in the prompt", raw: '{"kind":"summarize","prompt":"broken \\ud800 text"}', expect: { rejected: /prompt: must be valid UTF-8/ } },
+      {
+        what: "an empty label",
+        raw: JSON.stringify({ kind: "classify", prompt: "x", labels: ["bug", ""] }),
+        expect: { rejected: /labels must not be empty/ },
+      },
+      {
+        what: "no labels",
+        raw: JSON.stringify({ kind: "classify", prompt: "x", labels: [] }),
+        expect: { rejected: /at least two labels/ },
+      },
+      {
+        what: "duplicate labels",
+        raw: JSON.stringify({ kind: "classify", prompt: "x", labels: ["bug", "Bug", "other"] }),
+        expect: { rejected: /duplicate label "Bug"/ },
+      },
+      {
+        what: "an empty prompt",
+        raw: JSON.stringify({ kind: "summarize", prompt: "   " }),
+        expect: { rejected: /prompt: must not be empty/ },
+      },
+      {
+        what: "a 5 MB prompt",
+        raw: JSON.stringify({ kind: "summarize", prompt: bigPrompt }),
+        expect: { rejected: /prompt: must be at most 2000000 characters/ },
+      },
+      {
+        what: "a prompt beyond every context window",
+        raw: JSON.stringify({ kind: "summarize", prompt: beyondEveryWindow }),
+        expect: { rejected: /more than any configured model accepts \(largest context window: 4000\)/ },
+      },
+      {
+        what: "a prompt only premium's window takes",
+        raw: good("ok-long", { kind: "summarize", labels: undefined, prompt: onlyPremiumFits }),
+        expect: { id: "ok-long", ends: "succeeded", finalTier: "premium" },
+      },
+      {
+        what: "NUL in the prompt",
+        raw: JSON.stringify({ kind: "summarize", prompt: "a\u0000b" }),
+        expect: { rejected: /prompt: must not contain NUL/ },
+      },
+      {
+        what: "NUL in system",
+        raw: JSON.stringify({ kind: "summarize", prompt: "ab", system: "be\u0000nice" }),
+        expect: { rejected: /system: must not contain NUL/ },
+      },
+      {
+        what: "NUL in a label",
+        raw: JSON.stringify({ kind: "classify", prompt: "ab", labels: ["b\u0000ug", "other"] }),
+        expect: { rejected: /NUL/ },
+      },
+      {
+        what: "a lone surrogate in the prompt",
+        raw: '{"kind":"summarize","prompt":"broken \\ud800 text"}',
+        expect: { rejected: /prompt: must be valid UTF-8/ },
+      },
       {
         what: "invalid UTF-8 bytes",
         raw: Buffer.concat([Buffer.from('{"kind":"summarize","prompt":"caf'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]),
@@ -153,26 +218,49 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
       },
       {
         what: "control characters (not NUL) are ordinary text",
-        raw: good("ok-control", { prompt: "bell\u0007 escape\u001b[31m backspace\u0008 tab\t vt\u000b del\u007f nel\u0085 ls\u2028 end", metadata: { note: "\u0001\u0002\u001f" } }),
+        raw: good("ok-control", {
+          prompt: "bell\u0007 escape\u001b[31m backspace\u0008 tab\t vt\u000b del\u007f nel\u0085 ls\u2028 end",
+          metadata: { note: "\u0001\u0002\u001f" },
+        }),
         expect: { id: "ok-control", ends: "succeeded" },
       },
-      { what: "SQL injection in feature", raw: JSON.stringify({ kind: "summarize", prompt: "x", feature: INJECTION }), expect: { rejected: /feature: feature must be letters/ } },
-      { what: "JSON injection in feature", raw: JSON.stringify({ kind: "summarize", prompt: "x", feature: { $ne: 1 } }), expect: { rejected: /feature: .*string/i } },
-      { what: "markup in feature", raw: JSON.stringify({ kind: "summarize", prompt: "x", feature: "</script>" }), expect: { rejected: /feature: feature must be letters/ } },
-      { what: "SQL injection in id", raw: JSON.stringify({ id: INJECTION, kind: "summarize", prompt: "x" }), expect: { rejected: /id: id must be/ } },
+      {
+        what: "SQL injection in feature",
+        raw: JSON.stringify({ kind: "summarize", prompt: "x", feature: INJECTION }),
+        expect: { rejected: /feature: feature must be letters/ },
+      },
+      {
+        what: "JSON injection in feature",
+        raw: JSON.stringify({ kind: "summarize", prompt: "x", feature: { $ne: 1 } }),
+        expect: { rejected: /feature: .*string/i },
+      },
+      {
+        what: "markup in feature",
+        raw: JSON.stringify({ kind: "summarize", prompt: "x", feature: "</script>" }),
+        expect: { rejected: /feature: feature must be letters/ },
+      },
+      {
+        what: "SQL injection in id",
+        raw: JSON.stringify({ id: INJECTION, kind: "summarize", prompt: "x" }),
+        expect: { rejected: /id: id must be/ },
+      },
       { what: "an unknown tier", raw: JSON.stringify({ kind: "summarize", prompt: "x", tier: "gold" }), expect: { rejected: /gold/ } },
       {
         what: "injection strings in metadata are data",
         // Written as text: "__proto__" must be an own key of the line, as JSON.parse makes it.
-        raw: good("ok-meta", { metadata: { sql: INJECTION, mongo: { $ne: 1 }, $where: "sleep(1000)", html: "</script><script>alert(1)</script>" } }).replace(
-          '"metadata":{',
-          '"metadata":{"__proto__":{"polluted":true},',
-        ),
+        raw: good("ok-meta", {
+          metadata: { sql: INJECTION, mongo: { $ne: 1 }, $where: "sleep(1000)", html: "</script><script>alert(1)</script>" },
+        }).replace('"metadata":{', '"metadata":{"__proto__":{"polluted":true},'),
         expect: { id: "ok-meta", ends: "succeeded" },
       },
       {
         what: "NUL in an extract schema's key",
-        raw: JSON.stringify({ id: "ok-schema-nul", kind: "extract", prompt: "Invoice 7 from Acme", schema: { type: "object", properties: { "a\u0000b": { type: "string" } }, required: ["a\u0000b"] } }),
+        raw: JSON.stringify({
+          id: "ok-schema-nul",
+          kind: "extract",
+          prompt: "Invoice 7 from Acme",
+          schema: { type: "object", properties: { "a\u0000b": { type: "string" } }, required: ["a\u0000b"] },
+        }),
         expect: { id: "ok-schema-nul", ends: "succeeded" },
       },
       { what: "good, last", raw: good("ok-2"), expect: { id: "ok-2", ends: "succeeded" } },
@@ -181,20 +269,33 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
     const { batchId, accepted, rejected } = await enqueueFile("bad.jsonl", lines, ["--batch", batchName]);
 
     // The batch name is stored as given, as data.
-    const [batch] = await queryRows<{ name: string; rejected_count: number }>(db(), sql`select name, rejected_count from batches where id = ${batchId}`);
+    const [batch] = await queryRows<{ name: string; rejected_count: number }>(
+      db(),
+      sql`select name, rejected_count from batches where id = ${batchId}`,
+    );
     expect.soft(batch).toEqual({ name: batchName, rejected_count: rejected.length });
     const { status } = await expectEndings(batchId, accepted);
     // The premium-only prompt skipped the smaller windows without calling them.
     const longCalls = await queryRows<{ tier: string }>(db(), sql`select tier from attempts where request_id = 'ok-long'`);
     expect.soft(longCalls.map((call) => call.tier)).toEqual(["premium"]);
     // requests (and the rest of the schema) survived every injection string.
-    const [tables] = await queryRows<{ n: string }>(db(), sql`select count(*)::text as n from information_schema.tables where table_name in ('batches', 'requests', 'attempts')`);
+    const [tables] = await queryRows<{ n: string }>(
+      db(),
+      sql`select count(*)::text as n from information_schema.tables where table_name in ('batches', 'requests', 'attempts')`,
+    );
     expect.soft(tables!.n).toBe("3");
 
     const numbers = await ledgerNumbers(db(), batchId);
     printChaosSummary(
       "bad-input/JSONL via llm-router enqueue",
-      { enqueued: numbers.enqueued, completed: numbers.completed, failed: numbers.failed, duplicated: numbers.duplicated, lost: lostOf(numbers), extraProviderCalls: numbers.attemptTotal - numbers.completed },
+      {
+        enqueued: numbers.enqueued,
+        completed: numbers.completed,
+        failed: numbers.failed,
+        duplicated: numbers.duplicated,
+        lost: lostOf(numbers),
+        extraProviderCalls: numbers.attemptTotal - numbers.completed,
+      },
       { lines: lines.length, "rejected at enqueue": rejected.length, "worker alive": worker.child.exitCode === null },
     );
     expect.soft(status).toMatchObject({ jobs: accepted.length, succeeded: accepted.length, queued: 0 });
@@ -214,7 +315,10 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
       expect(result.code, result.stderr).toBe(0);
       const batchId = result.stdout.trim();
       await waitForBatchSettled(db(), pipeline.runtime.redis(), pipeline.prefix, TIERS, batchId, 60_000);
-      const [row] = await queryRows<{ status: string; result: string | null }>(db(), sql`select status, result from requests where id = 'surrogate-label'`);
+      const [row] = await queryRows<{ status: string; result: string | null }>(
+        db(),
+        sql`select status, result from requests where id = 'surrogate-label'`,
+      );
       expect(row?.status).toBe("succeeded");
       // Stored as sent: not silently replaced by U+FFFD on its way into Postgres.
       expect(labels).toContain(row?.result);
@@ -225,31 +329,65 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
   it("CSV: bad rows are rejected naming their line, a stray quote is taken literally; the good rows finish", async () => {
     const header = "id,kind,prompt,labels,feature";
     const lines: Line[] = [
-      { what: "good csv row", raw: `csv-ok-1,classify,I was charged twice,${LABELS.join("|")},billing-desk`, expect: { id: "csv-ok-1", ends: "succeeded" } },
+      {
+        what: "good csv row",
+        raw: `csv-ok-1,classify,I was charged twice,${LABELS.join("|")},billing-desk`,
+        expect: { id: "csv-ok-1", ends: "succeeded" },
+      },
       // RFC 4180 has no place for it, but the row is readable: the quote is kept as text (relax_quotes).
-      { what: "a stray quote inside a field", raw: `csv-quote-1,classify,he said "hi" there,${LABELS.join("|")},`, expect: { id: "csv-quote-1", ends: "succeeded" } },
-      { what: "good csv row after it", raw: `csv-ok-2,classify,The app crashes on start,${LABELS.join("|")},`, expect: { id: "csv-ok-2", ends: "succeeded" } },
+      {
+        what: "a stray quote inside a field",
+        raw: `csv-quote-1,classify,he said "hi" there,${LABELS.join("|")},`,
+        expect: { id: "csv-quote-1", ends: "succeeded" },
+      },
+      {
+        what: "good csv row after it",
+        raw: `csv-ok-2,classify,The app crashes on start,${LABELS.join("|")},`,
+        expect: { id: "csv-ok-2", ends: "succeeded" },
+      },
       {
         what: "invalid UTF-8 bytes in a row",
         raw: Buffer.concat([Buffer.from("csv-bad-2,classify,caf"), Buffer.from([0xc3, 0x28]), Buffer.from(`,${LABELS.join("|")},`)]),
         expect: { rejected: /not valid UTF-8/ },
       },
-      { what: "SQL injection in a CSV feature", raw: `csv-bad-3,classify,hello,${LABELS.join("|")},"${INJECTION}"`, expect: { rejected: /feature/ } },
-      { what: "good csv row, last", raw: `csv-ok-3,classify,Where is my parcel,${LABELS.join("|")},`, expect: { id: "csv-ok-3", ends: "succeeded" } },
+      {
+        what: "SQL injection in a CSV feature",
+        raw: `csv-bad-3,classify,hello,${LABELS.join("|")},"${INJECTION}"`,
+        expect: { rejected: /feature/ },
+      },
+      {
+        what: "good csv row, last",
+        raw: `csv-ok-3,classify,Where is my parcel,${LABELS.join("|")},`,
+        expect: { id: "csv-ok-3", ends: "succeeded" },
+      },
     ];
     const { batchId, accepted, rejected, result } = await enqueueFile("broken.csv", lines, ["--batch", "csv"], header);
     const { status } = await expectEndings(batchId, accepted);
     const numbers = await ledgerNumbers(db(), batchId);
     printChaosSummary(
       "bad-input/CSV with a broken quote",
-      { enqueued: numbers.enqueued, completed: numbers.completed, failed: numbers.failed, duplicated: numbers.duplicated, lost: lostOf(numbers), extraProviderCalls: numbers.attemptTotal - numbers.completed },
-      { rows: lines.length, "rejected at enqueue": rejected.length, "enqueue said": result.stderr.split("\n").filter(Boolean).join(" | ").slice(0, 400) },
+      {
+        enqueued: numbers.enqueued,
+        completed: numbers.completed,
+        failed: numbers.failed,
+        duplicated: numbers.duplicated,
+        lost: lostOf(numbers),
+        extraProviderCalls: numbers.attemptTotal - numbers.completed,
+      },
+      {
+        rows: lines.length,
+        "rejected at enqueue": rejected.length,
+        "enqueue said": result.stderr.split("\n").filter(Boolean).join(" | ").slice(0, 400),
+      },
     );
     expect.soft(status).toMatchObject({ jobs: accepted.length, succeeded: accepted.length, queued: 0 });
 
     // An unterminated quote swallows the rest of the file; the rows before it still go in.
     const unterminated = join(dir, "unterminated.csv");
-    await writeFile(unterminated, `${header}\ncsv-ok-4,classify,first row,${LABELS.join("|")},\ncsv-bad-4,classify,"never closed,${LABELS.join("|")},\n`);
+    await writeFile(
+      unterminated,
+      `${header}\ncsv-ok-4,classify,first row,${LABELS.join("|")},\ncsv-bad-4,classify,"never closed,${LABELS.join("|")},\n`,
+    );
     const cut = await runCli(["enqueue", unterminated], env);
     expect.soft(cut.code, cut.stderr).toBe(3);
     expect.soft(cut.stderr).toMatch(/unterminated\.csv:3: rejected: .*quote/i);
@@ -264,7 +402,10 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
     if (result.code === 0) {
       // Accepted: then the job must run like any other.
       const { status } = await waitForBatchSettled(db(), pipeline.runtime.redis(), pipeline.prefix, TIERS, INJECTION, 60_000);
-      const [row] = await queryRows<{ status: string; error: string | null }>(db(), sql`select status, error from requests where batch_id = ${INJECTION}`);
+      const [row] = await queryRows<{ status: string; error: string | null }>(
+        db(),
+        sql`select status, error from requests where batch_id = ${INJECTION}`,
+      );
       expect(row, `the job of batch ${INJECTION}: ${row?.error}`).toMatchObject({ status: "succeeded" });
       expect(status.succeeded).toBe(1);
     } else {
@@ -286,7 +427,12 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
       { kind: "classify", prompt: "x", labels: ["bug", "BUG"] },
       { kind: "summarize", prompt: "word ".repeat(1_000_000) },
       { kind: "summarize", prompt: "x", feature: INJECTION },
-      { id: "api-ok-2", kind: "summarize", prompt: "Summarize: the meeting moved to Friday.", metadata: { sql: INJECTION, mongo: { $ne: 1 } } },
+      {
+        id: "api-ok-2",
+        kind: "summarize",
+        prompt: "Summarize: the meeting moved to Friday.",
+        metadata: { sql: INJECTION, mongo: { $ne: 1 } },
+      },
     ];
     const report = await pipeline.producer.enqueueJobs(jobs, { batchName: INJECTION });
     const reasons = new Map(report.rejected.map((rejection) => [rejection.line, rejection.reason]));
@@ -301,7 +447,14 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
     const numbers = await ledgerNumbers(db(), report.batchId);
     printChaosSummary(
       "bad-input/producer API",
-      { enqueued: numbers.enqueued, completed: numbers.completed, failed: numbers.failed, duplicated: numbers.duplicated, lost: lostOf(numbers), extraProviderCalls: numbers.attemptTotal - numbers.completed },
+      {
+        enqueued: numbers.enqueued,
+        completed: numbers.completed,
+        failed: numbers.failed,
+        duplicated: numbers.duplicated,
+        lost: lostOf(numbers),
+        extraProviderCalls: numbers.attemptTotal - numbers.completed,
+      },
       { jobs: jobs.length, "rejected at enqueue": report.rejected.length },
     );
     await expectWorkerAlive();
@@ -329,7 +482,10 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
     printChaosSummary(
       "bad-input/producer API, unserialisable metadata",
       { enqueued: report?.accepted ?? 0, completed: 0, failed: 0, duplicated: 0, lost: report ? 0 : stuck.length, extraProviderCalls: 0 },
-      { threw: thrown ? String((thrown as Error).message ?? thrown) : "no", "request rows left queued": stuck.map((row) => row.id).join(" ") || "none" },
+      {
+        threw: thrown ? String((thrown as Error).message ?? thrown) : "no",
+        "request rows left queued": stuck.map((row) => row.id).join(" ") || "none",
+      },
     );
     expect(thrown, "enqueueJobs threw").toBeUndefined();
     expect.soft(report!.rejected.map((rejection) => rejection.line)).toEqual([2, 3]);
@@ -360,11 +516,21 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
         garbage.map(async ({ queue, id }) => ({ id, reason: (await queue.getJob(id))?.failedReason ?? "" })),
       );
       // The worker is still serving: a later batch goes through.
-      const later = await pipeline.producer.enqueueJobs([{ id: "after-garbage", kind: "classify", prompt: "Refund please", labels: LABELS }], { batchName: "after garbage" });
+      const later = await pipeline.producer.enqueueJobs(
+        [{ id: "after-garbage", kind: "classify", prompt: "Refund please", labels: LABELS }],
+        { batchName: "after garbage" },
+      );
       const { status } = await waitForBatchSettled(db(), connection, pipeline.prefix, TIERS, later.batchId, 60_000);
       printChaosSummary(
         "bad-input/garbage payloads in the queues",
-        { enqueued: garbage.length + 1, completed: status.succeeded, failed: states.filter((s) => s.state === "failed").length, duplicated: 0, lost: status.queued, extraProviderCalls: 0 },
+        {
+          enqueued: garbage.length + 1,
+          completed: status.succeeded,
+          failed: states.filter((s) => s.state === "failed").length,
+          duplicated: 0,
+          lost: status.queued,
+          extraProviderCalls: 0,
+        },
         { states: Object.fromEntries(states.map(({ id, state }) => [id, state])) },
       );
       for (const { id, state } of states) expect.soft(state, `${id}: state`).toBe("failed");
@@ -381,7 +547,13 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
     const badProvider = join(dir, "bad.yaml");
     await writeFile(
       badProvider,
-      ["tiers:", "  - name: cheap", "    models:", "      - { provider: openia, model: gpt-5-mini }", "      - { provider: openai, model: gpt-5-mini, timeoutMs: -5 }"].join("\n"),
+      [
+        "tiers:",
+        "  - name: cheap",
+        "    models:",
+        "      - { provider: openia, model: gpt-5-mini }",
+        "      - { provider: openai, model: gpt-5-mini, timeoutMs: -5 }",
+      ].join("\n"),
     );
     const result = await runCli(["worker", "--config", badProvider], { ...env, LLM_ROUTER_CONFIG: "" });
     expect.soft(result.code).toBe(1);
@@ -402,7 +574,10 @@ describe("bad input never crashes a worker", { timeout: 180_000 }, () => {
     printChaosSummary(
       "bad-input/invalid tiers file",
       { enqueued: 0, completed: 0, failed: 0, duplicated: 0, lost: 0, extraProviderCalls: 0 },
-      { "exit codes": [result.code, broken.code, missing.code].join(","), message: result.stderr.split("\n").filter(Boolean).slice(0, 3).join(" | ") },
+      {
+        "exit codes": [result.code, broken.code, missing.code].join(","),
+        message: result.stderr.split("\n").filter(Boolean).slice(0, 3).join(" | "),
+      },
     );
   });
 });

@@ -35,7 +35,11 @@ describe("the model gate shared by two pods through Redis", () => {
   /** The circuit's own "open" key (documented in circuit-scripts.ts): its expiry ends the open phase. */
   const openKey = (m: ModelConfig) => `${prefix}:model:{${m.provider}:${m.model}}:open`;
   const waitUntilHalfOpen = (m: ModelConfig) =>
-    waitFor(() => redisA.exists(openKey(m)), (exists) => exists === 0, { what: `${m.model}'s open phase to end`, timeoutMs: 5_000, intervalMs: 10 });
+    waitFor(
+      () => redisA.exists(openKey(m)),
+      (exists) => exists === 0,
+      { what: `${m.model}'s open phase to end`, timeoutMs: 5_000, intervalMs: 10 },
+    );
 
   beforeAll(() => {
     redisA = new Redis(TEST_REDIS_URL);
@@ -148,7 +152,11 @@ describe("the model gate shared by two pods through Redis", () => {
     expect((await podB.inspect(m)).coolingDownMs).toBeGreaterThan(0);
     // Refused until it expires, then admitted again, on both pods.
     // The first call after the cool-down goes alone (no herd of fresh 429s); the others wait for its answer.
-    const back = await waitFor(() => admit(podB, m), (decision) => decision.admitted, { what: "the cool-down to end", timeoutMs: 5_000, intervalMs: 20 });
+    const back = await waitFor(
+      () => admit(podB, m),
+      (decision) => decision.admitted,
+      { what: "the cool-down to end", timeoutMs: 5_000, intervalMs: 20 },
+    );
     expect(back).toEqual({ admitted: true, probe: false, coolingProbe: true });
     expect(await admit(podA, m)).toMatchObject({ admitted: false, reason: "cooling_down" });
     await podB.report(m, "ok", { probe: false, coolingProbe: true });
@@ -161,7 +169,11 @@ describe("the model gate shared by two pods through Redis", () => {
     const refused = await admit(podA, plain);
     expect(refused).toMatchObject({ admitted: false, reason: "cooling_down" });
     expect((refused as GateRefusal).retryInMs).toBeLessThanOrEqual(DEFAULT_COOLDOWN_MS);
-    await waitFor(() => admit(podA, plain), (decision) => decision.admitted, { what: "the default cool-down to end", timeoutMs: 5_000, intervalMs: 20 });
+    await waitFor(
+      () => admit(podA, plain),
+      (decision) => decision.admitted,
+      { what: "the default cool-down to end", timeoutMs: 5_000, intervalMs: 20 },
+    );
 
     const mine = decisions.slice(started);
     printChaosSummary(

@@ -34,8 +34,15 @@ describe("a worker killed in the middle of a batch", () => {
     const { batchId } = await pipeline.producer.enqueueJobs(jobs, { batchName: "crash" });
     const db = pipeline.testDb.database.db;
     // Kill one worker while both hold calls in flight and part of the batch is done.
-    await waitFor(() => ledgerCounts(db, batchId), (counts) => counts.finished >= 8, { what: "some jobs to finish" });
-    await waitFor(() => pipeline.fake.stats(), (stats) => Object.values(stats.models).some((model) => model.inFlight >= 2));
+    await waitFor(
+      () => ledgerCounts(db, batchId),
+      (counts) => counts.finished >= 8,
+      { what: "some jobs to finish" },
+    );
+    await waitFor(
+      () => pipeline.fake.stats(),
+      (stats) => Object.values(stats.models).some((model) => model.inFlight >= 2),
+    );
     workers[0]!.child.kill("SIGKILL");
 
     await pipeline.waitForBatch(batchId);

@@ -25,7 +25,11 @@ describe("a Postgres outage in the middle of a batch", () => {
   let proxy: TcpProxy;
   let worker: WorkerProcess;
   beforeAll(async () => {
-    pipeline = await startTestPipeline({ config: testConfig(), stages: ["intake"], scenario: { seed: 6, models: { "*": { latencyMs: 150 } } } });
+    pipeline = await startTestPipeline({
+      config: testConfig(),
+      stages: ["intake"],
+      scenario: { seed: 6, models: { "*": { latencyMs: 150 } } },
+    });
     const direct = new URL(pipeline.testDb.url);
     proxy = await startTcpProxy(Number(direct.port || 5432), direct.hostname);
     const viaProxy = Object.assign(new URL(pipeline.testDb.url), { port: String(proxy.port) }).toString();
@@ -48,22 +52,42 @@ describe("a Postgres outage in the middle of a batch", () => {
     }));
     const { batchId } = await pipeline.producer.enqueueJobs(jobs, { batchName: "pg-outage" });
     const db = pipeline.testDb.database.db;
-    await waitFor(() => ledgerCounts(db, batchId), (counts) => counts.finished >= 5, { what: "some jobs to finish" });
+    await waitFor(
+      () => ledgerCounts(db, batchId),
+      (counts) => counts.finished >= 5,
+      { what: "some jobs to finish" },
+    );
 
-    await waitFor(() => pipeline.fake.stats(), (stats) => (stats.models["gpt-5-mini"]?.inFlight ?? 0) >= 2, { what: "calls in flight" });
+    await waitFor(
+      () => pipeline.fake.stats(),
+      (stats) => (stats.models["gpt-5-mini"]?.inFlight ?? 0) >= 2,
+      { what: "calls in flight" },
+    );
     proxy.cut();
     const inFlightAtCut = pipeline.fake.stats().models["gpt-5-mini"]!.inFlight;
-    await waitFor(() => readiness(worker.healthPort), (status) => status === 503, { what: "/readyz to report not ready" });
+    await waitFor(
+      () => readiness(worker.healthPort),
+      (status) => status === 503,
+      { what: "/readyz to report not ready" },
+    );
     // The calls in flight at the cut finish during the outage: their results must wait, not be lost or redone.
-    await waitFor(() => pipeline.fake.stats(), (stats) => (stats.models["gpt-5-mini"]?.inFlight ?? 0) === 0, {
-      what: "calls to finish while Postgres is down",
-    });
+    await waitFor(
+      () => pipeline.fake.stats(),
+      (stats) => (stats.models["gpt-5-mini"]?.inFlight ?? 0) === 0,
+      {
+        what: "calls to finish while Postgres is down",
+      },
+    );
     // Their ledger writes failed and are being retried, with the answers kept.
     await worker.waitForOutput(/write failed; keeping the result and retrying/);
     proxy.restore();
 
     await pipeline.waitForBatch(batchId);
-    await waitFor(() => readiness(worker.healthPort), (status) => status === 200, { what: "/readyz to recover" });
+    await waitFor(
+      () => readiness(worker.healthPort),
+      (status) => status === 200,
+      { what: "/readyz to recover" },
+    );
     const counts = await ledgerCounts(db, batchId);
     const calls = pipeline.fake.stats().totalCalls;
     console.log(
@@ -71,7 +95,15 @@ describe("a Postgres outage in the middle of a batch", () => {
         `duplicated ${counts.duplicated}, lost ${JOBS - counts.finished}, provider calls ${calls}, ` +
         `extra provider calls ${calls - JOBS}, answers held through the outage ${inFlightAtCut}`,
     );
-    expect(counts).toMatchObject({ requests: JOBS, finished: JOBS, queued: 0, duplicated: 0, okAttempts: JOBS, attempts: JOBS, inconsistent: 0 });
+    expect(counts).toMatchObject({
+      requests: JOBS,
+      finished: JOBS,
+      queued: 0,
+      duplicated: 0,
+      okAttempts: JOBS,
+      attempts: JOBS,
+      inconsistent: 0,
+    });
     // One call per job: the outage made no provider call happen twice.
     expect(calls).toBe(JOBS);
     expect(worker.child.exitCode, worker.output().stderr.slice(-2000)).toBeNull();

@@ -124,7 +124,7 @@ describe("a model's rpm limit across two worker processes", { timeout: 150_000 }
     const ADMISSION_SLACK_MS = 250;
     const starts = calls.filter((call) => call.model === "gpt-5-mini").map((call) => Number(call.started_ms));
     let busiestMinute = 0;
-    for (let windowStart = 0; windowStart < starts.length; ) {
+    for (let windowStart = 0; windowStart < starts.length;) {
       const windowEnd = starts.findIndex((start) => start >= starts[windowStart]! + 60_000 - ADMISSION_SLACK_MS);
       const next = windowEnd === -1 ? starts.length : windowEnd;
       busiestMinute = Math.max(busiestMinute, next - windowStart);
@@ -212,7 +212,13 @@ describe("every cheap model answering 429 with retry-after, across two worker pr
     const models = cheap.models.length;
     const stats = pipeline.fake.stats();
     const cheapCalls = cheap.models.reduce((sum, model) => sum + (stats.models[model.model]?.calls ?? 0), 0);
-    const cheapAttempts = await queryRows<{ model: string; outcome: string; error_type: string | null; started_ms: string; finished_ms: string }>(
+    const cheapAttempts = await queryRows<{
+      model: string;
+      outcome: string;
+      error_type: string | null;
+      started_ms: string;
+      finished_ms: string;
+    }>(
       db,
       sql`select model, outcome, error_type, (extract(epoch from started_at) * 1000)::bigint::text as started_ms,
             (extract(epoch from finished_at) * 1000)::bigint::text as finished_ms
@@ -259,7 +265,11 @@ describe("every cheap model answering 429 with retry-after, across two worker pr
     const afterFirst429 = cheapAttempts.filter((attempt) => Number(attempt.started_ms) >= firstBusy.get(attempt.model)!);
     const overlapping = afterFirst429.filter((a, index) =>
       afterFirst429.some(
-        (b, other) => other !== index && a.model === b.model && Number(b.started_ms) < Number(a.finished_ms) && Number(a.started_ms) < Number(b.finished_ms),
+        (b, other) =>
+          other !== index &&
+          a.model === b.model &&
+          Number(b.started_ms) < Number(a.finished_ms) &&
+          Number(a.started_ms) < Number(b.finished_ms),
       ),
     );
     printChaosSummary(

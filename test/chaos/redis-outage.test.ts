@@ -27,9 +27,16 @@ describe("a Redis outage in the middle of a batch", () => {
   let proxy: TcpProxy;
   let worker: WorkerProcess;
   beforeAll(async () => {
-    pipeline = await startTestPipeline({ config: testConfig(), stages: ["intake"], scenario: { seed: 8, models: { "*": { latencyMs: 150 } } } });
+    pipeline = await startTestPipeline({
+      config: testConfig(),
+      stages: ["intake"],
+      scenario: { seed: 8, models: { "*": { latencyMs: 150 } } },
+    });
     proxy = await startTcpProxy(Number(new URL(TEST_REDIS_URL).port || 6379), new URL(TEST_REDIS_URL).hostname);
-    worker = await startWorkerProcess(pipeline, { stages: "cheap,balanced,premium", env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}` } });
+    worker = await startWorkerProcess(pipeline, {
+      stages: "cheap,balanced,premium",
+      env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}` },
+    });
   });
   afterAll(async () => {
     proxy?.restore();
@@ -41,7 +48,11 @@ describe("a Redis outage in the middle of a batch", () => {
   it("reconnects workers and producers and finishes every job exactly once", async () => {
     const db = pipeline.testDb.database.db;
     const { batchId } = await pipeline.producer.enqueueJobs(tickets("redis", JOBS), { batchName: "redis-outage" });
-    await waitFor(() => ledgerCounts(db, batchId), (counts) => counts.finished >= 5, { what: "some jobs to finish" });
+    await waitFor(
+      () => ledgerCounts(db, batchId),
+      (counts) => counts.finished >= 5,
+      { what: "some jobs to finish" },
+    );
 
     proxy.cut();
     // A producer that talks to Redis through the same cut link: its enqueue waits for Redis, then goes through.

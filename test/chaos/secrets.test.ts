@@ -99,14 +99,27 @@ describe("API keys stay secret", { timeout: 180_000 }, () => {
     const jobs = [
       ...mixedJobs(40, "secret"),
       // Pinned to a failing-prone model: some end failed, with every provider message in their error.
-      ...Array.from({ length: 8 }, (_, index) => ({ id: `pinned-${index}`, kind: "summarize", tier: "cheap", model: "gpt-5-mini", prompt: `Summarize item ${index}: the delivery was late.` })),
+      ...Array.from({ length: 8 }, (_, index) => ({
+        id: `pinned-${index}`,
+        kind: "summarize",
+        tier: "cheap",
+        model: "gpt-5-mini",
+        prompt: `Summarize item ${index}: the delivery was late.`,
+      })),
     ];
     await writeFile(file, `${jobs.map((job) => JSON.stringify(job)).join("\n")}\n{ not json\n`);
     // The CLI runs with the keys too (and debug logging), so its output is searched as well.
     const enqueue = await runCli(["enqueue", file, "--batch", "secrets"], env);
     expect(enqueue.code, enqueue.stderr).toBe(3);
     const batchId = enqueue.stdout.trim();
-    const { status } = await waitForBatchSettled(pipeline.testDb.database.db, pipeline.runtime.redis(), pipeline.prefix, TIERS, batchId, 120_000);
+    const { status } = await waitForBatchSettled(
+      pipeline.testDb.database.db,
+      pipeline.runtime.redis(),
+      pipeline.prefix,
+      TIERS,
+      batchId,
+      120_000,
+    );
     const batch = await runCli(["batch", batchId, "--json"], env);
     const report = await runCli(["report", "--by", "tier,model,feature", "--format", "json"], env);
     const metrics = await Promise.all(workers.map(async ({ port }) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()));
@@ -127,10 +140,13 @@ describe("API keys stay secret", { timeout: 180_000 }, () => {
     const { tables, rows } = await dumpDatabaseRows(pipeline.testDb.url);
     for (const row of rows) sources.push({ where: `postgres ${row.table}`, text: row.text });
     const keys = await dumpPrefix(pipeline.runtime.redis(), pipeline.prefix);
-    for (const key of keys) sources.push({ where: `redis ${key.type} ${key.key}`, text: Buffer.concat([Buffer.from(`${key.key}\n`), key.bytes]) });
+    for (const key of keys)
+      sources.push({ where: `redis ${key.type} ${key.key}`, text: Buffer.concat([Buffer.from(`${key.key}\n`), key.bytes]) });
 
     const leaks = sources.flatMap(({ where, text }) =>
-      needles.filter((needle) => (Buffer.isBuffer(text) ? text.includes(needle) : text.includes(needle))).map((needle) => `${where}: ${needle.slice(0, 12)}…`),
+      needles
+        .filter((needle) => (Buffer.isBuffer(text) ? text.includes(needle) : text.includes(needle)))
+        .map((needle) => `${where}: ${needle.slice(0, 12)}…`),
     );
     const numbers = await ledgerNumbers(pipeline.testDb.database.db, batchId);
     const sentOpenAi = proxy.headers.filter((headers) => headers.authorization === `Bearer ${openaiKey}`).length;

@@ -20,8 +20,7 @@ const TIER_STAGES = ["cheap", "balanced", "premium"];
 const TIERS = ["cheap", "balanced", "premium"];
 
 /** Calls open at the fake provider right now, over every model. */
-const inFlight = (pipeline: TestPipeline) =>
-  Object.values(pipeline.fake.stats().models).reduce((sum, model) => sum + model.inFlight, 0);
+const inFlight = (pipeline: TestPipeline) => Object.values(pipeline.fake.stats().models).reduce((sum, model) => sum + model.inFlight, 0);
 
 const exitOf = (worker: LongRunningCli) =>
   new Promise<number | null>((resolve) => {
@@ -51,7 +50,10 @@ describe("shutting a worker process down", { timeout: 120_000 }, () => {
   const FAST_RECOVERY = { WORKER_LOCK_DURATION_MS: "2000", WORKER_STALLED_INTERVAL_MS: "1000" };
   const spawnWorker = async (extra: NodeJS.ProcessEnv = {}) => {
     // info: the worker logs when it starts draining, which the double-signal case waits for.
-    const { worker } = await startWorkerProcess(TIER_STAGES, pipelineEnv(pipeline, configPath, { LOG_LEVEL: "info", ...FAST_RECOVERY, ...extra }));
+    const { worker } = await startWorkerProcess(
+      TIER_STAGES,
+      pipelineEnv(pipeline, configPath, { LOG_LEVEL: "info", ...FAST_RECOVERY, ...extra }),
+    );
     started.push(worker);
     return worker;
   };
@@ -59,7 +61,10 @@ describe("shutting a worker process down", { timeout: 120_000 }, () => {
   beforeAll(async () => {
     const base = testConfig();
     // Calls may take 20 s here: a per-call timeout well above that, so only shutdown ends them.
-    config = { ...base, tiers: base.tiers.map((tier) => ({ ...tier, models: tier.models.map((model) => ({ ...model, timeoutMs: 60_000 })) })) };
+    config = {
+      ...base,
+      tiers: base.tiers.map((tier) => ({ ...tier, models: tier.models.map((model) => ({ ...model, timeoutMs: 60_000 })) })),
+    };
     pipeline = await startTestPipeline({ config, stages: ["intake"], scenario: { seed: 11, models: { "*": { latencyMs: 1_500 } } } });
     configPath = await writeConfigFile(config);
   }, 60_000);
@@ -78,7 +83,11 @@ describe("shutting a worker process down", { timeout: 120_000 }, () => {
     const worker = await spawnWorker();
     const { batchId } = await pipeline.producer.enqueueJobs(cheapJobs(JOBS, "drain"), { batchName: "drain" });
     // Every slot of the tier busy with a 3 s call.
-    await waitFor(() => inFlight(pipeline), (n) => n === cheap.concurrency, { what: "the tier's calls to be in flight", timeoutMs: 30_000, intervalMs: 10 });
+    await waitFor(
+      () => inFlight(pipeline),
+      (n) => n === cheap.concurrency,
+      { what: "the tier's calls to be in flight", timeoutMs: 30_000, intervalMs: 10 },
+    );
     const callsAtSignal = pipeline.fake.stats().totalCalls;
     worker.child.kill("SIGTERM");
     const code = await exitOf(worker);
@@ -108,7 +117,12 @@ describe("shutting a worker process down", { timeout: 120_000 }, () => {
       const redis = pipeline.runtime.redis();
       const fields = await redis.hkeys(key);
       expect.soft(fields, key).toContain("ending");
-      expect.soft(fields.filter((field) => field.startsWith("call:") && !fields.includes(`done:${field.slice(5)}`)), key).toEqual([]);
+      expect
+        .soft(
+          fields.filter((field) => field.startsWith("call:") && !fields.includes(`done:${field.slice(5)}`)),
+          key,
+        )
+        .toEqual([]);
       const ttl = await redis.pttl(key);
       expect.soft(ttl, key).toBeGreaterThan(0);
       expect.soft(ttl, key).toBeLessThanOrEqual(2 * (2_000 + 1_000));
@@ -150,7 +164,11 @@ describe("shutting a worker process down", { timeout: 120_000 }, () => {
     pipeline.fake.resetStats();
     const worker = await spawnWorker(extra);
     const { batchId } = await pipeline.producer.enqueueJobs(cheapJobs(1, idPrefix), { batchName: idPrefix });
-    await waitFor(() => inFlight(pipeline), (n) => n === 1, { what: "the long call to be in flight", timeoutMs: 30_000, intervalMs: 10 });
+    await waitFor(
+      () => inFlight(pipeline),
+      (n) => n === 1,
+      { what: "the long call to be in flight", timeoutMs: 30_000, intervalMs: 10 },
+    );
     return { worker, batchId };
   }
 
@@ -158,7 +176,14 @@ describe("shutting a worker process down", { timeout: 120_000 }, () => {
   async function recover(batchId: string) {
     pipeline.fake.setScenario({ seed: 13, models: { "*": { latencyMs: 0 } } });
     const next = await spawnWorker();
-    const { status } = await waitForBatchSettled(pipeline.testDb.database.db, pipeline.runtime.redis(), pipeline.prefix, TIERS, batchId, 60_000);
+    const { status } = await waitForBatchSettled(
+      pipeline.testDb.database.db,
+      pipeline.runtime.redis(),
+      pipeline.prefix,
+      TIERS,
+      batchId,
+      60_000,
+    );
     await next.stop();
     return { status, numbers: await ledgerNumbers(pipeline.testDb.database.db, batchId), calls: pipeline.fake.stats().totalCalls };
   }

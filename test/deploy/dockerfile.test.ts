@@ -107,7 +107,7 @@ describe("Dockerfile", () => {
         timeout: 120_000,
       });
       expect(readFileSync(join(REPO, "bin/llm-router.js"), "utf8")).toContain("../dist/cli/main.js");
-      for (const file of ["cli/main.js", "config/load-config.js", "db/database.js"]) expect(existsSync(join(out, file)), file).toBe(true);
+      for (const file of ["cli/main.js", "config/load-config.js", "ledger/db/database.js"]) expect(existsSync(join(out, file)), file).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

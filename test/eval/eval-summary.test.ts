@@ -6,7 +6,16 @@ const usd = (dollars: number) => BigInt(Math.round(dollars * 1e6)) * (PICO / 1_0
 
 function row(weak: number, strong: number, routedTop: boolean, score: number, extra: Partial<EvalRowResult> = {}): EvalRowResult {
   const costs = { cheap: usd(1), top: usd(10) };
-  return { pair: { weak, strong }, costs, routedTop, failed: false, escalated: false, score, ledgerCost: routedTop ? costs.top : costs.cheap, ...extra };
+  return {
+    pair: { weak, strong },
+    costs,
+    routedTop,
+    failed: false,
+    escalated: false,
+    score,
+    ledgerCost: routedTop ? costs.top : costs.cheap,
+    ...extra,
+  };
 }
 
 describe("summarizeEval", () => {

@@ -11,7 +11,7 @@ const SUBJECTS = ["geography", "chemistry", "law", "music", "algebra", "nutritio
  */
 export function syntheticReplayLines(count: number): string[] {
   let state = 2024;
-  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const lines: string[] = [];
   for (let index = 0; index < count; index++) {
     const subject = SUBJECTS[index % SUBJECTS.length]!;
@@ -29,8 +29,16 @@ export function syntheticReplayLines(count: number): string[] {
         source: `synthetic/${subject}`,
         prompt,
         outcomes: {
-          weak: { model: "small-model", correct: weakRight, ...(arithmetic ? { response: `The answer is ${a * b}.`.repeat(1 + (index % 3)) } : {}) },
-          strong: { model: "large-model", correct: strongRight, ...(arithmetic ? { response: `${a} × ${b} = ${a * b}; then subtract the losses. `.repeat(2 + (index % 4)) } : {}) },
+          weak: {
+            model: "small-model",
+            correct: weakRight,
+            ...(arithmetic ? { response: `The answer is ${a * b}.`.repeat(1 + (index % 3)) } : {}),
+          },
+          strong: {
+            model: "large-model",
+            correct: strongRight,
+            ...(arithmetic ? { response: `${a} × ${b} = ${a * b}; then subtract the losses. `.repeat(2 + (index % 4)) } : {}),
+          },
         },
       }),
     );

@@ -62,7 +62,10 @@ describe("answers", () => {
   });
 
   it("gives broken JSON as the invalid extract answer", () => {
-    for (const job of [{ kind: "extract", prompt: "x", schema }, { kind: "extract", prompt: "x" }] as JobInput[]) {
+    for (const job of [
+      { kind: "extract", prompt: "x", schema },
+      { kind: "extract", prompt: "x" },
+    ] as JobInput[]) {
       const text = answer(job, true);
       expect(text.length).toBeGreaterThan(0);
       expect(() => JSON.parse(text)).toThrow();
@@ -87,7 +90,10 @@ describe("answers", () => {
 });
 
 describe("outcome draws", () => {
-  const behaviour = resolveBehaviour(parseScenario({ models: { m: { errors: { "429": 0.1, "529": 0.2, timeout: 0.1 }, invalidRate: 0.1 } } }), "m");
+  const behaviour = resolveBehaviour(
+    parseScenario({ models: { m: { errors: { "429": 0.1, "529": 0.2, timeout: 0.1 }, invalidRate: 0.1 } } }),
+    "m",
+  );
 
   it("maps one uniform draw onto error bands, then invalid, then ok", () => {
     expect(decideOutcome(behaviour, 0.05)).toEqual({ type: "error", kind: 429 });

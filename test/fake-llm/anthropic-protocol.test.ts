@@ -77,7 +77,13 @@ describe("fake LLM over the Anthropic SDK", () => {
     const client = anthropicClient(fake);
     const label = textOf(await askAnthropic(client, MODEL, classifyJob("billing problem")));
     expect(LABELS).not.toContain(label);
-    const json = textOf(await askAnthropic(client, MODEL, { kind: "extract", prompt: "Order 42 by Ann", schema: { type: "object", properties: { order: { type: "integer" } } } }));
+    const json = textOf(
+      await askAnthropic(client, MODEL, {
+        kind: "extract",
+        prompt: "Order 42 by Ann",
+        schema: { type: "object", properties: { order: { type: "integer" } } },
+      }),
+    );
     expect(() => JSON.parse(json)).toThrow();
     expect(fake.stats().models[MODEL]!.invalid).toBe(2);
   });

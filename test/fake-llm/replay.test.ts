@@ -14,7 +14,11 @@ const ROWS = [
       strong: { model: "large", correct: true, response: "3 + 4 = 7. Tom has 7 apples." },
     },
   },
-  { id: "mmlu-1", prompt: "Which planet is largest?\nA. Mars\nB. Jupiter\nAnswer:", outcomes: { weak: { correct: true }, strong: { correct: true } } },
+  {
+    id: "mmlu-1",
+    prompt: "Which planet is largest?\nA. Mars\nB. Jupiter\nAnswer:",
+    outcomes: { weak: { correct: true }, strong: { correct: true } },
+  },
   {
     id: "chat-1",
     messages: [
@@ -110,8 +114,8 @@ describe("replay mode", () => {
       'replay.strongModels: model "a" is in both weakModels and strongModels',
     );
     expect(() => parseScenario({ replay: { file: "x.jsonl", weakModels: [], strongModels: ["b"] } })).toThrow(/replay.weakModels/);
-    await expect(start({ replay: { file: join(tmpdir(), "missing-replay.jsonl"), weakModels: ["a"], strongModels: ["b"] } })).rejects.toThrow(
-      /cannot read/,
-    );
+    await expect(
+      start({ replay: { file: join(tmpdir(), "missing-replay.jsonl"), weakModels: ["a"], strongModels: ["b"] } }),
+    ).rejects.toThrow(/cannot read/);
   });
 });

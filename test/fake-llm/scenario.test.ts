@@ -37,10 +37,16 @@ describe("scenario", () => {
   it.each([
     [{ models: { m: { errors: { "500": -0.1 } } } }, "models.m.errors.500: must be a probability between 0 and 1"],
     [{ models: { m: { errors: { "529": 0.7 }, invalidRate: 0.4 } } }, "models.m: error probabilities + invalidRate sum to 1.1"],
-    [{ models: { "*": { errors: { "429": 0.6 } }, m: { invalidRate: 0.6 } } }, 'models.m: error probabilities + invalidRate sum to 1.2 (including defaults from "*")'],
+    [
+      { models: { "*": { errors: { "429": 0.6 } }, m: { invalidRate: 0.6 } } },
+      'models.m: error probabilities + invalidRate sum to 1.2 (including defaults from "*")',
+    ],
     [{ models: { m: { latencyMS: 5 } } }, "models.m.latencyMS: unknown key"],
     [{ sed: 1 }, "sed: unknown key"],
-    [{ models: { m: { errors: { "200": 0.1 } } } }, 'models.m.errors.200: error keys must be an HTTP status from 400 to 599 (e.g. "429") or "timeout"'],
+    [
+      { models: { m: { errors: { "200": 0.1 } } } },
+      'models.m.errors.200: error keys must be an HTTP status from 400 to 599 (e.g. "429") or "timeout"',
+    ],
     [{ models: { m: { outputTokens: 1.5 } } }, "models.m.outputTokens: must be a whole number of tokens"],
   ])("rejects %j naming the path", (input, message) => {
     expect(() => parseScenario(input)).toThrow(message);

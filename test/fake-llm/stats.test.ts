@@ -24,10 +24,7 @@ describe("fake LLM /stats", () => {
     const client = anthropicClient(fake);
     const controller = new AbortController();
     const pending = askAnthropic(client, "fast", classifyJob("a")).then(() =>
-      client.messages.create(
-        { model: "slow", max_tokens: 10, messages: [{ role: "user", content: "b" }] },
-        { signal: controller.signal },
-      ),
+      client.messages.create({ model: "slow", max_tokens: 10, messages: [{ role: "user", content: "b" }] }, { signal: controller.signal }),
     );
     await waitFor(() => fake.stats().models.slow?.inFlight === 1);
 
@@ -52,7 +49,16 @@ describe("fake LLM determinism", () => {
   async function outcomes(seed: number): Promise<string[]> {
     const fake = await start(scenario(seed));
     const client = openAiClient(fake);
-    const prompts = ["refund please", "app crashed", "add export", "refund please", "dark mode?", "bill wrong", "crash again", "refund please"];
+    const prompts = [
+      "refund please",
+      "app crashed",
+      "add export",
+      "refund please",
+      "dark mode?",
+      "bill wrong",
+      "crash again",
+      "refund please",
+    ];
     const results: string[] = [];
     for (const prompt of prompts) {
       try {
@@ -81,7 +87,8 @@ describe("fake LLM determinism", () => {
       // Per prompt, the multiset of outcomes (which of its calls got which draw may swap).
       const byPrompt = new Map<string, string[]>();
       settled.forEach((result, i) => {
-        const outcome = result.status === "fulfilled" ? result.value.choices[0]!.message.content! : String((result.reason as { status?: number }).status);
+        const outcome =
+          result.status === "fulfilled" ? result.value.choices[0]!.message.content! : String((result.reason as { status?: number }).status);
         byPrompt.set(order[i]!, [...(byPrompt.get(order[i]!) ?? []), outcome]);
       });
       return Object.fromEntries([...byPrompt].map(([p, o]) => [p, o.sort()]).sort());
@@ -92,7 +99,11 @@ describe("fake LLM determinism", () => {
   it("restarts the draw sequence on setScenario", async () => {
     const fake = await start(scenario(3));
     const client = openAiClient(fake);
-    const ask = () => askOpenAi(client, "m", classifyJob("same prompt")).then((c) => c.choices[0]!.message.content!, (e: { status?: number }) => String(e.status));
+    const ask = () =>
+      askOpenAi(client, "m", classifyJob("same prompt")).then(
+        (c) => c.choices[0]!.message.content!,
+        (e: { status?: number }) => String(e.status),
+      );
     const first = [await ask(), await ask(), await ask(), await ask()];
     fake.setScenario(scenario(3));
     expect([await ask(), await ask(), await ask(), await ask()]).toEqual(first);

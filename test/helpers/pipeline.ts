@@ -79,7 +79,9 @@ export async function startTestPipeline(
   };
   const runtime = createRuntime(env, { config });
   const worker =
-    options.stages && options.stages.length === 0 ? undefined : await startWorker(runtime, { stages: options.stages, fakeProviderUrl: fake.url });
+    options.stages && options.stages.length === 0
+      ? undefined
+      : await startWorker(runtime, { stages: options.stages, fakeProviderUrl: fake.url });
   const producer = createProducer({ db: testDb.database.db, connection: runtime.redis(), prefix, config });
   return {
     runtime,
@@ -90,10 +92,14 @@ export async function startTestPipeline(
     prefix,
     config,
     waitForBatch: (batchId) =>
-      waitFor(() => batchStatus(testDb.database.db, batchId), (status) => status.done, {
-        what: `batch ${batchId} to finish`,
-        timeoutMs: 45_000,
-      }),
+      waitFor(
+        () => batchStatus(testDb.database.db, batchId),
+        (status) => status.done,
+        {
+          what: `batch ${batchId} to finish`,
+          timeoutMs: 45_000,
+        },
+      ),
     async close() {
       await producer.close();
       await runtime.close();

@@ -25,12 +25,23 @@ describe("the llm-router CLI, one process per command", () => {
     await admin.connect();
     await admin.query(`create database ${dbName}`);
     await admin.end();
-    env = { DATABASE_URL: dbUrl, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: "warn", PORT: "0", OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "" };
+    env = {
+      DATABASE_URL: dbUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: "warn",
+      PORT: "0",
+      OPENAI_API_KEY: "",
+      ANTHROPIC_API_KEY: "",
+    };
     const scenarioDir = await mkdtemp(join(tmpdir(), "llm-router-cli-"));
     const scenario = join(scenarioDir, "scenario.json");
     await writeFile(
       scenario,
-      JSON.stringify({ seed: 9, models: { "*": { latencyMs: 2 }, "gpt-5-mini": { errors: { "529": 0.3, "429": 0.1 }, invalidRate: 0.1 } } }),
+      JSON.stringify({
+        seed: 9,
+        models: { "*": { latencyMs: 2 }, "gpt-5-mini": { errors: { "529": 0.3, "429": 0.1 }, invalidRate: 0.1 } },
+      }),
     );
     fake = startCli(["fake-llm", "--port", "0", "--scenario", scenario], env);
     const url = (await fake.waitForOutput(/listening on (http:\/\/[\d.:]+)/))[1]!;

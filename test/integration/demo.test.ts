@@ -16,7 +16,14 @@ describe("llm-router demo", { timeout: 240_000 }, () => {
   const demoEnv = async (redisUrl: string) => {
     const dir = await mkdtemp(join(tmpdir(), "llm-router-demo-"));
     dirs.push(dir);
-    return { DATABASE_URL: "", PGLITE_DIR: join(dir, "pgdata"), REDIS_URL: redisUrl, OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "", LOG_LEVEL: "" };
+    return {
+      DATABASE_URL: "",
+      PGLITE_DIR: join(dir, "pgdata"),
+      REDIS_URL: redisUrl,
+      OPENAI_API_KEY: "",
+      ANTHROPIC_API_KEY: "",
+      LOG_LEVEL: "",
+    };
   };
 
   it("runs the example jobs end to end on PGlite and prints the cost report", async () => {

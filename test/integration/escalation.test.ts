@@ -42,7 +42,10 @@ describe("escalation across tiers", () => {
     (await queryRows<Record<string, unknown>>(pipeline.testDb.database.db, sql`select * from requests where id = ${id}`))[0]!;
 
   it("moves on from a tier whose models all fail, recording every call", async () => {
-    pipeline.fake.setScenario({ seed: 1, models: { "gpt-5-mini": { errors: { "500": 1 } }, "claude-haiku-4-5": { errors: { "529": 1 } } } });
+    pipeline.fake.setScenario({
+      seed: 1,
+      models: { "gpt-5-mini": { errors: { "500": 1 } }, "claude-haiku-4-5": { errors: { "529": 1 } } },
+    });
     const { batchId } = await pipeline.producer.enqueueJobs([ticket("esc-errors")], { batchName: "errors" });
     await pipeline.waitForBatch(batchId);
 

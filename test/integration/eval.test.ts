@@ -105,7 +105,12 @@ describe("eval through the real pipeline (Redis, Postgres, SDKs, fake provider i
       sql`select complexity_score as score from requests where batch_id = ${result.pipeline.batch_id}`,
     );
     expect(calibration.rows).toBe(ROWS);
-    expect(calibration.thresholds).toEqual(thresholdsForMaxShares(scores.map((s) => Number(s.score)), [0.9, 0.1]));
+    expect(calibration.thresholds).toEqual(
+      thresholdsForMaxShares(
+        scores.map((s) => Number(s.score)),
+        [0.9, 0.1],
+      ),
+    );
     expect(calibration.expected.shares[1]).toBeLessThanOrEqual(0.1);
     expect(calibration.expected.quality).toBeUndefined();
     expect(calibration.tier_cost_usd!.every((cost) => cost !== null && cost > 0)).toBe(true);

@@ -30,10 +30,35 @@ describe("report, batch and maintain on the command line", () => {
     expect(report.by).toEqual(["day", "model"]);
     expect(report.source).toBe("rollup");
     expect(Object.keys(report.summary)).toEqual(
-      expect.arrayContaining(["requests", "succeeded", "failed", "queued", "escalated", "calls", "costUsd", "baselineCostUsd", "savingsUsd", "savingsPercent", "escalationPercent", "failurePercent", "fallbackPercent", "wastedCostUsd"]),
+      expect.arrayContaining([
+        "requests",
+        "succeeded",
+        "failed",
+        "queued",
+        "escalated",
+        "calls",
+        "costUsd",
+        "baselineCostUsd",
+        "savingsUsd",
+        "savingsPercent",
+        "escalationPercent",
+        "failurePercent",
+        "fallbackPercent",
+        "wastedCostUsd",
+      ]),
     );
     expect(Object.keys(report.rows[0])).toEqual(
-      expect.arrayContaining(["group", "requests", "calls", "failedCalls", "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "costUsd"]),
+      expect.arrayContaining([
+        "group",
+        "requests",
+        "calls",
+        "failedCalls",
+        "inputTokens",
+        "outputTokens",
+        "cacheReadTokens",
+        "cacheWriteTokens",
+        "costUsd",
+      ]),
     );
     // The tiers file orders the tiers.
     expect(report.insights.tiers).toEqual(["cheap", "balanced", "premium"]);
@@ -55,7 +80,9 @@ describe("report, batch and maintain on the command line", () => {
   it("prints csv and table, and notes when --since falls inside a day", async () => {
     const csv = await runCli(["report", "--by", "feature", "--format", "csv", "--since", "2026-10-31"], env);
     expect(csv.code, csv.stderr).toBe(0);
-    expect(csv.stdout.split("\n")[0]).toBe("feature,requests,calls,failed_calls,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd");
+    expect(csv.stdout.split("\n")[0]).toBe(
+      "feature,requests,calls,failed_calls,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd",
+    );
     expect(csv.stderr).toBe("");
     const table = await runCli(["report", "--by", "tier", "--since", "2026-10-31T06:00:00Z"], env);
     expect(table.code, table.stderr).toBe(0);
@@ -65,13 +92,52 @@ describe("report, batch and maintain on the command line", () => {
 
   it("shows a batch's progress, cost so far, per-tier split and ETA, and --wait follows it to the end", async () => {
     const db = target.database.db;
-    await insertRequests(db, Array.from({ length: 4 }, (_, index) => ({ id: `live-${index}`, batchId: "live", feature: "f", createdAt: new Date().toISOString() })));
+    await insertRequests(
+      db,
+      Array.from({ length: 4 }, (_, index) => ({
+        id: `live-${index}`,
+        batchId: "live",
+        feature: "f",
+        createdAt: new Date().toISOString(),
+      })),
+    );
     await db.execute(sql`update batches set job_count = 4 where id = 'live'`);
     await insertAttempts(db, [
-      { requestId: "live-0", attemptNo: 1, tier: "cheap", provider: "openai", model: "gpt-5-mini", outcome: "ok", latencyMs: 20, costUsd: "0.25", startedAt: new Date().toISOString() },
-      { requestId: "live-1", attemptNo: 1, tier: "cheap", provider: "openai", model: "gpt-5-mini", outcome: "invalid", latencyMs: 20, costUsd: "0.125", startedAt: new Date().toISOString() },
+      {
+        requestId: "live-0",
+        attemptNo: 1,
+        tier: "cheap",
+        provider: "openai",
+        model: "gpt-5-mini",
+        outcome: "ok",
+        latencyMs: 20,
+        costUsd: "0.25",
+        startedAt: new Date().toISOString(),
+      },
+      {
+        requestId: "live-1",
+        attemptNo: 1,
+        tier: "cheap",
+        provider: "openai",
+        model: "gpt-5-mini",
+        outcome: "invalid",
+        latencyMs: 20,
+        costUsd: "0.125",
+        startedAt: new Date().toISOString(),
+      },
     ]);
-    const ending = (id: string, costUsd: string) => ({ id, status: "succeeded" as const, initialTier: "cheap", finalTier: "cheap", finalProvider: "openai", finalModel: "gpt-5-mini", escalations: 0, attemptCount: 1, costUsd, baselineCostUsd: "1" });
+    const ending = (id: string, costUsd: string) => ({
+      id,
+      status: "succeeded" as const,
+      initialTier: "cheap",
+      finalTier: "cheap",
+      finalProvider: "openai",
+      finalModel: "gpt-5-mini",
+      escalations: 0,
+      attemptCount: 1,
+      costUsd,
+      baselineCostUsd: "1",
+    });
     await finishRequests(db, [ending("live-0", "0.25")]);
 
     const now = await runCli(["batch", "live", "--json"], env);

@@ -45,7 +45,10 @@ describe("report numbers", () => {
 
   it("gives the same rows and summary from the rollups as from the raw ledger, for every --by combination", async () => {
     for (const by of EVERY_BY) {
-      const [fromRollups, fromRaw] = await Promise.all([buildReport(db, by, {}, { source: "rollup" }), buildReport(db, by, {}, { source: "raw" })]);
+      const [fromRollups, fromRaw] = await Promise.all([
+        buildReport(db, by, {}, { source: "rollup" }),
+        buildReport(db, by, {}, { source: "raw" }),
+      ]);
       expect(fromRollups.rows, `--by ${by.join(",")}`).toEqual(fromRaw.rows);
       expect(fromRollups.summary).toEqual(fromRaw.summary);
     }

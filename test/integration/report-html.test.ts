@@ -23,12 +23,27 @@ describe("the HTML report in headless Chromium", () => {
     await generateLedger(db, { seed: 11, requests: 400, batchPrefix: "html" });
     await insertRequests(db, [{ id: "hostile", batchId: "html-0", feature: HOSTILE_FEATURE, createdAt: "2026-11-02T10:00:00Z" }]);
     await insertAttempts(db, [
-      { requestId: "hostile", attemptNo: 1, tier: "cheap", provider: "openai", model: "gpt-5-mini", outcome: "ok", latencyMs: 300, costUsd: "0.0001", startedAt: "2026-11-02T10:00:01Z" },
+      {
+        requestId: "hostile",
+        attemptNo: 1,
+        tier: "cheap",
+        provider: "openai",
+        model: "gpt-5-mini",
+        outcome: "ok",
+        latencyMs: 300,
+        costUsd: "0.0001",
+        startedAt: "2026-11-02T10:00:01Z",
+      },
     ]);
-    const report = await buildReport(db, ["feature", "tier"], { since: new Date("2026-10-30T00:00:00Z") }, {
-      insights: true,
-      tierOrder: ["cheap", "balanced", "premium"],
-    });
+    const report = await buildReport(
+      db,
+      ["feature", "tier"],
+      { since: new Date("2026-10-30T00:00:00Z") },
+      {
+        insights: true,
+        tierOrder: ["cheap", "balanced", "premium"],
+      },
+    );
     dir = await mkdtemp(join(tmpdir(), "llm-router-html-report-"));
     file = join(dir, "report.html");
     html = renderHtmlReport(report, { generatedAt: new Date("2026-11-05T12:00:00Z") });
@@ -55,7 +70,9 @@ describe("the HTML report in headless Chromium", () => {
     const dom = await dumpDom(file);
     // The page's script counts the charts whose marks the browser laid out with a non-empty box.
     expect(dom).toMatch(/<html[^>]*\sdata-rendered="4"/);
-    const drawn = Object.fromEntries([...dom.matchAll(/<svg data-chart="([^"]+)"[^>]*data-marks-drawn="(\d+)"/g)].map((match) => [match[1], Number(match[2])]));
+    const drawn = Object.fromEntries(
+      [...dom.matchAll(/<svg data-chart="([^"]+)"[^>]*data-marks-drawn="(\d+)"/g)].map((match) => [match[1], Number(match[2])]),
+    );
     // cost per day: a bar per day per tier with calls; routing: a segment per tier and row;
     // savings: a point per day per line; latency: three bars per tier.
     expect(drawn["cost-per-day"]).toBeGreaterThanOrEqual(8);

@@ -19,7 +19,14 @@ import { buildReport } from "../../src/report/query/report-query.js";
 import { ADMIN_DATABASE_URL } from "../helpers/postgres.js";
 import { openReportTestDatabase } from "../report/databases.js";
 import { finishRequests, insertAttempts, insertRequests } from "../report/ledger-fixtures.js";
-import { naiveAttemptBatchDaily, naiveAttemptDaily, naiveRequestDaily, rollupAttemptBatchDaily, rollupAttemptDaily, rollupRequestDaily } from "../report/naive-queries.js";
+import {
+  naiveAttemptBatchDaily,
+  naiveAttemptDaily,
+  naiveRequestDaily,
+  rollupAttemptBatchDaily,
+  rollupAttemptDaily,
+  rollupRequestDaily,
+} from "../report/naive-queries.js";
 
 /** The first day of the UTC month `offset` months from this one, as YYYY-MM-DD. */
 function monthStart(offset: number): string {
@@ -48,12 +55,43 @@ async function seedOldLedger(db: Db) {
   const base = { tier: "cheap", provider: "openai", model: "gpt-5-mini", latencyMs: 250, inputTokens: 100, outputTokens: 10 } as const;
   await insertAttempts(db, [
     { ...base, requestId: "old-1", attemptNo: 1, outcome: "invalid", costUsd: "0.000000000123", startedAt: `${monthStart(-2)}T10:00:01Z` },
-    { ...base, requestId: "old-1", attemptNo: 2, outcome: "ok", provider: "anthropic", model: "claude-haiku-4-5", costUsd: "0.5", startedAt: `${monthStart(-2)}T10:00:02Z` },
+    {
+      ...base,
+      requestId: "old-1",
+      attemptNo: 2,
+      outcome: "ok",
+      provider: "anthropic",
+      model: "claude-haiku-4-5",
+      costUsd: "0.5",
+      startedAt: `${monthStart(-2)}T10:00:02Z`,
+    },
     { ...base, requestId: "old-2", attemptNo: 1, outcome: "ok", costUsd: "0.25", startedAt: `${monthStart(-1)}T10:00:01Z` },
   ]);
   await finishRequests(db, [
-    { id: "old-1", status: "succeeded", initialTier: "cheap", finalTier: "cheap", finalProvider: "anthropic", finalModel: "claude-haiku-4-5", escalations: 0, attemptCount: 2, costUsd: "0.500000000123", baselineCostUsd: "2" },
-    { id: "old-2", status: "succeeded", initialTier: "cheap", finalTier: "cheap", finalProvider: "openai", finalModel: "gpt-5-mini", escalations: 0, attemptCount: 1, costUsd: "0.25", baselineCostUsd: "1" },
+    {
+      id: "old-1",
+      status: "succeeded",
+      initialTier: "cheap",
+      finalTier: "cheap",
+      finalProvider: "anthropic",
+      finalModel: "claude-haiku-4-5",
+      escalations: 0,
+      attemptCount: 2,
+      costUsd: "0.500000000123",
+      baselineCostUsd: "2",
+    },
+    {
+      id: "old-2",
+      status: "succeeded",
+      initialTier: "cheap",
+      finalTier: "cheap",
+      finalProvider: "openai",
+      finalModel: "gpt-5-mini",
+      escalations: 0,
+      attemptCount: 1,
+      costUsd: "0.25",
+      baselineCostUsd: "1",
+    },
   ]);
 }
 
@@ -148,8 +186,7 @@ describe.each(["postgres", "pglite"] as const)("partition upkeep (%s)", (kind) =
         { ...call, requestId: "p-now", costUsd: "2", startedAt: `${monthStart(0)}T08:00:01Z` },
         { ...call, requestId: "p-far", costUsd: "4", startedAt: `${monthStart(7)}T08:00:01Z` },
       ]);
-      const inDefault = async () =>
-        (await queryRows<{ n: string }>(db, sql`select count(*)::text as n from attempts_default`))[0]!.n;
+      const inDefault = async () => (await queryRows<{ n: string }>(db, sql`select count(*)::text as n from attempts_default`))[0]!.n;
       // The fresh database has partitions for this month and the next three only.
       expect(await inDefault()).toBe("2");
 
@@ -171,7 +208,10 @@ describe.each(["postgres", "pglite"] as const)("partition upkeep (%s)", (kind) =
       expect(await inDefault()).toBe("0");
       expect(await maintainPartitions(db, { monthsAhead: 5, keepMonths: 2 })).toEqual([]); // idempotent
 
-      const [left] = await queryRows<{ rows: string; cost: string }>(db, sql`select count(*)::text as rows, sum(cost_usd)::text as cost from attempts`);
+      const [left] = await queryRows<{ rows: string; cost: string }>(
+        db,
+        sql`select count(*)::text as rows, sum(cost_usd)::text as cost from attempts`,
+      );
       expect(left).toEqual({ rows: "2", cost: "6.000000000000" });
       // The rollups keep history past retention: reports still show the dropped month.
       const report = await buildReport(db, ["batch"]);

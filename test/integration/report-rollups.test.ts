@@ -65,14 +65,25 @@ describe.each(["postgres", "pglite"] as const)("rollups maintained by the trigge
   it("refuses an attempt update that would move a call to another rollup row", async () => {
     const db = target.database.db;
     await expect(db.execute(sql`update attempts set model = 'gpt-6' where request_id = 'gen-r1'`)).rejects.toThrow();
-    await expect(db.execute(sql`update attempts set started_at = started_at + interval '2 days' where request_id = 'gen-r1'`)).rejects.toThrow();
+    await expect(
+      db.execute(sql`update attempts set started_at = started_at + interval '2 days' where request_id = 'gen-r1'`),
+    ).rejects.toThrow();
     await expectRollupsMatchRawRows(target);
   });
 
   it("moves a request out of its queued group exactly once, whatever the ledger writer retries", async () => {
     const db = target.database.db;
     await insertRequests(db, [{ id: "once-1", batchId: "once", feature: "f", createdAt: "2026-11-03T10:00:00Z" }]);
-    const finish = { id: "once-1", status: "succeeded" as const, initialTier: "cheap", finalTier: "cheap", escalations: 0, attemptCount: 1, costUsd: "0.5", baselineCostUsd: "1" };
+    const finish = {
+      id: "once-1",
+      status: "succeeded" as const,
+      initialTier: "cheap",
+      finalTier: "cheap",
+      escalations: 0,
+      attemptCount: 1,
+      costUsd: "0.5",
+      baselineCostUsd: "1",
+    };
     await finishRequests(db, [finish]);
     await finishRequests(db, [{ ...finish, status: "failed", costUsd: "9" }]); // a redelivery: where status = 'queued' matches nothing
     const rows = await queryRows<{ status: string; requests: string; cost_usd: string }>(

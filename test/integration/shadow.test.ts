@@ -30,14 +30,23 @@ describe("shadow sampling", () => {
     const { batchId } = await pipeline.producer.enqueueJobs(jobs, { batchName: "shadow" });
     await pipeline.waitForBatch(batchId);
     // Exactly the ids the consistent hash picks, no more, no fewer.
-    const expected = jobs.filter((job) => shadowSampled(shadowKeyOf("id", { requestId: job.id, batchId, job }), RATE)).map((job) => job.id).sort();
+    const expected = jobs
+      .filter((job) => shadowSampled(shadowKeyOf("id", { requestId: job.id, batchId, job }), RATE))
+      .map((job) => job.id)
+      .sort();
     expect(expected.length).toBeGreaterThan(5);
     const db = pipeline.testDb.database.db;
     const checks = await waitFor(
-      () => queryRows<{ request_id: string; tier: string; model: string; top_model: string; agrees: boolean | null; top_answer: string; cost_usd: string }>(
-        db,
-        sql`select request_id, tier, model, top_model, agrees, top_answer, cost_usd::text from shadow_checks order by request_id`,
-      ),
+      () =>
+        queryRows<{
+          request_id: string;
+          tier: string;
+          model: string;
+          top_model: string;
+          agrees: boolean | null;
+          top_answer: string;
+          cost_usd: string;
+        }>(db, sql`select request_id, tier, model, top_model, agrees, top_answer, cost_usd::text from shadow_checks order by request_id`),
       (rows) => rows.length >= expected.length,
       { what: "shadow checks to land" },
     );

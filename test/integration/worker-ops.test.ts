@@ -34,7 +34,10 @@ describe("a running worker: metrics, live config reload", () => {
       { batchName: id },
     );
     await pipeline.waitForBatch(batchId);
-    const [row] = await queryRows<{ final_model: string }>(pipeline.testDb.database.db, sql`select final_model from requests where id = ${id}`);
+    const [row] = await queryRows<{ final_model: string }>(
+      pipeline.testDb.database.db,
+      sql`select final_model from requests where id = ${id}`,
+    );
     return row!.final_model;
   };
 

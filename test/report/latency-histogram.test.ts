@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { bucketEstimate, histogramPercentile, latencyBucket, LATENCY_BOUNDS_MS, LATENCY_BUCKETS, MAX_RELATIVE_ERROR } from "../../src/report/query/latency-histogram.js";
+import {
+  bucketEstimate,
+  histogramPercentile,
+  latencyBucket,
+  LATENCY_BOUNDS_MS,
+  LATENCY_BUCKETS,
+  MAX_RELATIVE_ERROR,
+} from "../../src/report/query/latency-histogram.js";
 
 describe("latency histogram", () => {
   it("has 77 buckets: 0 ms, every integer to 7 ms, then a quarter-octave each up to 17.5 minutes", () => {

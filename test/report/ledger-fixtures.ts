@@ -18,9 +18,27 @@ export function seededRandom(seed: number): () => number {
 }
 
 export const TIERS = [
-  { name: "cheap", models: [["openai", "gpt-5-mini"], ["anthropic", "claude-haiku-4-5"]] },
-  { name: "balanced", models: [["anthropic", "claude-sonnet-4-6"], ["openai", "gpt-5.1"]] },
-  { name: "premium", models: [["anthropic", "claude-opus-4-7"], ["openai", "gpt-5.2"]] },
+  {
+    name: "cheap",
+    models: [
+      ["openai", "gpt-5-mini"],
+      ["anthropic", "claude-haiku-4-5"],
+    ],
+  },
+  {
+    name: "balanced",
+    models: [
+      ["anthropic", "claude-sonnet-4-6"],
+      ["openai", "gpt-5.1"],
+    ],
+  },
+  {
+    name: "premium",
+    models: [
+      ["anthropic", "claude-opus-4-7"],
+      ["openai", "gpt-5.2"],
+    ],
+  },
 ] as const;
 
 /** Batches and queued requests, as the producer writes them (one multi-row insert per call). */
@@ -30,7 +48,10 @@ export async function insertRequests(
 ): Promise<void> {
   const batches = [...new Set(rows.map((row) => row.batchId))];
   await db.execute(
-    sql`insert into batches (id, name) values ${sql.join(batches.map((id) => sql`(${id}, ${`batch ${id}`})`), sql`, `)}
+    sql`insert into batches (id, name) values ${sql.join(
+      batches.map((id) => sql`(${id}, ${`batch ${id}`})`),
+      sql`, `,
+    )}
         on conflict (id) do nothing`,
   );
   await db.execute(
@@ -98,7 +119,9 @@ export async function finishRequests(
           attempt_count = v.attempt_count, cost_usd = v.cost_usd, baseline_cost_usd = v.baseline_cost_usd, finished_at = now()
         from (values ${sql.join(
           rows.map(
-            (row) => sql`(${row.id}, ${row.status}, ${row.initialTier}, ${row.finalTier}, ${row.finalProvider ?? null}, ${row.finalModel ?? null},
+            (
+              row,
+            ) => sql`(${row.id}, ${row.status}, ${row.initialTier}, ${row.finalTier}, ${row.finalProvider ?? null}, ${row.finalModel ?? null},
               ${row.escalations}::int, ${row.attemptCount}::int, ${row.costUsd}::numeric, ${row.baselineCostUsd}::numeric)`,
           ),
           sql`, `,
@@ -136,7 +159,9 @@ export async function generateLedger(db: Db, options: { seed: number; requests: 
   for (let start = 0; start < jobs.length; start += 50) {
     await insertRequests(
       db,
-      jobs.slice(start, start + 50).map((job) => ({ id: job.id, batchId: job.batchId, feature: job.feature, createdAt: job.created.toISOString() })),
+      jobs
+        .slice(start, start + 50)
+        .map((job) => ({ id: job.id, batchId: job.batchId, feature: job.feature, createdAt: job.created.toISOString() })),
     );
   }
 

@@ -92,7 +92,10 @@ const REQUEST_MEASURES = `count(*)::text as requests, count(*) filter (where esc
 const REQUEST_ROLLUP_MEASURES = `requests::text, escalated::text, escalations::text, attempts::text, cost_usd::text, baseline_cost_usd::text`;
 
 export const naiveRequestDaily = (db: Db) =>
-  queryRows<Row>(db, sql.raw(`select ${REQUEST_KEYS}, ${REQUEST_MEASURES} from requests group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7`));
+  queryRows<Row>(
+    db,
+    sql.raw(`select ${REQUEST_KEYS}, ${REQUEST_MEASURES} from requests group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7`),
+  );
 
 export const rollupRequestDaily = (db: Db) =>
   queryRows<Row>(
@@ -104,7 +107,9 @@ export const rollupRequestDaily = (db: Db) =>
 export const naiveRequestBatchDaily = (db: Db) =>
   queryRows<Row>(
     db,
-    sql.raw(`select batch_id, ${REQUEST_KEYS}, ${REQUEST_MEASURES} from requests group by 1, 2, 3, 4, 5, 6, 7, 8 order by 1, 2, 3, 4, 5, 6, 7, 8`),
+    sql.raw(
+      `select batch_id, ${REQUEST_KEYS}, ${REQUEST_MEASURES} from requests group by 1, 2, 3, 4, 5, 6, 7, 8 order by 1, 2, 3, 4, 5, 6, 7, 8`,
+    ),
   );
 
 export const rollupRequestBatchDaily = (db: Db) =>

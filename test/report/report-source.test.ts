@@ -5,7 +5,10 @@ describe("where a report reads from", () => {
   it("reads the rollups unless --since or --until falls inside a UTC day", () => {
     expect(planSource({})).toEqual({ kind: "rollup" });
     expect(planSource({ since: new Date("2026-11-01"), until: new Date("2026-11-08T00:00:00Z") })).toEqual({ kind: "rollup" });
-    expect(planSource({ since: new Date("2026-11-01T09:30:00Z") })).toMatchObject({ kind: "raw", reason: expect.stringMatching(/inside a UTC day/) });
+    expect(planSource({ since: new Date("2026-11-01T09:30:00Z") })).toMatchObject({
+      kind: "raw",
+      reason: expect.stringMatching(/inside a UTC day/),
+    });
     expect(planSource({}, "raw")).toEqual({ kind: "raw" });
     expect(() => planSource({ until: new Date("2026-11-01T00:00:01Z") }, "rollup")).toThrow(/must fall on midnight UTC/);
   });

@@ -18,8 +18,22 @@ describe("svg charts", () => {
       description: "cost",
       categories: ["2026-11-01", "2026-11-02"],
       series: [
-        { name: "cheap", color: "#0a0", marks: [{ value: 1, label: "a <b>" }, { value: 0, label: "zero" }] },
-        { name: "premium", color: "#00a", marks: [{ value: 2, label: "c" }, { value: 3, label: "d" }] },
+        {
+          name: "cheap",
+          color: "#0a0",
+          marks: [
+            { value: 1, label: "a <b>" },
+            { value: 0, label: "zero" },
+          ],
+        },
+        {
+          name: "premium",
+          color: "#00a",
+          marks: [
+            { value: 2, label: "c" },
+            { value: 3, label: "d" },
+          ],
+        },
       ],
       formatValue: String,
     });

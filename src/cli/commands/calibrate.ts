@@ -70,11 +70,17 @@ export function registerCalibrate(program: Command): void {
     .option("--batch <id>", "ledger: only this batch")
     .option("--max-top-share <share>", "at most this share of jobs on the top tier; the tiers below split the rest evenly", "0.25")
     .option("--shares <a,b,...>", "every tier's share instead, cheapest first (sums to 1)")
-    .addOption(new Option("--classifier <mode>", "the classifier whose scores are cut").choices(["heuristic", "trained"]).default("heuristic"))
+    .addOption(
+      new Option("--classifier <mode>", "the classifier whose scores are cut").choices(["heuristic", "trained"]).default("heuristic"),
+    )
     .option("--model <file>", "trained model file (for --classifier trained)")
     .option("--config <file>", "tiers YAML (default: LLM_ROUTER_CONFIG or config/tiers.yaml)")
     .option("--write <file>", "write classifier, modelFile and thresholds into this tiers file (comments kept)")
-    .addOption(new Option("--split <part>", "file: rows to use, all or one side of the seeded split").choices(["all", "train", "test"]).default("all"))
+    .addOption(
+      new Option("--split <part>", "file: rows to use, all or one side of the seeded split")
+        .choices(["all", "train", "test"])
+        .default("all"),
+    )
     .option("--holdout <share>", "split: held-out share (default: the model's training split, else 0.2)")
     .option("--seed <n>", "split: seed (default: the model's, else 1)")
     .addOption(new Option("--split-by <unit>", "split: rows or whole sources").choices(["row", "source"]))
@@ -118,7 +124,11 @@ export function registerCalibrate(program: Command): void {
             : {}),
         });
         if (flags.write !== undefined) {
-          await writeRoutingToConfig(flags.write, { classifier: result.classifier, modelFile: result.modelFile, thresholds: result.thresholds });
+          await writeRoutingToConfig(flags.write, {
+            classifier: result.classifier,
+            modelFile: result.modelFile,
+            thresholds: result.thresholds,
+          });
           process.stderr.write(`routing thresholds written to ${flags.write}\n`);
         }
         process.stdout.write(`${flags.format === "json" ? JSON.stringify(result, null, 2) : describeCalibration(result)}\n`);

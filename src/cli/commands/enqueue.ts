@@ -61,9 +61,7 @@ export function registerEnqueue(program: Command): void {
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(report)}\n`);
         } else {
-          process.stderr.write(
-            `queued ${report.accepted}, duplicates skipped ${report.duplicates}, rejected ${report.rejected.length}\n`,
-          );
+          process.stderr.write(`queued ${report.accepted}, duplicates skipped ${report.duplicates}, rejected ${report.rejected.length}\n`);
           process.stdout.write(`${report.batchId}\n`);
         }
         return report.rejected.length > 0 ? EXIT.partial : EXIT.ok;

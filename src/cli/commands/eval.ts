@@ -26,7 +26,10 @@ interface EvalFlags {
 const money = (usd: number) => `$${usd.toFixed(4)}`;
 
 export function formatEvalTable(result: EvalResult): string {
-  const split = result.data.split.part === "all" ? "all rows" : `${result.data.split.part} split (holdout ${result.data.split.holdout}, seed ${result.data.split.seed}, by ${result.data.split.by})`;
+  const split =
+    result.data.split.part === "all"
+      ? "all rows"
+      : `${result.data.split.part} split (holdout ${result.data.split.holdout}, seed ${result.data.split.seed}, by ${result.data.split.by})`;
   const lines = [
     `eval ${result.data.file}: ${result.rows} of ${result.data.rows} rows (${split}), ${result.data.metric}`,
     `classifier ${result.classifier}${result.model ? ` (${result.model})` : ""}; top tier when score >= ${result.threshold.toFixed(4)} (${result.threshold_source})`,
@@ -55,12 +58,21 @@ export function formatEvalTable(result: EvalResult): string {
 export function registerEval(program: Command): void {
   program
     .command("eval")
-    .description("replay a routing dataset through the real pipeline (fake provider in replay mode) and report quality, cost, PGR, APGR, CPT")
+    .description(
+      "replay a routing dataset through the real pipeline (fake provider in replay mode) and report quality, cost, PGR, APGR, CPT",
+    )
     .requiredOption("--data <file>", "routing replay JSONL (prompt + weak/strong outcomes)")
     .addOption(new Option("--classifier <mode>", "classifier under test").choices(["heuristic", "trained"]).default("heuristic"))
     .option("--model <file>", "trained model file (for --classifier trained)")
-    .option("--config <file>", "tiers YAML: its cheapest and top tiers are the two eval tiers (default: LLM_ROUTER_CONFIG or config/tiers.yaml)")
-    .addOption(new Option("--split <part>", "rows to evaluate: all, or one side of the seeded train/test split").choices(["all", "train", "test"]).default("all"))
+    .option(
+      "--config <file>",
+      "tiers YAML: its cheapest and top tiers are the two eval tiers (default: LLM_ROUTER_CONFIG or config/tiers.yaml)",
+    )
+    .addOption(
+      new Option("--split <part>", "rows to evaluate: all, or one side of the seeded train/test split")
+        .choices(["all", "train", "test"])
+        .default("all"),
+    )
     .option("--holdout <share>", "split: held-out share (default: the model's training split, else 0.2)")
     .option("--seed <n>", "split: seed (default: the model's training split, else 1)")
     .addOption(new Option("--split-by <unit>", "split: rows or whole sources (default: the model's, else row)").choices(["row", "source"]))

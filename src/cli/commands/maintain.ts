@@ -29,7 +29,13 @@ export interface MaintainOptions {
  * a partition leaves no dead rows behind, unlike DELETE. Rollups keep their totals.
  */
 export async function maintainPartitions(db: Db, options: MaintainOptions = {}): Promise<PartitionAction[]> {
-  const rows = await queryRows<{ action: PartitionAction["action"]; partition_name: string; range_start: string; range_end: string; row_count: string }>(
+  const rows = await queryRows<{
+    action: PartitionAction["action"];
+    partition_name: string;
+    range_start: string;
+    range_end: string;
+    row_count: string;
+  }>(
     db,
     sql`select action, partition_name, range_start::text, range_end::text, row_count::text
         from attempts_maintain(${options.monthsAhead ?? 3}::int, ${options.keepMonths ?? null}::int, ${options.dryRun ?? false}::boolean)`,
@@ -70,13 +76,21 @@ export function registerMaintain(program: Command): void {
         }
         const verb = flags.dryRun ? "would " : "";
         if (actions.length === 0) {
-          process.stdout.write(`nothing to do: partitions exist through ${flags.monthsAhead} months ahead${flags.keepMonths === undefined ? "" : `, none older than ${flags.keepMonths} months`}\n`);
+          process.stdout.write(
+            `nothing to do: partitions exist through ${flags.monthsAhead} months ahead${flags.keepMonths === undefined ? "" : `, none older than ${flags.keepMonths} months`}\n`,
+          );
           return;
         }
         process.stdout.write(
           `${renderTable(
             ["action", "partition", "from", "to", "rows"],
-            actions.map((action) => [`${verb}${action.action}`, action.partition, action.rangeStart, action.rangeEnd, action.rows.toLocaleString("en-US")]),
+            actions.map((action) => [
+              `${verb}${action.action}`,
+              action.partition,
+              action.rangeStart,
+              action.rangeEnd,
+              action.rows.toLocaleString("en-US"),
+            ]),
             [false, false, false, false, true],
           )}\n`,
         );

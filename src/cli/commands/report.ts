@@ -33,7 +33,10 @@ export function registerReport(program: Command): void {
     .option("--since <date>", "calls started (and requests created) at or after this time (UTC)")
     .option("--until <date>", "calls started (and requests created) before this time (UTC)")
     .addOption(
-      new Option("--format <format>", "table, csv, json (adds routing, latency and daily series) or html (one self-contained page of charts)")
+      new Option(
+        "--format <format>",
+        "table, csv, json (adds routing, latency and daily series) or html (one self-contained page of charts)",
+      )
         .choices([...OUTPUT_FORMATS])
         .default("table"),
     )

@@ -25,11 +25,7 @@ interface TrainFlags {
 }
 
 /** A numeric flag, checked: the message names the flag and what it accepts. */
-export function parseNumberOption(
-  text: string,
-  flag: string,
-  limits: { min?: number; max?: number; integer?: boolean } = {},
-): number {
+export function parseNumberOption(text: string, flag: string, limits: { min?: number; max?: number; integer?: boolean } = {}): number {
   const value = Number(text);
   const ok =
     text.trim() !== "" &&
@@ -38,7 +34,9 @@ export function parseNumberOption(
     (limits.min === undefined || value >= limits.min) &&
     (limits.max === undefined || value <= limits.max);
   if (!ok) {
-    const range = [limits.min !== undefined ? `>= ${limits.min}` : "", limits.max !== undefined ? `<= ${limits.max}` : ""].filter(Boolean).join(" and ");
+    const range = [limits.min !== undefined ? `>= ${limits.min}` : "", limits.max !== undefined ? `<= ${limits.max}` : ""]
+      .filter(Boolean)
+      .join(" and ");
     throw new Error(`${flag} "${text}" must be ${limits.integer ? "an integer" : "a number"}${range ? ` ${range}` : ""}`);
   }
   return value;
@@ -47,7 +45,8 @@ export function parseNumberOption(
 function parseCharNgrams(text: string): { min: number; max: number } | null {
   if (text === "off") return null;
   const match = /^(\d)-(\d)$/.exec(text.trim());
-  if (!match || Number(match[1]) < 1 || Number(match[1]) > Number(match[2])) throw new Error(`--char-ngrams "${text}" must be "off" or MIN-MAX, e.g. 3-5`);
+  if (!match || Number(match[1]) < 1 || Number(match[1]) > Number(match[2]))
+    throw new Error(`--char-ngrams "${text}" must be "off" or MIN-MAX, e.g. 3-5`);
   return { min: Number(match[1]), max: Number(match[2]) };
 }
 
@@ -70,7 +69,9 @@ export function describeTrainReport(report: TrainReport): string {
       `unseen sources (${report.transfer.folds} folds): APGR ${fixed(report.transfer.apgr)} (heuristic ${fixed(report.transfer.heuristicApgr)}); per fold ${report.transfer.foldApgr.map((value) => fixed(value, 2)).join(" ")}`,
     );
   }
-  lines.push(`inference: p50 ${fixed(report.inference.p50Us, 1)} µs, p99 ${fixed(report.inference.p99Us, 1)} µs over ${report.inference.samples} prompts`);
+  lines.push(
+    `inference: p50 ${fixed(report.inference.p50Us, 1)} µs, p99 ${fixed(report.inference.p99Us, 1)} µs over ${report.inference.samples} prompts`,
+  );
   return lines.join("\n");
 }
 
@@ -83,8 +84,16 @@ export function registerTrain(program: Command): void {
     .requiredOption("--out <file>", "where to write the model (JSON)")
     .option("--holdout <share>", "share of rows held out for the reported metrics (0: train on all, report none)", String(defaults.holdout))
     .option("--seed <n>", "seed of the train/test split", String(defaults.seed))
-    .addOption(new Option("--split-by <unit>", "hold out single rows, or whole sources (subjects)").choices(["row", "source"]).default(defaults.splitBy))
-    .addOption(new Option("--label <mode>", "what \"the cheap answer is not good enough\" is trained as").choices([...LABEL_MODES]).default(defaults.label.mode))
+    .addOption(
+      new Option("--split-by <unit>", "hold out single rows, or whole sources (subjects)")
+        .choices(["row", "source"])
+        .default(defaults.splitBy),
+    )
+    .addOption(
+      new Option("--label <mode>", 'what "the cheap answer is not good enough" is trained as')
+        .choices([...LABEL_MODES])
+        .default(defaults.label.mode),
+    )
     .option("--min-score <n>", "weak-fails on scored data: a cheap score below this is not good enough (default 8)")
     .option("--margin <n>", "strong-better on scored data: the top score must be this much higher (default 1)")
     .option("--l2 <lambda>", "L2 penalty on the n-gram weights", String(defaults.l2))
@@ -92,7 +101,11 @@ export function registerTrain(program: Command): void {
     .option("--buckets <log2>", "hashed feature buckets, as a power of two", String(DEFAULT_FEATURIZER_SPEC.bucketsLog2))
     .option("--char-ngrams <min-max|off>", "character n-grams inside words, e.g. 3-5", "off")
     .option("--max-iterations <n>", "L-BFGS iteration limit", String(defaults.maxIterations))
-    .option("--transfer-folds <k>", "also estimate transfer: K folds that each hold out whole sources (0: off)", String(defaults.transferFolds))
+    .option(
+      "--transfer-folds <k>",
+      "also estimate transfer: K folds that each hold out whole sources (0: off)",
+      String(defaults.transferFolds),
+    )
     .option("--refit-all", "after evaluating on the split, fit the saved model on every row (for deployment; do not eval it on this file)")
     .addOption(new Option("--kind <kind>", "job kind of rows that give none").choices([...JOB_KINDS]).default(defaults.kind))
     .option("--json", "print the report as JSON")

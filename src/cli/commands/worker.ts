@@ -10,7 +10,10 @@ export function registerWorker(program: Command): void {
     .option("--config <file>", "tiers YAML (default: LLM_ROUTER_CONFIG or config/tiers.yaml)")
     .action((options: { stages?: string; config?: string }) =>
       withRuntime({ configPath: options.config, defaultLogLevel: "info" }, async (runtime) => {
-        const stages = options.stages?.split(",").map((stage) => stage.trim()).filter(Boolean);
+        const stages = options.stages
+          ?.split(",")
+          .map((stage) => stage.trim())
+          .filter(Boolean);
         const worker = await startWorker(runtime, { stages, healthPort: runtime.env.PORT, watchConfigPath: runtime.configPath });
         // SIGHUP reloads the tiers file, as daemons do; a ConfigMap update is seen by the file watcher.
         process.on("SIGHUP", () => void worker.reloadConfig("SIGHUP"));

@@ -13,11 +13,11 @@ import { batchStatus } from "../../report/query/batch-status.js";
 import { formatReport } from "../../report/render/format-report.js";
 import { buildReport } from "../../report/query/report-query.js";
 import { createProgress } from "../progress.js";
-import { describeBatch } from "../commands/batch.js";
+import { describeBatch } from "../../report/render/describe-batch.js";
 import { ensureRedis } from "./ensure-redis.js";
 
-export const EXAMPLE_JOBS = fileURLToPath(new URL("../../examples/jobs.jsonl", import.meta.url));
-export const EXAMPLE_SCENARIO = fileURLToPath(new URL("../../examples/demo-scenario.json", import.meta.url));
+export const EXAMPLE_JOBS = fileURLToPath(new URL("../../../examples/jobs.jsonl", import.meta.url));
+export const EXAMPLE_SCENARIO = fileURLToPath(new URL("../../../examples/demo-scenario.json", import.meta.url));
 
 export interface DemoOptions {
   jobsFile?: string;
@@ -37,7 +37,9 @@ export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void
   // A prefix of its own, so the demo never mixes with a deployment sharing this Redis.
   const prefix = `llm-router-demo-${Date.now().toString(36)}`;
   const runtime = createRuntime({ ...env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix }, { defaultLogLevel: "warn" });
-  const fake = options.live ? undefined : await startFakeLlm({ port: 0, scenario: await loadScenarioFile(options.scenarioFile ?? EXAMPLE_SCENARIO) });
+  const fake = options.live
+    ? undefined
+    : await startFakeLlm({ port: 0, scenario: await loadScenarioFile(options.scenarioFile ?? EXAMPLE_SCENARIO) });
   try {
     const say = (line: string) => process.stderr.write(`${line}\n`);
     say(`demo: Redis ${redis.spawned ? "started at" : "at"} ${redis.url}; provider ${fake ? `fake at ${fake.url}` : "live (API keys)"}`);
@@ -85,7 +87,12 @@ export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void
 const STALL_CHECK_MS = 30_000;
 
 /** Runs `use` on each of the pipeline's queues (intake and every tier), closing each after. */
-async function forEachQueue(connection: Redis, prefix: string, config: { tiers: { name: string }[] }, use: (queue: Queue) => Promise<void>): Promise<void> {
+async function forEachQueue(
+  connection: Redis,
+  prefix: string,
+  config: { tiers: { name: string }[] },
+  use: (queue: Queue) => Promise<void>,
+): Promise<void> {
   for (const name of [INTAKE_QUEUE, ...config.tiers.map((tier) => tierQueueName(tier.name))]) {
     const queue = new Queue(name, { connection, prefix });
     try {

@@ -68,14 +68,7 @@ export const KIND_PROFILES: Readonly<Record<JobKind, KindProfile>> = {
 };
 
 /** Signals that can appear in a breakdown (and in a decision's reason). */
-export type ScoredSignal =
-  | "length"
-  | "reasoningTerms"
-  | "codeBlocks"
-  | "questions"
-  | "mathTerms"
-  | "constraints"
-  | "turns";
+export type ScoredSignal = "length" | "reasoningTerms" | "codeBlocks" | "questions" | "mathTerms" | "constraints" | "turns";
 
 export interface SignalContribution {
   signal: ScoredSignal;

@@ -1,4 +1,4 @@
-import type { LiveConfig } from "../../runtime/live-config.js";
+import type { LiveConfig } from "../../providers/live-config.js";
 import type { JobInput } from "../../jobs/job-schema.js";
 import type { AttemptRecord } from "../../ledger/records.js";
 import { buildPrompt } from "../../jobs/build-prompt.js";
@@ -58,6 +58,11 @@ export async function askRoutingModel(
   const raised = index !== names.indexOf(answer.tier) ? ` (kind floor for ${job.kind}; llm said ${answer.tier})` : "";
   return {
     record: call.record,
-    decision: { ...scored, tier, classifier: "llm", reason: `llm (${model.model}): ${answer.reason || "no reason given"} → ${tier}${raised}` },
+    decision: {
+      ...scored,
+      tier,
+      classifier: "llm",
+      reason: `llm (${model.model}): ${answer.reason || "no reason given"} → ${tier}${raised}`,
+    },
   };
 }

@@ -4,7 +4,11 @@ import type { JobInput } from "../../jobs/job-schema.js";
 /** How much of a job the routing model reads: enough to judge difficulty, cheap to send. */
 const EXCERPT_CHARS = 4_000;
 
-const TIER_HINTS = ["simple, short, well-defined work", "moderate reasoning or longer material", "hard reasoning, code, math or high stakes"];
+const TIER_HINTS = [
+  "simple, short, well-defined work",
+  "moderate reasoning or longer material",
+  "hard reasoning, code, math or high stakes",
+];
 
 function excerpt(job: JobInput): string {
   const text = job.prompt ?? job.messages?.map((message) => `${message.role}: ${message.content}`).join("\n") ?? "";
@@ -17,9 +21,7 @@ function excerpt(job: JobInput): string {
  */
 export function buildRouteJob(job: JobInput, tiers: readonly Pick<TierConfig, "name">[]): JobInput {
   const names = tiers.map((tier) => tier.name);
-  const described = names
-    .map((name, index) => `- ${name}: ${TIER_HINTS[Math.min(index, TIER_HINTS.length - 1)]}`)
-    .join("\n");
+  const described = names.map((name, index) => `- ${name}: ${TIER_HINTS[Math.min(index, TIER_HINTS.length - 1)]}`).join("\n");
   return {
     kind: "extract",
     system:

@@ -185,7 +185,8 @@ export class Featurizer {
   private wordCodes = new Int32Array(256);
 
   constructor(spec: FeaturizerSpec = DEFAULT_FEATURIZER_SPEC) {
-    if (spec.version !== FEATURIZER_VERSION) throw new Error(`featurizer version ${spec.version} is not supported (expected ${FEATURIZER_VERSION})`);
+    if (spec.version !== FEATURIZER_VERSION)
+      throw new Error(`featurizer version ${spec.version} is not supported (expected ${FEATURIZER_VERSION})`);
     if (spec.hash !== HASH_NAME) throw new Error(`feature hash "${spec.hash}" is not supported (expected ${HASH_NAME})`);
     if (!Number.isInteger(spec.bucketsLog2) || spec.bucketsLog2 < 4 || spec.bucketsLog2 > 24) {
       throw new Error(`bucketsLog2 must be an integer from 4 to 24, got ${spec.bucketsLog2}`);

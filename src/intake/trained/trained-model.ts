@@ -112,7 +112,9 @@ export class TrainedRouter {
     this.hashed = decodeFloat32(file.weights.hashed);
     const count = file.dense.names.length;
     if (file.dense.mean.length !== count || file.dense.std.length !== count || file.weights.dense.length !== count) {
-      throw new ModelFileError(`dense: ${count} names but ${file.dense.mean.length} means, ${file.dense.std.length} stds, ${file.weights.dense.length} weights`);
+      throw new ModelFileError(
+        `dense: ${count} names but ${file.dense.mean.length} means, ${file.dense.std.length} stds, ${file.weights.dense.length} weights`,
+      );
     }
     this.denseIndex = Int32Array.from(
       file.dense.names.map((name) => {

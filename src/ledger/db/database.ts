@@ -23,7 +23,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../migrations", import.meta.url));
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../migrations", import.meta.url));
 
 /** Serialises concurrent `migrate` runs (several pods starting at once) on one Postgres. */
 const MIGRATION_LOCK_ID = 7_349_112;

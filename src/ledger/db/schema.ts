@@ -1,4 +1,18 @@
-import { bigint, boolean, date, index, integer, numeric, pgTable, primaryKey, real, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 /**
  * The ledger. Money is numeric(20,12): exact to the picodollar, summed exactly by Postgres.
@@ -56,10 +70,7 @@ export const requests = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (table) => [
-    index("requests_batch_status_idx").on(table.batchId, table.status),
-    index("requests_finished_at_idx").on(table.finishedAt),
-  ],
+  (table) => [index("requests_batch_status_idx").on(table.batchId, table.status), index("requests_finished_at_idx").on(table.finishedAt)],
 );
 
 export const ATTEMPT_OUTCOMES = ["ok", "error", "invalid", "abandoned"] as const;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../../ledger/db/database.js";
 import { trimDecimal } from "./decimal.js";
-import type { ReportFilters } from "./report-query.js";
+import type { ReportFilters } from "./report-filters.js";
 import { attemptSource, requestSource, type SourcePlan } from "./report-source.js";
 import { reportLatency, type LatencyRow } from "./report-latency.js";
 
@@ -69,7 +69,12 @@ export async function buildInsights(db: Db, plan: SourcePlan, filters: ReportFil
     reportLatency(db, plan, filters),
   ]);
 
-  const costByDayTier = costRows.map((row) => ({ day: row.day, tier: row.tier, calls: Number(row.calls), costUsd: trimDecimal(row.cost_usd) }));
+  const costByDayTier = costRows.map((row) => ({
+    day: row.day,
+    tier: row.tier,
+    calls: Number(row.calls),
+    costUsd: trimDecimal(row.cost_usd),
+  }));
   const tiers = orderTiers(
     [...new Set([...costByDayTier.map((row) => row.tier), ...routingRows.map((row) => row.tier)])],
     costByDayTier,
@@ -122,7 +127,5 @@ export function orderTiers(tiers: string[], costs: DayTierCost[], configured: st
     const index = configured.indexOf(tier);
     return index === -1 ? configured.length : index;
   };
-  return [...tiers].sort(
-    (a, b) => rank(a) - rank(b) || perCall.get(a)! - perCall.get(b)! || a.localeCompare(b),
-  );
+  return [...tiers].sort((a, b) => rank(a) - rank(b) || perCall.get(a)! - perCall.get(b)! || a.localeCompare(b));
 }

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../ledger/db/database.js";
-import type { ReportFilters } from "./report-query.js";
+import type { ReportFilters } from "./report-filters.js";
 import type { SourcePlan } from "./report-source.js";
 
 /** Latency percentiles of all calls (every outcome) of a tier, or of one model in a tier. */
@@ -27,10 +27,15 @@ export interface LatencyReport {
  */
 export async function reportLatency(db: Db, plan: SourcePlan, filters: ReportFilters): Promise<LatencyReport> {
   const fromHistogram = plan.kind === "rollup" && filters.batchId === undefined;
-  const rows = await queryRows<{ tier: string; provider: string | null; model: string | null; calls: string; p50: string; p95: string; p99: string }>(
-    db,
-    fromHistogram ? histogramQuery(filters) : exactQuery(filters),
-  );
+  const rows = await queryRows<{
+    tier: string;
+    provider: string | null;
+    model: string | null;
+    calls: string;
+    p50: string;
+    p95: string;
+    p99: string;
+  }>(db, fromHistogram ? histogramQuery(filters) : exactQuery(filters));
   const parsed = rows.map((row) => ({
     tier: row.tier,
     ...(row.model === null ? {} : { provider: row.provider!, model: row.model }),

@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { shadowSummary, type ShadowSummaryRow } from "./shadow-summary.js";
 import { queryRows, type Db } from "../../ledger/db/database.js";
 import { trimDecimal } from "./decimal.js";
-import { ReportError } from "./report-error.js";
+import { DIMENSIONS, type Dimension, type ReportFilters } from "./report-filters.js";
 import { buildInsights, type ReportInsights } from "./report-insights.js";
 import {
   attemptSource,
@@ -17,28 +17,7 @@ import {
 
 export { trimDecimal } from "./decimal.js";
 export { ReportError } from "./report-error.js";
-
-/**
- * Report dimensions (`report --by`), as columns of the attempt relation (report-source.ts), which
- * the rollups and the raw ledger both provide.
- */
-export const DIMENSIONS = {
-  day: sql`to_char(src.day, 'YYYY-MM-DD')`,
-  model: sql`src.model`,
-  provider: sql`src.provider`,
-  tier: sql`src.tier`,
-  feature: sql`coalesce(nullif(src.feature, ''), '(none)')`,
-  batch: sql`src.batch_id`,
-} as const;
-export type Dimension = keyof typeof DIMENSIONS;
-
-export interface ReportFilters {
-  batchId?: string;
-  /** Inclusive: calls started, and requests created, at or after it. */
-  since?: Date;
-  /** Exclusive. */
-  until?: Date;
-}
+export { DIMENSIONS, parseDimensions, type Dimension, type ReportFilters } from "./report-filters.js";
 
 export interface ReportRow {
   /** One value per requested dimension, in the order asked. */
@@ -114,26 +93,15 @@ export interface BuildReportOptions {
   tierOrder?: string[];
 }
 
-export function parseDimensions(list: string): Dimension[] {
-  const names = list.split(",").map((name) => name.trim()).filter(Boolean);
-  const unknown = names.filter((name) => !Object.hasOwn(DIMENSIONS, name));
-  if (unknown.length > 0) {
-    throw new ReportError(`unknown --by dimension ${unknown.join(", ")} (choose from ${Object.keys(DIMENSIONS).join(", ")})`);
-  }
-  return [...new Set(names)] as Dimension[];
-}
-
 const percent = (value: string | null | undefined) => (value === null || value === undefined ? null : Number(value));
 
 /** Sums are done by Postgres on numeric: exact, never float. */
-export async function buildReport(
-  db: Db,
-  by: Dimension[],
-  filters: ReportFilters = {},
-  options: BuildReportOptions = {},
-): Promise<Report> {
+export async function buildReport(db: Db, by: Dimension[], filters: ReportFilters = {}, options: BuildReportOptions = {}): Promise<Report> {
   const plan = planSource(filters, options.source);
-  const positions = sql.join(by.map((_, index) => sql.raw(String(index + 1))), sql`, `);
+  const positions = sql.join(
+    by.map((_, index) => sql.raw(String(index + 1))),
+    sql`, `,
+  );
   const groupColumns = by.map((dimension) => sql`${DIMENSIONS[dimension]} as ${sql.identifier(dimension)}`);
   const rowsQuery = queryRows<Record<string, string>>(
     db,

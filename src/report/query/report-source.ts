@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Dimension, ReportFilters } from "./report-query.js";
+import type { Dimension, ReportFilters } from "./report-filters.js";
 import { ReportError } from "./report-error.js";
 
 /**
@@ -33,7 +33,9 @@ export function planSource(filters: ReportFilters, preference: SourcePreference 
   const partial = [filters.since, filters.until].filter((date): date is Date => date !== undefined && !isUtcMidnight(date));
   if (partial.length === 0) return { kind: "rollup" };
   if (preference === "rollup") {
-    throw new ReportError(`rollups are per UTC day: --since/--until ${partial.map((date) => date.toISOString()).join(", ")} must fall on midnight UTC`);
+    throw new ReportError(
+      `rollups are per UTC day: --since/--until ${partial.map((date) => date.toISOString()).join(", ")} must fall on midnight UTC`,
+    );
   }
   return { kind: "raw", reason: "--since/--until fall inside a UTC day, and the rollups are per day: read from the raw ledger" };
 }

@@ -1,6 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../ledger/db/database.js";
-import { renderTable } from "../render/text-table.js";
 
 /** Shadow checks per feature and answering tier: how often the top tier agreed, and what measuring cost. */
 export interface ShadowSummaryRow {
@@ -44,22 +43,4 @@ export async function shadowSummary(db: Db, filters: { batchId?: string; since?:
       costOfMeasuringUsd: row.cost!.replace(/0+$/, "").replace(/\.$/, ""),
     };
   });
-}
-
-export function formatShadowTable(rows: ShadowSummaryRow[], usd: (exact: string) => string): string {
-  return [
-    "shadow checks (the top tier answering the same question):",
-    renderTable(
-      ["feature", "tier", "checks", "comparable", "agreement", "cost of measuring"],
-      rows.map((row) => [
-        row.feature,
-        row.tier,
-        String(row.checks),
-        String(row.comparable),
-        row.agreementRate === null ? "-" : `${(100 * row.agreementRate).toFixed(1)}%`,
-        usd(row.costOfMeasuringUsd),
-      ]),
-      [false, false, true, true, true, true],
-    ),
-  ].join("\n");
 }

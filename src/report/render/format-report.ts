@@ -1,6 +1,6 @@
 import { displayUsd, parseUsd } from "../../pricing/money.js";
 import type { Report } from "../query/report-query.js";
-import { formatShadowTable } from "../query/shadow-summary.js";
+import { formatShadowTable } from "./shadow-table.js";
 import { renderTable } from "./text-table.js";
 
 /** Text serialisations of a report. `html` (html-report.ts) is a page of charts and needs the insights too. */
@@ -10,7 +10,16 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 const usd = (exact: string) => `$${displayUsd(parseUsd(exact), 4)}`;
 const count = (value: number) => value.toLocaleString("en-US");
 
-const METRIC_HEADERS = ["requests", "calls", "failed_calls", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd"];
+const METRIC_HEADERS = [
+  "requests",
+  "calls",
+  "failed_calls",
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "cost_usd",
+];
 
 export function formatReport(report: Report, format: ReportFormat): string {
   switch (format) {
@@ -65,8 +74,7 @@ function ratesLine(summary: Report["summary"]): string[] {
 
 function formatTable(report: Report): string {
   const { summary } = report;
-  const savings =
-    summary.savingsPercent === null ? usd(summary.savingsUsd) : `${usd(summary.savingsUsd)} (${summary.savingsPercent}%)`;
+  const savings = summary.savingsPercent === null ? usd(summary.savingsUsd) : `${usd(summary.savingsUsd)} (${summary.savingsPercent}%)`;
   const summaryLines = [
     `requests ${count(summary.requests)}: ${count(summary.succeeded)} succeeded, ${count(summary.failed)} failed, ${count(summary.queued)} queued; ${count(summary.escalated)} escalated`,
     `provider calls ${count(summary.calls)}; cost ${usd(summary.costUsd)}; all-top-tier baseline ${usd(summary.baselineCostUsd)}; saved ${savings}`,

@@ -101,8 +101,18 @@ ${kpis(report)}
 function describeScope(report: Report, generatedAt: Date): string {
   const { since, until, batchId } = report.filters;
   const range =
-    since && until ? `from ${isoDay(since)} to ${isoDay(until)}` : since ? `since ${isoDay(since)}` : until ? `until ${isoDay(until)}` : "all time";
-  return [`Calls ${range} (UTC)`, batchId ? `batch ${batchId}` : undefined, `generated ${generatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`]
+    since && until
+      ? `from ${isoDay(since)} to ${isoDay(until)}`
+      : since
+        ? `since ${isoDay(since)}`
+        : until
+          ? `until ${isoDay(until)}`
+          : "all time";
+  return [
+    `Calls ${range} (UTC)`,
+    batchId ? `batch ${batchId}` : undefined,
+    `generated ${generatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+  ]
     .filter(Boolean)
     .join(" · ");
 }
@@ -177,7 +187,10 @@ function savings(report: Report, insights: ReportInsights): string {
       {
         name: "all-top-tier baseline",
         color: "#8a4fd1",
-        marks: insights.savingsByDay.map((row) => ({ value: Number(row.baselineCostUsd), label: `${row.day} · baseline ${usd(row.baselineCostUsd)}` })),
+        marks: insights.savingsByDay.map((row) => ({
+          value: Number(row.baselineCostUsd),
+          label: `${row.day} · baseline ${usd(row.baselineCostUsd)}`,
+        })),
       },
       {
         name: "actual cost",
@@ -221,7 +234,10 @@ function table(headers: { text: string; numeric?: boolean }[], rows: { text: str
     .map(
       (row) =>
         `<tr>${row
-          .map((cell, index) => `<td${headers[index]?.numeric ? ' class="num"' : ""}${cell.sort === undefined ? "" : ` data-sort="${escape(String(cell.sort))}"`}>${escape(cell.text)}</td>`)
+          .map(
+            (cell, index) =>
+              `<td${headers[index]?.numeric ? ' class="num"' : ""}${cell.sort === undefined ? "" : ` data-sort="${escape(String(cell.sort))}"`}>${escape(cell.text)}</td>`,
+          )
           .join("")}</tr>`,
     )
     .join("\n");
@@ -262,7 +278,12 @@ function rowsTable(report: Report): string {
 
 function latencyTable(insights: ReportInsights): string {
   if (insights.latencyByModel.length === 0) return `<p class="hint">No calls.</p>`;
-  const headers = [{ text: "tier" }, { text: "provider" }, { text: "model" }, ...["calls", "p50", "p95", "p99"].map((text) => ({ text, numeric: true }))];
+  const headers = [
+    { text: "tier" },
+    { text: "provider" },
+    { text: "model" },
+    ...["calls", "p50", "p95", "p99"].map((text) => ({ text, numeric: true })),
+  ];
   const rows = insights.latencyByModel.map((row) => [
     { text: row.tier },
     { text: row.provider ?? "" },

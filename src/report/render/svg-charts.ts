@@ -111,12 +111,19 @@ export function stackedBarChart(options: {
       const barHeight = (point.value / ticks[ticks.length - 1]!) * plotHeight;
       base -= barHeight;
       parts.push(
-        mark("rect", `x="${fixed(x)}" y="${fixed(base)}" width="${fixed(barWidth)}" height="${fixed(Math.max(barHeight, 0.5))}" fill="${entry.color}"`, point.value, point.label),
+        mark(
+          "rect",
+          `x="${fixed(x)}" y="${fixed(base)}" width="${fixed(barWidth)}" height="${fixed(Math.max(barHeight, 0.5))}" fill="${entry.color}"`,
+          point.value,
+          point.label,
+        ),
       );
     }
     if (index % every === 0) {
       const text = options.formatCategory ? options.formatCategory(category) : category;
-      parts.push(`<text x="${fixed(x + barWidth / 2)}" y="${height - bottom + 18}" text-anchor="middle" fill="#4b5563">${escapeXml(text)}</text>`);
+      parts.push(
+        `<text x="${fixed(x + barWidth / 2)}" y="${height - bottom + 18}" text-anchor="middle" fill="#4b5563">${escapeXml(text)}</text>`,
+      );
     }
   });
   parts.push("</svg>");
@@ -151,9 +158,18 @@ export function lineChart(options: {
     parts.push(`<polygon points="${area}" fill="${series[0]!.color}" opacity="0.12"/>`);
   }
   for (const entry of series) {
-    parts.push(`<polyline points="${points(entry).join(" ")}" fill="none" stroke="${entry.color}" stroke-width="2.5" stroke-linejoin="round"/>`);
+    parts.push(
+      `<polyline points="${points(entry).join(" ")}" fill="none" stroke="${entry.color}" stroke-width="2.5" stroke-linejoin="round"/>`,
+    );
     entry.marks.forEach((point, index) => {
-      parts.push(mark("circle", `cx="${fixed(x(index))}" cy="${fixed(axis.y(Math.max(0, point.value)))}" r="4" fill="${entry.color}"`, point.value, point.label));
+      parts.push(
+        mark(
+          "circle",
+          `cx="${fixed(x(index))}" cy="${fixed(axis.y(Math.max(0, point.value)))}" r="4" fill="${entry.color}"`,
+          point.value,
+          point.label,
+        ),
+      );
     });
   }
   const every = labelEvery(categories.length, 14);
@@ -178,20 +194,35 @@ export function shareBars(options: {
   const height = top + rows.length * (rowHeight + gap);
   const parts: string[] = [
     svgOpen(options.name, height, options.description),
-    legend(options.rows[0]!.segments.map(({ name, color }) => ({ name, color })), left, 16),
+    legend(
+      options.rows[0]!.segments.map(({ name, color }) => ({ name, color })),
+      left,
+      16,
+    ),
   ];
   rows.forEach((row, rowIndex) => {
     const y = top + rowIndex * (rowHeight + gap);
     const total = row.segments.reduce((sum, segment) => sum + Math.max(0, segment.value), 0);
-    parts.push(`<text x="${left - 10}" y="${y + rowHeight / 2 + 4}" text-anchor="end" fill="#111827" font-weight="600">${escapeXml(row.label)}</text>`);
+    parts.push(
+      `<text x="${left - 10}" y="${y + rowHeight / 2 + 4}" text-anchor="end" fill="#111827" font-weight="600">${escapeXml(row.label)}</text>`,
+    );
     let x = left;
     for (const segment of row.segments) {
       if (segment.value <= 0) continue;
       const width = ((right - left) * segment.value) / total;
-      parts.push(mark("rect", `x="${fixed(x)}" y="${y}" width="${fixed(width)}" height="${rowHeight}" fill="${segment.color}"`, segment.value, segment.label));
+      parts.push(
+        mark(
+          "rect",
+          `x="${fixed(x)}" y="${y}" width="${fixed(width)}" height="${rowHeight}" fill="${segment.color}"`,
+          segment.value,
+          segment.label,
+        ),
+      );
       const share = `${segment.name} ${Math.round((1000 * segment.value) / total) / 10}%`;
       if (width > share.length * 7 + 12) {
-        parts.push(`<text x="${fixed(x + width / 2)}" y="${y + rowHeight / 2 + 4}" text-anchor="middle" fill="#ffffff" font-weight="600">${escapeXml(share)}</text>`);
+        parts.push(
+          `<text x="${fixed(x + width / 2)}" y="${y + rowHeight / 2 + 4}" text-anchor="middle" fill="#ffffff" font-weight="600">${escapeXml(share)}</text>`,
+        );
       }
       x += width;
     }
@@ -218,7 +249,11 @@ export function groupedBars(options: {
   const scale = (value: number) => ((right - left) * value) / ticks[ticks.length - 1]!;
   const parts: string[] = [
     svgOpen(options.name, height, options.description),
-    legend(groups[0]!.bars.map(({ name, color }) => ({ name, color })), left, 16),
+    legend(
+      groups[0]!.bars.map(({ name, color }) => ({ name, color })),
+      left,
+      16,
+    ),
   ];
   for (const tick of ticks) {
     const x = left + scale(tick);
@@ -230,12 +265,23 @@ export function groupedBars(options: {
   groups.forEach((group, groupIndex) => {
     const y = top + groupIndex * groupHeight;
     const middle = y + (group.bars.length * (barHeight + 4)) / 2;
-    parts.push(`<text x="${left - 10}" y="${fixed(middle + 4)}" text-anchor="end" fill="#111827" font-weight="600">${escapeXml(group.label)}</text>`);
+    parts.push(
+      `<text x="${left - 10}" y="${fixed(middle + 4)}" text-anchor="end" fill="#111827" font-weight="600">${escapeXml(group.label)}</text>`,
+    );
     group.bars.forEach((bar, barIndex) => {
       const barY = y + barIndex * (barHeight + 4);
       const width = Math.max(scale(bar.value), 1);
-      parts.push(mark("rect", `x="${left}" y="${barY}" width="${fixed(width)}" height="${barHeight}" rx="2" fill="${bar.color}"`, bar.value, bar.label));
-      parts.push(`<text x="${fixed(left + width + 6)}" y="${barY + barHeight - 4}" fill="#374151">${escapeXml(options.formatValue(bar.value))}</text>`);
+      parts.push(
+        mark(
+          "rect",
+          `x="${left}" y="${barY}" width="${fixed(width)}" height="${barHeight}" rx="2" fill="${bar.color}"`,
+          bar.value,
+          bar.label,
+        ),
+      );
+      parts.push(
+        `<text x="${fixed(left + width + 6)}" y="${barY + barHeight - 4}" fill="#374151">${escapeXml(options.formatValue(bar.value))}</text>`,
+      );
     });
   });
   parts.push("</svg>");

@@ -118,7 +118,14 @@ describe("parseEnv", () => {
 
   it("treats empty optional strings as unset", () => {
     expect(
-      parseEnv({ DATABASE_URL: "", LLM_ROUTER_CONFIG: "", OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "", OPENAI_BASE_URL: "", ANTHROPIC_BASE_URL: "" }),
+      parseEnv({
+        DATABASE_URL: "",
+        LLM_ROUTER_CONFIG: "",
+        OPENAI_API_KEY: "",
+        ANTHROPIC_API_KEY: "",
+        OPENAI_BASE_URL: "",
+        ANTHROPIC_BASE_URL: "",
+      }),
     ).toEqual(DEFAULTS);
   });
 

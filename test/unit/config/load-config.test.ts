@@ -62,8 +62,16 @@ describe("loadRouterConfig", () => {
     const config = await loadRouterConfig(await configFile(TWO_TIERS));
     expect(config).toEqual({
       tiers: [
-        { name: "cheap", concurrency: 4, models: [{ provider: "openai", model: "gpt-5-mini", timeoutMs: 60_000, maxOutputTokens: 1024, contextWindow: 200_000 }] },
-        { name: "top", concurrency: 4, models: [{ provider: "anthropic", model: "claude-sonnet-4-6", timeoutMs: 60_000, maxOutputTokens: 1024, contextWindow: 200_000 }] },
+        {
+          name: "cheap",
+          concurrency: 4,
+          models: [{ provider: "openai", model: "gpt-5-mini", timeoutMs: 60_000, maxOutputTokens: 1024, contextWindow: 200_000 }],
+        },
+        {
+          name: "top",
+          concurrency: 4,
+          models: [{ provider: "anthropic", model: "claude-sonnet-4-6", timeoutMs: 60_000, maxOutputTokens: 1024, contextWindow: 200_000 }],
+        },
       ],
       features: {},
       kindFloors: {},
@@ -98,7 +106,9 @@ tiers:
       - { provider: google, model: gemini-2.5-flash }
 `);
     expect(error.name).toBe("ConfigError");
-    expect(error.message).toBe(`invalid config ${path}:\n  - tiers.0.models.0.provider: Invalid option: expected one of "anthropic"|"openai"`);
+    expect(error.message).toBe(
+      `invalid config ${path}:\n  - tiers.0.models.0.provider: Invalid option: expected one of "anthropic"|"openai"`,
+    );
   });
 
   it("names the path of a bad field deeper down", async () => {

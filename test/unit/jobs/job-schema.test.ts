@@ -70,7 +70,11 @@ describe("jobInputSchema: rejections name the field and the reason", () => {
     ["one label", { kind: "classify", prompt: "a", labels: ["yes"] }, "labels: classify needs at least two labels"],
     ["labels on summarize", { kind: "summarize", prompt: "a", labels: ["yes", "no"] }, "labels: labels only apply to classify jobs"],
     ["schema on generate", { kind: "generate", prompt: "a", schema: { type: "object" } }, "schema: schema only applies to extract jobs"],
-    ["schema on classify", { kind: "classify", prompt: "a", labels: ["a", "b"], schema: {} }, "schema: schema only applies to extract jobs"],
+    [
+      "schema on classify",
+      { kind: "classify", prompt: "a", labels: ["a", "b"], schema: {} },
+      "schema: schema only applies to extract jobs",
+    ],
     ["an unknown key", { kind: "generate", prompt: "a", priority: 1 }, 'Unrecognized key: "priority"'],
     ["a bare-integer id", { kind: "generate", prompt: "a", id: "42" }, "id: id must not be a bare integer (prefix it, e.g. job-42)"],
     ["an id with spaces", { kind: "generate", prompt: "a", id: "job 42" }, ID_MESSAGE],
@@ -86,10 +90,20 @@ describe("jobInputSchema: rejections name the field and the reason", () => {
     ["NUL in the system prompt", { kind: "generate", prompt: "a", system: "\u0000" }, "system: must not contain NUL characters"],
     ["NUL in a label", { kind: "classify", prompt: "a", labels: ["a\u0000", "b"] }, "labels.0: labels must not contain NUL characters"],
     ["a lone high surrogate", { kind: "generate", prompt: "a\ud800b" }, "prompt: must be valid UTF-8 (no lone surrogates)"],
-    ["a lone low surrogate in a message", { kind: "generate", messages: [{ role: "user", content: "\udc00" }] }, "messages.0.content: must be valid UTF-8 (no lone surrogates)"],
+    [
+      "a lone low surrogate in a message",
+      { kind: "generate", messages: [{ role: "user", content: "\udc00" }] },
+      "messages.0.content: must be valid UTF-8 (no lone surrogates)",
+    ],
     [
       "a last message from the assistant",
-      { kind: "generate", messages: [{ role: "user", content: "a" }, { role: "assistant", content: "b" }] },
+      {
+        kind: "generate",
+        messages: [
+          { role: "user", content: "a" },
+          { role: "assistant", content: "b" },
+        ],
+      },
       "messages: the last message must be from the user",
     ],
     ["a whitespace-only prompt", { kind: "generate", prompt: " \n\t" }, "prompt: must not be empty"],
@@ -105,7 +119,9 @@ describe("jobInputSchema: rejections name the field and the reason", () => {
   });
 
   it("rejects an unknown kind", () => {
-    expect(check({ kind: "translate", prompt: "a" })).toMatch(/^kind: Invalid option: expected one of "classify"\|"summarize"\|"extract"\|"generate"/);
+    expect(check({ kind: "translate", prompt: "a" })).toMatch(
+      /^kind: Invalid option: expected one of "classify"\|"summarize"\|"extract"\|"generate"/,
+    );
   });
 
   it("rejects a prompt longer than MAX_PROMPT_CHARS", () => {

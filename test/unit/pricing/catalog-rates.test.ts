@@ -144,12 +144,17 @@ describe("costOf agrees with @pydantic/genai-prices' calcPrice", () => {
     });
   }
 
-  it.each([
-    usage({ inputTokens: 200_000, outputTokens: 100 }),
-    usage({ inputTokens: 200_001, outputTokens: 100 }),
-    usage({ inputTokens: 250_000, cacheReadTokens: 10_000, cacheWriteTokens: 20_000, cacheWrite1hTokens: 5_000, outputTokens: 1_000 }),
-  ].map((u) => [JSON.stringify(u), u] as const))("anthropic/claude-sonnet-4-5 (stepped) %s", (_label, u) => {
-    expectCloseRelative(Number(costOf(u, rates("anthropic", "claude-sonnet-4-5"))) / 1e12, libraryPrice("anthropic", "claude-sonnet-4-5", u));
+  it.each(
+    [
+      usage({ inputTokens: 200_000, outputTokens: 100 }),
+      usage({ inputTokens: 200_001, outputTokens: 100 }),
+      usage({ inputTokens: 250_000, cacheReadTokens: 10_000, cacheWriteTokens: 20_000, cacheWrite1hTokens: 5_000, outputTokens: 1_000 }),
+    ].map((u) => [JSON.stringify(u), u] as const),
+  )("anthropic/claude-sonnet-4-5 (stepped) %s", (_label, u) => {
+    expectCloseRelative(
+      Number(costOf(u, rates("anthropic", "claude-sonnet-4-5"))) / 1e12,
+      libraryPrice("anthropic", "claude-sonnet-4-5", u),
+    );
   });
 });
 

@@ -72,7 +72,13 @@ describe("costOf", () => {
     });
 
     it("counts cache tokens toward the threshold and prices them at their step rate", () => {
-      const u = usage({ inputTokens: 250_000, cacheReadTokens: 150_000, cacheWriteTokens: 60_000, cacheWrite1hTokens: 20_000, outputTokens: 1_000 });
+      const u = usage({
+        inputTokens: 250_000,
+        cacheReadTokens: 150_000,
+        cacheWriteTokens: 60_000,
+        cacheWrite1hTokens: 20_000,
+        outputTokens: 1_000,
+      });
       expect(costOf(u, STEPPED)).toBe(
         40_000n * 6_000_000n + 150_000n * 600_000n + 40_000n * 7_500_000n + 20_000n * 12_000_000n + 1_000n * 22_500_000n,
       );

@@ -24,8 +24,20 @@ describe("buildPriceBook", () => {
 
   it("lists every unpriced model once, across tiers", () => {
     const unpriced = config([
-      { name: "cheap", models: [{ provider: "openai", model: "my-finetune-1" }, { provider: "openai", model: "gpt-4o-mini" }] },
-      { name: "top", models: [{ provider: "anthropic", model: "claude-imaginary-9" }, { provider: "openai", model: "my-finetune-1" }] },
+      {
+        name: "cheap",
+        models: [
+          { provider: "openai", model: "my-finetune-1" },
+          { provider: "openai", model: "gpt-4o-mini" },
+        ],
+      },
+      {
+        name: "top",
+        models: [
+          { provider: "anthropic", model: "claude-imaginary-9" },
+          { provider: "openai", model: "my-finetune-1" },
+        ],
+      },
     ]);
     let caught: unknown;
     try {

@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { normalizeProviderError, parseRetryAfterMs, ProviderError } from "../../../src/providers/provider-error.js";
 
 const anthropicBody = (type: string, message: string) => ({ type: "error", error: { type, message } });
-const openAiBody = (message: string, code: string | null = null) => ({ error: { message, type: "invalid_request_error", param: null, code } });
+const openAiBody = (message: string, code: string | null = null) => ({
+  error: { message, type: "invalid_request_error", param: null, code },
+});
 
 function anthropicError(status: number, body: object, headers: Record<string, string> = {}) {
   return Anthropic.APIError.generate(status, body, undefined, new Headers({ "request-id": "req_1", ...headers }));
@@ -69,10 +71,14 @@ describe("parseRetryAfterMs", () => {
 
 describe("normalizeProviderError: HTTP statuses from real SDK error classes", () => {
   it("429 → rate_limited, retryable, with retry-after-ms", () => {
-    const error = anthropicError(429, anthropicBody("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"), {
-      "retry-after-ms": "1234",
-      "retry-after": "2",
-    });
+    const error = anthropicError(
+      429,
+      anthropicBody("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
+      {
+        "retry-after-ms": "1234",
+        "retry-after": "2",
+      },
+    );
     expect(error).toBeInstanceOf(Anthropic.RateLimitError);
     const normalized = normalizeProviderError("anthropic", error);
     expect(normalized).toBeInstanceOf(ProviderError);
@@ -89,7 +95,10 @@ describe("normalizeProviderError: HTTP statuses from real SDK error classes", ()
   });
 
   it("429 with retry-after in seconds", () => {
-    const normalized = normalizeProviderError("openai", openAiError(429, openAiBody("Rate limit reached for gpt-5-mini"), { "retry-after": "7" }));
+    const normalized = normalizeProviderError(
+      "openai",
+      openAiError(429, openAiBody("Rate limit reached for gpt-5-mini"), { "retry-after": "7" }),
+    );
     expect(summary(normalized)).toEqual({
       provider: "openai",
       type: "rate_limited",
@@ -161,15 +170,18 @@ describe("normalizeProviderError: HTTP statuses from real SDK error classes", ()
   it("400 for OpenAI's context_length_exceeded → context_length", () => {
     const error = openAiError(
       400,
-      openAiBody("This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.", "context_length_exceeded"),
+      openAiBody(
+        "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+        "context_length_exceeded",
+      ),
     );
     expect(normalizeProviderError("openai", error).type).toBe("context_length");
   });
 
   it("413 → context_length", () => {
-    expect(normalizeProviderError("anthropic", anthropicError(413, anthropicBody("request_too_large", "Request exceeds the maximum size"))).type).toBe(
-      "context_length",
-    );
+    expect(
+      normalizeProviderError("anthropic", anthropicError(413, anthropicBody("request_too_large", "Request exceeds the maximum size"))).type,
+    ).toBe("context_length");
   });
 
   it("other 400s → bad_request, not retryable", () => {
@@ -186,14 +198,20 @@ describe("normalizeProviderError: HTTP statuses from real SDK error classes", ()
   });
 
   it.each([401, 403])("%d → auth, not retryable", (status) => {
-    const normalized = normalizeProviderError("anthropic", anthropicError(status, anthropicBody("authentication_error", "invalid x-api-key")));
+    const normalized = normalizeProviderError(
+      "anthropic",
+      anthropicError(status, anthropicBody("authentication_error", "invalid x-api-key")),
+    );
     expect(normalized.type).toBe("auth");
     expect(normalized.retryable).toBe(false);
     expect(normalized.escalate).toBe(true);
   });
 
   it("404 → not_found, not retryable", () => {
-    const normalized = normalizeProviderError("openai", openAiError(404, openAiBody("The model `gpt-9` does not exist", "model_not_found")));
+    const normalized = normalizeProviderError(
+      "openai",
+      openAiError(404, openAiBody("The model `gpt-9` does not exist", "model_not_found")),
+    );
     expect(summary(normalized)).toEqual({
       provider: "openai",
       type: "not_found",
@@ -262,7 +280,9 @@ describe("normalizeProviderError: errors without a status", () => {
       retryAfterMs: undefined,
     });
     expect(normalized.message).toBe("connection failed: connect ECONNREFUSED 127.0.0.1:443");
-    expect(normalizeProviderError("openai", new OpenAI.APIConnectionError({ message: "socket hang up" })).message).toBe("connection failed");
+    expect(normalizeProviderError("openai", new OpenAI.APIConnectionError({ message: "socket hang up" })).message).toBe(
+      "connection failed",
+    );
   });
 
   it("an abort → aborted, neither retryable nor escalated", () => {
@@ -341,7 +361,14 @@ describe("normalizeProviderError never leaks the API key", () => {
 
     status = 429;
     const limited = normalizeProviderError("openai", await call().catch((error: unknown) => error));
-    expect(summary(limited)).toEqual({ provider: "openai", type: "rate_limited", httpStatus: 429, retryable: true, escalate: true, retryAfterMs: 800 });
+    expect(summary(limited)).toEqual({
+      provider: "openai",
+      type: "rate_limited",
+      httpStatus: 429,
+      retryable: true,
+      escalate: true,
+      retryAfterMs: 800,
+    });
   });
 
   it("when a real Anthropic client gets a 401 and a 529", async () => {
@@ -351,7 +378,9 @@ describe("normalizeProviderError never leaks the API key", () => {
       maxRetries: 0,
       fetch: async () =>
         new Response(
-          JSON.stringify(status === 401 ? anthropicBody("authentication_error", "invalid x-api-key") : anthropicBody("overloaded_error", "Overloaded")),
+          JSON.stringify(
+            status === 401 ? anthropicBody("authentication_error", "invalid x-api-key") : anthropicBody("overloaded_error", "Overloaded"),
+          ),
           { status, headers: { "content-type": "application/json", "request-id": "req_9", "retry-after": "2" } },
         ),
     });

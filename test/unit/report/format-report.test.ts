@@ -42,12 +42,19 @@ describe("formatReport", () => {
         filters: {},
         summary: SUMMARY,
         rows: [
-          row({ tier: "cheap", model: "gpt-5-mini" }, { requests: 1000, calls: 1100, failedCalls: 100, inputTokens: 1_234_567, costUsd: "0.00123" }),
+          row(
+            { tier: "cheap", model: "gpt-5-mini" },
+            { requests: 1000, calls: 1100, failedCalls: 100, inputTokens: 1_234_567, costUsd: "0.00123" },
+          ),
           row({ tier: "premium", model: "claude-opus-4-7" }),
         ],
       };
       expect(formatReport(report, "csv")).toBe(
-        [`tier,model,${CSV_HEADER}`, "cheap,gpt-5-mini,1000,1100,100,1234567,20,3,4,0.00123", "premium,claude-opus-4-7,1,2,0,10,20,3,4,0.5"].join("\n"),
+        [
+          `tier,model,${CSV_HEADER}`,
+          "cheap,gpt-5-mini,1000,1100,100,1234567,20,3,4,0.00123",
+          "premium,claude-opus-4-7,1,2,0,10,20,3,4,0.5",
+        ].join("\n"),
       );
     });
 
@@ -60,7 +67,9 @@ describe("formatReport", () => {
       };
       expect(formatReport(report, "csv").split("\n").slice(0, 1)).toEqual([`feature,model,${CSV_HEADER}`]);
       expect(formatReport(report, "csv")).toBe(
-        [`feature,model,${CSV_HEADER}`, `"a,b","say ""hi""",1,2,0,10,20,3,4,0.5`, `"line 1\nline 2","cr\rhere",1,2,0,10,20,3,4,0.5`].join("\n"),
+        [`feature,model,${CSV_HEADER}`, `"a,b","say ""hi""",1,2,0,10,20,3,4,0.5`, `"line 1\nline 2","cr\rhere",1,2,0,10,20,3,4,0.5`].join(
+          "\n",
+        ),
       );
     });
 
@@ -86,7 +95,12 @@ describe("formatReport", () => {
     });
 
     it("leaves plain negative numbers and ordinary text alone", () => {
-      const report: Report = { by: ["model"], filters: {}, summary: SUMMARY, rows: [row({ model: "-5" }, { costUsd: "-0.25" }), row({ model: "a=b" })] };
+      const report: Report = {
+        by: ["model"],
+        filters: {},
+        summary: SUMMARY,
+        rows: [row({ model: "-5" }, { costUsd: "-0.25" }), row({ model: "a=b" })],
+      };
       expect(formatReport(report, "csv")).toBe([`model,${CSV_HEADER}`, "-5,1,2,0,10,20,3,4,-0.25", "a=b,1,2,0,10,20,3,4,0.5"].join("\n"));
     });
 
@@ -115,7 +129,19 @@ describe("formatReport", () => {
       filters: {},
       summary: SUMMARY,
       rows: [
-        row({ tier: "cheap" }, { requests: 1000, calls: 1100, failedCalls: 100, inputTokens: 1_234_567, outputTokens: 2000, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: "0.5" }),
+        row(
+          { tier: "cheap" },
+          {
+            requests: 1000,
+            calls: 1100,
+            failedCalls: 100,
+            inputTokens: 1_234_567,
+            outputTokens: 2000,
+            cacheReadTokens: 0,
+            cacheWriteTokens: 0,
+            costUsd: "0.5",
+          },
+        ),
         row({ tier: "premium" }, { requests: 5, calls: 5, costUsd: "12.34565" }),
       ],
     };
@@ -138,7 +164,9 @@ describe("formatReport", () => {
 
     it("leaves the percentage out when there is no baseline", () => {
       const noBaseline = { ...report, summary: { ...SUMMARY, baselineCostUsd: "0", savingsUsd: "0", savingsPercent: null } };
-      expect(formatReport(noBaseline, "table").split("\n")[1]).toBe("provider calls 1,300; cost $0.0012; all-top-tier baseline $0.0000; saved $0.0000");
+      expect(formatReport(noBaseline, "table").split("\n")[1]).toBe(
+        "provider calls 1,300; cost $0.0012; all-top-tier baseline $0.0000; saved $0.0000",
+      );
     });
 
     it("shows a negative savings percentage", () => {
@@ -164,7 +192,7 @@ describe("formatReport", () => {
         by: ["feature", "day"],
         filters: { batchId: "batch-1" },
         summary: SUMMARY,
-        rows: [row({ feature: "=x,\"y\"\n", day: "2026-01-02" }, { costUsd: "0.000000000001" })],
+        rows: [row({ feature: '=x,"y"\n', day: "2026-01-02" }, { costUsd: "0.000000000001" })],
       };
       const text = formatReport(report, "json");
       expect(text.startsWith('{\n  "by": [\n    "feature",\n    "day"\n  ],')).toBe(true);

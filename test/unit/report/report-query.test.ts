@@ -25,9 +25,7 @@ describe("parseDimensions", () => {
 
   it("rejects unknown dimensions, listing them and the choices", () => {
     expect(() => parseDimensions("model,customer,region")).toThrow(ReportError);
-    expect(() => parseDimensions("model,customer,region")).toThrow(
-      `unknown --by dimension customer, region (choose from ${CHOICES})`,
-    );
+    expect(() => parseDimensions("model,customer,region")).toThrow(`unknown --by dimension customer, region (choose from ${CHOICES})`);
     expect(() => parseDimensions("Model")).toThrow(`unknown --by dimension Model (choose from ${CHOICES})`);
   });
 

@@ -22,7 +22,10 @@ describe("the llm classifier's question", () => {
 
 describe("parseRouteAnswer", () => {
   it("accepts a known tier with its reason", () => {
-    expect(parseRouteAnswer('{"tier":"premium","reason":"multi-step proof"}', ["cheap", "premium"])).toEqual({ tier: "premium", reason: "multi-step proof" });
+    expect(parseRouteAnswer('{"tier":"premium","reason":"multi-step proof"}', ["cheap", "premium"])).toEqual({
+      tier: "premium",
+      reason: "multi-step proof",
+    });
   });
 
   it("refuses anything else, so the heuristic decides", () => {
@@ -36,6 +39,11 @@ describe("parseRouteAnswer", () => {
     const route = buildRouteJob({ kind: "generate", prompt: "Prove it" }, tiers);
     const verdict = validateOutput(route, '```json\n{"tier":"balanced","reason":"some reasoning"}\n```');
     expect(verdict.ok).toBe(true);
-    expect(parseRouteAnswer((verdict as { result: string }).result, tiers.map((tier) => tier.name))?.tier).toBe("balanced");
+    expect(
+      parseRouteAnswer(
+        (verdict as { result: string }).result,
+        tiers.map((tier) => tier.name),
+      )?.tier,
+    ).toBe("balanced");
   });
 });

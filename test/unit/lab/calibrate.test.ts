@@ -37,7 +37,7 @@ describe("thresholdsForMaxShares", () => {
 
   it("holds the 'at most' for any sample", () => {
     let state = 99;
-    const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     for (let trial = 0; trial < 50; trial++) {
       // Coarse scores make plenty of ties (below 1: a score of exactly 1 reaches any threshold).
       const scores = Array.from({ length: 50 + trial }, () => Math.round(random() * 19) / 20);

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_PROMPT_CHARS } from "../../../src/jobs/job-schema.js";
-import {
-  extractSignals,
-  SAMPLE_HEAD_CHARS,
-  SAMPLE_LIMIT_CHARS,
-  SAMPLE_TAIL_CHARS,
-} from "../../../src/intake/index.js";
+import { extractSignals, SAMPLE_HEAD_CHARS, SAMPLE_LIMIT_CHARS, SAMPLE_TAIL_CHARS } from "../../../src/intake/index.js";
 import { CODE_REVIEW, makeJob, NEWS_ARTICLE, TICKET } from "./fixtures.js";
 
 const signalsOf = (prompt: string) => extractSignals(makeJob({ kind: "generate", prompt }));
@@ -85,7 +80,8 @@ describe("extractSignals: code", () => {
   });
 
   it("does not take ordinary prose lines for code", () => {
-    const prose = "Let me know what you think.\nlet me know if it helps\nImport the data first, then select the rows you need.\nFor (most) people this is fine.";
+    const prose =
+      "Let me know what you think.\nlet me know if it helps\nImport the data first, then select the rows you need.\nFor (most) people this is fine.";
     const signals = signalsOf(prose);
     expect(signals.codeBlocks).toBe(0);
     expect(signals.codeLines).toBe(0);
@@ -111,7 +107,8 @@ describe("extractSignals: reasoning, constraints, math", () => {
   });
 
   it("counts constraint words and numbered or bulleted items", () => {
-    const prompt = "You must answer in at most 50 words, without jargon. Don’t guess.\n1. Be exact\n2) Cite sources\n- no emojis\n* one line";
+    const prompt =
+      "You must answer in at most 50 words, without jargon. Don’t guess.\n1. Be exact\n2) Cite sources\n- no emojis\n* one line";
     // must, at most, without, Don’t, exactly? no ("exact" is not "exactly") + 4 list items
     expect(signalsOf(prompt).constraints).toBe(8);
   });

@@ -4,7 +4,13 @@ import { checkJob, largestContextWindow } from "../../../src/produce/check-job.j
 
 const CONFIG = routerConfigSchema.parse({
   tiers: [
-    { name: "cheap", models: [{ provider: "openai", model: "small-a", contextWindow: 1000 }, { provider: "anthropic", model: "small-b", contextWindow: 800 }] },
+    {
+      name: "cheap",
+      models: [
+        { provider: "openai", model: "small-a", contextWindow: 1000 },
+        { provider: "anthropic", model: "small-b", contextWindow: 800 },
+      ],
+    },
     { name: "top", models: [{ provider: "anthropic", model: "big", contextWindow: 600 }] },
   ],
 });
@@ -49,7 +55,15 @@ describe("checkJob", () => {
   it("counts the system prompt, the kind's instructions and every message toward the size", () => {
     expect(
       checkJob(
-        { kind: "generate", system: "s".repeat(2000), messages: [{ role: "user", content: "u".repeat(1000) }, { role: "assistant", content: "a".repeat(500) }, { role: "user", content: "u".repeat(501) }] },
+        {
+          kind: "generate",
+          system: "s".repeat(2000),
+          messages: [
+            { role: "user", content: "u".repeat(1000) },
+            { role: "assistant", content: "a".repeat(500) },
+            { role: "user", content: "u".repeat(501) },
+          ],
+        },
         CONFIG,
         WINDOW,
       ),

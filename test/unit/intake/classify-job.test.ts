@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { routerConfigSchema, type RouterConfig } from "../../../src/config/router-config-schema.js";
 import { MAX_PROMPT_CHARS } from "../../../src/jobs/job-schema.js";
-import {
-  classifyJob,
-  complexityScore,
-  extractSignals,
-  tierIndexForScore,
-  validateRoutingTargets,
-} from "../../../src/intake/index.js";
+import { classifyJob, complexityScore, extractSignals, tierIndexForScore, validateRoutingTargets } from "../../../src/intake/index.js";
 import { CODE_REVIEW, loadDefaultConfig, makeJob, NEWS_ARTICLE, TICKET } from "./fixtures.js";
 
 const config = loadDefaultConfig();
@@ -40,9 +34,7 @@ describe("tierIndexForScore", () => {
     expect(tierIndexForScore(1, 1)).toBe(0);
     expect(tierIndexForScore(0.4999, 2)).toBe(0);
     expect(tierIndexForScore(0.5, 2)).toBe(1);
-    expect([0.1, 0.25, 0.49, 0.5, 0.74, 0.75, 0.99].map((score) => tierIndexForScore(score, 4))).toEqual([
-      0, 1, 1, 2, 2, 3, 3,
-    ]);
+    expect([0.1, 0.25, 0.49, 0.5, 0.74, 0.75, 0.99].map((score) => tierIndexForScore(score, 4))).toEqual([0, 1, 1, 2, 2, 3, 3]);
   });
 
   it("takes explicit thresholds and caps at the top tier", () => {
@@ -182,7 +174,8 @@ describe("classifyJob: heuristic", () => {
 
   it("classifies a 2 MB prompt without trouble", () => {
     const filler = "Quarterly results were in line with guidance across all regions. ";
-    const prompt = filler.repeat(Math.ceil(MAX_PROMPT_CHARS / filler.length)).slice(0, MAX_PROMPT_CHARS - 40) + "\nSummarize the key risks, please.";
+    const prompt =
+      filler.repeat(Math.ceil(MAX_PROMPT_CHARS / filler.length)).slice(0, MAX_PROMPT_CHARS - 40) + "\nSummarize the key risks, please.";
     const decision = classifyJob(makeJob({ kind: "summarize", prompt }), config);
     expect(decision.signals.chars).toBe(prompt.length);
     expect(decision.signals.estimatedTokens).toBe(Math.ceil(prompt.length / 4));

@@ -67,7 +67,10 @@ describe("trainRouter", () => {
       data: { file: "replay.jsonl", rows: 240, metric: "accuracy" },
     });
     const hard = model.score({ kind: "generate", prompt: "Calculate how many apples remain if 30 are split into 5 equal groups." });
-    const easy = model.score({ kind: "generate", prompt: "Which of the following is a well known fact about music? A. one B. two Answer:" });
+    const easy = model.score({
+      kind: "generate",
+      prompt: "Which of the following is a well known fact about music? A. one B. two Answer:",
+    });
     expect(hard).toBeGreaterThan(easy);
     expect(model.defaultThresholds(2)[0]).toBeGreaterThan(0);
   });

@@ -71,7 +71,9 @@ describe("Featurizer", () => {
 
   it("never looks at the id, feature or metadata — only the text and the kind", () => {
     const plain = featurizer.featurize(job("Summarise the quarterly report"));
-    const tagged = featurizer.featurize(job("Summarise the quarterly report", { id: "mmlu-law-001", feature: "legal", metadata: { source: "mmlu" } }));
+    const tagged = featurizer.featurize(
+      job("Summarise the quarterly report", { id: "mmlu-law-001", feature: "legal", metadata: { source: "mmlu" } }),
+    );
     expect(sparse(tagged)).toEqual(sparse(plain));
     expect(Array.from(tagged.dense)).toEqual(Array.from(plain.dense));
     const asSummary = featurizer.featurize({ kind: "summarize", prompt: "Summarise the quarterly report" });

@@ -44,7 +44,7 @@ Analyze the implications for retries as well: the ledger post must be idempotent
 const PARAGRAPHS = [
   "The city council voted on Tuesday to approve a new transit plan that will add three bus lines and extend the light rail to the airport by 2028.",
   "Officials said the project would cost about 1.2 billion dollars, paid for by a mix of federal grants, a regional sales tax and fares.",
-  "\"This is the biggest investment in public transport in a generation,\" the mayor told reporters outside city hall after the vote.",
+  '"This is the biggest investment in public transport in a generation," the mayor told reporters outside city hall after the vote.',
   "Opponents argued that the sales tax would fall hardest on low-income residents and that ridership had not recovered since the pandemic.",
   "Under the plan, buses on the busiest routes will run every ten minutes during the day, and night service will be added on weekends.",
   "Construction on the rail extension is expected to begin next spring, and the council will review progress in public hearings each year.",

@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { jobInputSchema, type JobInput } from "../../../src/jobs/job-schema.js";
 import { normalizeLabel, validateOutput, type OutputVerdict } from "../../../src/tiers/validate-output.js";
 
-const job = (fields: Partial<JobInput> & Pick<JobInput, "kind">): JobInput =>
-  jobInputSchema.parse({ prompt: "input text", ...fields });
+const job = (fields: Partial<JobInput> & Pick<JobInput, "kind">): JobInput => jobInputSchema.parse({ prompt: "input text", ...fields });
 
 const classify = job({ kind: "classify", labels: ["Billing", "technical-support", "account_access", "Other"] });
 const extract = job({ kind: "extract", schema: { type: "object", required: ["vendor", "total"] } });
@@ -59,7 +58,9 @@ describe("validateOutput: classify", () => {
 
   it("rejects a sentence that merely mentions a label, quoting it and listing the labels", () => {
     const reason = rejected(validateOutput(classify, "I think it's billing"));
-    expect(reason).toBe('answer "I think it\'s billing" is not one of the allowed labels: Billing, technical-support, account_access, Other');
+    expect(reason).toBe(
+      'answer "I think it\'s billing" is not one of the allowed labels: Billing, technical-support, account_access, Other',
+    );
   });
 
   it("rejects an answer naming two labels", () => {

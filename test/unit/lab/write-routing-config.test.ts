@@ -43,7 +43,9 @@ describe("calibrate output", () => {
 
   it("refuses to write a config that would not load, and leaves the file as it was", async () => {
     const path = await configFile();
-    await expect(writeRoutingToConfig(path, { classifier: "heuristic", thresholds: [0.3, 0.6] })).rejects.toThrow(/2 threshold\(s\) for 2 tiers/);
+    await expect(writeRoutingToConfig(path, { classifier: "heuristic", thresholds: [0.3, 0.6] })).rejects.toThrow(
+      /2 threshold\(s\) for 2 tiers/,
+    );
     expect(await readFile(path, "utf8")).toBe(TIERS);
   });
 });

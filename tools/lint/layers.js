@@ -1,0 +1,68 @@
+// What may import what: the tree read as the data flow (docs/architecture.md draws it).
+// A folder may import the folders listed before it, never one after it, nor one in its own row.
+// `src/index.ts` (the public API) may import anything.
+export const LAYERS = [
+  ["observability"],
+  ["jobs"],
+  ["fake-llm"],
+  ["config"],
+  ["pricing"],
+  ["providers"],
+  ["queue"],
+  ["ledger"],
+  ["guards"],
+  ["tiers"],
+  ["intake"],
+  ["produce"],
+  ["report"],
+  ["runtime"],
+  ["lab"],
+  ["cli"],
+];
+
+// Folders that only the top rows may import, whatever their row: the fake provider is a tool of
+// the demo, the lab and the tests, never of the product's own stages.
+const ONLY_FROM = { "fake-llm": ["lab", "cli"] };
+
+// Inside a folder, sub-folders keep an order too: each row may import the rows before it, and
+// the folder's own files (which compose the sub-folders).
+export const SUBFOLDERS = {
+  ledger: [["db"]],
+  tiers: [["shadow"]],
+  intake: [["heuristic"], ["trained"], ["llm"]],
+  report: [["query"], ["render"]],
+  cli: [["demo"], ["commands"]],
+};
+
+const dir = (name) => `./src/${name}`;
+
+export function folderZones(layers) {
+  const zones = [];
+  layers.forEach((row, rank) => {
+    const later = layers.slice(rank + 1).flat();
+    for (const unit of row) {
+      const others = [...row.filter((u) => u !== unit), ...later];
+      if (others.length)
+        zones.push({ target: dir(unit), from: others.map(dir), message: `${unit}/ sits below it in the data flow (docs/architecture.md)` });
+    }
+  });
+  for (const [unit, allowed] of Object.entries(ONLY_FROM)) {
+    const forbidden = layers.flat().filter((u) => u !== unit && !allowed.includes(u));
+    zones.push({ target: forbidden.map(dir), from: dir(unit), message: `only ${allowed.join(", ")} may use ${unit}/` });
+  }
+  for (const [unit, rows] of Object.entries(SUBFOLDERS)) {
+    rows.forEach((row, rank) => {
+      const later = rows.slice(rank + 1).flat();
+      for (const sub of row) {
+        const others = [...row.filter((s) => s !== sub), ...later].map((s) => `${dir(unit)}/${s}`);
+        if (others.length)
+          zones.push({
+            target: `${dir(unit)}/${sub}`,
+            from: others,
+            message: `${unit}/${sub}/ may import only the sub-folders of ${unit}/ before it`,
+          });
+      }
+    });
+  }
+  return zones;
+}
