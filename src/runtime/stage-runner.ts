@@ -1,4 +1,4 @@
-import { Queue, RateLimitError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { LiveConfig } from "../providers/live-config.js";
 import type { RouterConfig } from "../config/router-config-schema.js";
@@ -137,7 +137,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     });
     const worker: Worker = new Worker(
       tierQueueName(tier.name),
-      async (job) => {
+      async (job, token) => {
         const ending = await processTier(job.data, job.id!, job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0);
         deps.metrics.jobs.inc({ stage: tier.name, outcome: ending.status });
         switch (ending.status) {
@@ -147,8 +147,14 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
           case "abandoned":
             throw new Error(ending.error);
           case "deferred":
-            // Every model is cooling down: pause the whole tier queue rather than burn attempts.
             await job.updateData(ending.job);
+            if (ending.job.job.model !== undefined) {
+              // A job pinned to one model waits alone: the tier's other jobs may use other models,
+              // and pausing the queue for one cooling model starved them all (3 jobs/s of 40).
+              await job.moveToDelayed(Date.now() + ending.delayMs, token);
+              throw new DelayedError();
+            }
+            // Every model of the tier is cooling down: pause the whole tier queue rather than burn attempts.
             await queue.rateLimit(ending.delayMs);
             throw new RateLimitError();
           default:
