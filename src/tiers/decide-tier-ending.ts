@@ -1,0 +1,80 @@
+import type { AttemptRecord } from "../ledger/records.js";
+import type { GateRefusal } from "../guards/model-gate.js";
+
+/**
+ * How a tier run that got no answer ends: the costliest decision of the router. Waiting for a busy
+ * model costs time; a higher tier costs money on every job it takes; failing costs the answer.
+ * Pure: the tier processor gathers the facts, this decides.
+ */
+
+/** Longest back-off of a tier queue when its models are busy; the job comes back and re-checks. */
+export const MAX_DEFERRAL_MS = 5_000;
+/** Longest failure message stored on a request (`requests.error`). */
+export const MAX_ERROR_CHARS = 4_000;
+
+/** A model that gave no answer only because it was busy: the gate refused it, or it answered 429. */
+export interface BusyModel {
+  reason: GateRefusal["reason"];
+  /** When it may take a call again. */
+  retryInMs: number;
+}
+
+export interface TierEndingFacts {
+  tier: string;
+  /** Every busy model met in this run (a model refused, or cooling down after its 429). */
+  busy: readonly BusyModel[];
+  /**
+   * Every call of this run, recovered ones included. An invalid answer or an error other than a 429
+   * is a real failure; an abandoned call (its worker died) is not.
+   */
+  attempts: readonly Pick<AttemptRecord, "outcome" | "errorType">[];
+  /** How often this job has already been deferred in this tier, and the config's limit. */
+  deferrals: number;
+  maxDeferrals: number;
+  /** The next tier up, or undefined at the top. */
+  higherTier?: string;
+  /** The job is pinned to this model: it never leaves its tier. */
+  pinnedModel?: string;
+  /** Why each model gave no answer, in this tier and the ones before: the failure names them. */
+  history: readonly string[];
+}
+
+export type TierEnding =
+  /** Back to this tier's queue for `delayMs`: its models may answer soon, cheaper than a higher tier. */
+  | { action: "defer"; delayMs: number; reason: string }
+  | { action: "escalate"; to: string; reason: string }
+  /** The request ends as failed; `reason` is what `requests.error` says. */
+  | { action: "fail"; reason: string };
+
+export function isRealFailure(attempt: Pick<AttemptRecord, "outcome" | "errorType">): boolean {
+  return attempt.outcome === "invalid" || (attempt.outcome === "error" && attempt.errorType !== "rate_limited");
+}
+
+export function decideTierEnding(facts: TierEndingFacts): TierEnding {
+  const realFailure = facts.attempts.some(isRealFailure);
+  // Models that were only busy may answer soon: wait for them rather than pay a higher tier…
+  // …but only when nothing here actually failed: a tier whose models answer badly or error out
+  // escalates, it does not wait.
+  if (facts.busy.length > 0 && !realFailure && facts.deferrals < facts.maxDeferrals) {
+    // Capped: a long pause of the whole queue also pauses BullMQ's lock renewal for running jobs.
+    const delayMs = Math.min(MAX_DEFERRAL_MS, Math.max(1, Math.min(...facts.busy.map((model) => model.retryInMs))));
+    const reasons = [...new Set(facts.busy.map((model) => model.reason))].join(", ");
+    return {
+      action: "defer",
+      delayMs,
+      reason: `every usable model of tier ${facts.tier} is busy (${reasons}): deferral ${facts.deferrals + 1} of ${facts.maxDeferrals}`,
+    };
+  }
+  const why = realFailure
+    ? "a model failed or answered badly"
+    : facts.busy.length > 0
+      ? `its models stayed busy through ${facts.maxDeferrals} deferrals`
+      : "no model could take the job";
+  const higher = facts.pinnedModel === undefined ? facts.higherTier : undefined;
+  if (higher !== undefined) return { action: "escalate", to: higher, reason: `tier ${facts.tier}: ${why}` };
+  const error =
+    facts.pinnedModel !== undefined
+      ? `pinned model ${facts.pinnedModel} gave no valid answer: ${facts.history.join("; ")}`
+      : `every tier failed (top tier ${facts.tier}): ${facts.history.join("; ")}`;
+  return { action: "fail", reason: error.slice(0, MAX_ERROR_CHARS) };
+}

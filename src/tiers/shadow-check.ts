@@ -1,0 +1,61 @@
+import type { ModelConfig } from "../config/router-config-schema.js";
+import { buildPrompt, estimateTokens } from "../jobs/build-prompt.js";
+import type { TierJob } from "../queue/job-payloads.js";
+import { callHealth } from "../guards/call-health.js";
+import { answersAgree } from "./shadow/answers-agree.js";
+import { shadowKeyOf, shadowSampled } from "./shadow/shadow-sample.js";
+import { callModel } from "./call-model.js";
+import type { TierRun } from "./tier-run.js";
+import type { TierJobEnding } from "./tier-stage.js";
+
+/**
+ * After an answer below the top tier: a sampled share (`routing.shadow`) is queued to the top tier,
+ * off the job's path, to measure what routing down gave up. A failure to queue loses one sample only.
+ */
+export async function queueShadowCheck(run: TierRun, model: ModelConfig, answer: string): Promise<void> {
+  const { tierNames, live } = run.settings;
+  const top = tierNames.at(-1)!;
+  const shadow = live.config.routing.shadow;
+  if (run.tierName === top || !shadowSampled(shadowKeyOf(shadow.key, run.data), shadow.rate)) return;
+  await run.deps
+    .forward(top, { ...run.data, shadowOf: { tier: run.tierName, model: model.model, answer } })
+    .catch((error: unknown) => run.log.warn({ error: String(error) }, "could not queue the shadow check"));
+}
+
+/** A shadow job: asks the top tier's primary model the question once, and records how its answer compares. */
+export async function runShadowCheck(run: TierRun, shadowOf: NonNullable<TierJob["shadowOf"]>): Promise<TierJobEnding> {
+  const { deps, data, settings } = run;
+  const model = settings.tier.models[0]!;
+  const provider = settings.live.providers.get(model.provider);
+  const prompt = buildPrompt(data.job);
+  const admission = await deps.gate.admit(model, estimateTokens(prompt) + (data.job.maxOutputTokens ?? model.maxOutputTokens));
+  // Measurement never waits for a busy model nor adds to its load: skip this sample.
+  if (!provider || !admission.admitted) return { status: "shadowed" };
+  const call = await callModel(provider, model, {
+    requestId: data.requestId,
+    attemptNo: 0,
+    tier: run.tierName,
+    job: data.job,
+    prompt,
+    rates: settings.live.priceBook.ratesFor(model.provider, model.model),
+    now: deps.now,
+  });
+  await deps.gate.report(model, callHealth(call.record), admission);
+  const agrees = call.result === undefined ? undefined : answersAgree(data.job.kind, shadowOf.answer, call.result);
+  await deps.shadowStore?.({
+    id: call.record.id,
+    requestId: data.requestId,
+    tier: shadowOf.tier,
+    model: shadowOf.model,
+    topModel: model.model,
+    outcome: call.record.outcome === "ok" ? "ok" : call.record.outcome === "invalid" ? "invalid" : "error",
+    agrees,
+    topAnswer: call.result,
+    usage: call.record.usage,
+    cost: call.record.cost,
+    latencyMs: call.record.latencyMs,
+    createdAt: call.record.finishedAt,
+  });
+  run.log.debug({ agrees }, "shadow check");
+  return { status: "shadowed", agrees };
+}

@@ -1,0 +1,34 @@
+import type { Logger } from "../observability/logger.js";
+import type { AttemptRecord } from "../ledger/records.js";
+import type { TierJob } from "../queue/job-payloads.js";
+import type { BusyModel } from "./decide-tier-ending.js";
+import type { TierSettings } from "./tier-settings.js";
+import type { ResolvedTierDeps } from "./tier-stage.js";
+
+/** One tier's run of one job: what every part of the run reads, fixed when the job starts. */
+export interface TierRun {
+  deps: ResolvedTierDeps;
+  tierName: string;
+  /** The one config snapshot of this job. */
+  settings: TierSettings;
+  data: TierJob;
+  /** The request journal's key for this run (see journalRunId). */
+  runId: string;
+  log: Logger;
+}
+
+/** What the run has done so far; the model loop adds to it. */
+export interface TierRunState {
+  /** Every call of this run, recovered ones from an interrupted run included, in attempt order. */
+  records: AttemptRecord[];
+  /** Why each model gave no answer. */
+  reasons: string[];
+  busy: BusyModel[];
+  /** The request's cost so far: earlier tiers and this run. */
+  costPico: bigint;
+}
+
+/** Attempt numbers run on across tiers and across an interrupted run of this tier. */
+export function nextAttemptNo(run: TierRun, state: TierRunState): number {
+  return Math.max(run.data.attemptsSoFar, ...state.records.map((record) => record.attemptNo)) + 1;
+}

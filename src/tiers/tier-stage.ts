@@ -1,0 +1,47 @@
+import type { LiveConfig } from "../providers/live-config.js";
+import type { LedgerWriter } from "../ledger/ledger-writer.js";
+import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import type { TierJob, TierJobInput } from "../queue/job-payloads.js";
+import type { ModelGate } from "../guards/model-gate.js";
+import type { RequestJournal } from "../guards/request-journal.js";
+import type { ShadowStore } from "./shadow/shadow-store.js";
+
+/** What a tier stage is built from: every piece of I/O is passed in (the unit tests pass in-memory ones). */
+export interface TierStageDeps {
+  /** The config in force; read once per job, so a reload takes effect on the next job. */
+  live: () => LiveConfig;
+  ledger: LedgerWriter;
+  journal: RequestJournal;
+  gate: ModelGate;
+  /** Hands a job to a higher tier's queue (same job id, or a `~shadow` one for a shadow job; idempotent). */
+  forward: (tier: string, job: TierJobInput) => Promise<void>;
+  /** Where shadow checks are recorded. */
+  shadowStore?: ShadowStore;
+  /** How long a finished run's journal is kept to absorb a re-run. Default 120000. */
+  journalRetentionMs?: number;
+  logger: Logger;
+  metrics: Metrics;
+  /** Aborts on shutdown: stops waiting on Postgres so the worker can exit (the journal keeps the work). */
+  signal?: AbortSignal;
+  /** Default: the wall clock. */
+  now?: () => Date;
+  /** Default: Math.random (retry jitter). */
+  random?: () => number;
+  /** Default: a timer (retry back-off). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The deps with their defaults filled in, once per stage. */
+export type ResolvedTierDeps = TierStageDeps & Required<Pick<TierStageDeps, "now" | "random" | "sleep">>;
+
+export type TierJobEnding =
+  | { status: "succeeded"; model: string }
+  | { status: "escalated"; to: string }
+  /** A shadow job: the top tier answered the same question, for measurement only. */
+  | { status: "shadowed"; agrees?: boolean }
+  | { status: "failed"; error: string }
+  /** Every usable model was cooling down: back to the queue for `delayMs`, with `job` as its new data. */
+  | { status: "deferred"; delayMs: number; job: TierJob }
+  /** Stopped without an ending (shutting down); the job must run again. */
+  | { status: "abandoned"; error: string };

@@ -1,0 +1,86 @@
+import type { ModelConfig } from "../config/router-config-schema.js";
+import type { Prompt } from "../jobs/build-prompt.js";
+import type { AttemptRecord } from "../ledger/records.js";
+import type { Metrics } from "../observability/metrics.js";
+import type { ProviderClient } from "../providers/provider-client.js";
+import { callHealth } from "../guards/call-health.js";
+import { callModel, type CallResult } from "./call-model.js";
+import { nextStep } from "./next-step.js";
+import { nextAttemptNo, type TierRun, type TierRunState } from "./tier-run.js";
+
+export type ModelTurn =
+  | { kind: "answered"; call: CallResult & { result: string } }
+  /** No answer from this model: the run moves on (why is in the state's reasons, busy or records). */
+  | { kind: "no-answer" }
+  /** Stop the run without an ending (shutdown-like failure): the job must run again. */
+  | { kind: "abandon" };
+
+/**
+ * One model's turn in a tier run: admitted by the shared gate, called, retried on passing faults
+ * as the retry policy says. Every call is journalled before it starts and added to the state.
+ */
+export async function tryModel(
+  run: TierRun,
+  state: TierRunState,
+  model: ModelConfig,
+  provider: ProviderClient,
+  prompt: Prompt,
+  promptTokens: number,
+): Promise<ModelTurn> {
+  const { deps, tierName, runId, settings } = run;
+  const job = run.data.job;
+  const rates = settings.live.priceBook.ratesFor(model.provider, model.model);
+  for (let retries = 0; ; retries++) {
+    const admission = await deps.gate.admit(model, promptTokens + (job.maxOutputTokens ?? model.maxOutputTokens));
+    if (!admission.admitted) {
+      state.busy.push({ reason: admission.reason, retryInMs: admission.retryInMs });
+      state.reasons.push(`${model.model}: ${admission.reason.replace(/_/g, " ")}`);
+      return { kind: "no-answer" };
+    }
+    const attemptNo = nextAttemptNo(run, state);
+    const call = await callModel(provider, model, {
+      requestId: run.data.requestId,
+      attemptNo,
+      tier: tierName,
+      job,
+      prompt,
+      rates,
+      now: deps.now,
+      onStart: (id, startedAt) =>
+        deps.journal.callStarted(runId, {
+          id,
+          attemptNo,
+          tier: tierName,
+          provider: model.provider,
+          model: model.model,
+          startedAt: startedAt.toISOString(),
+        }),
+    });
+    state.records.push(call.record);
+    state.costPico += call.record.cost;
+    // An answer is journalled together with the ending it decides (one write); anything else now.
+    if (call.result === undefined) await deps.journal.callFinished(runId, call.record);
+    const retryAfterMs = call.failure?.kind === "error" ? call.failure.retryAfterMs : undefined;
+    await deps.gate.report(model, callHealth(call.record), { ...admission, retryAfterMs });
+    observe(deps.metrics, tierName, model, call.record);
+
+    if (call.result !== undefined) return { kind: "answered", call: { ...call, result: call.result } };
+    state.reasons.push(call.failureReason ?? `${model.model}: failed`);
+    // Per-call failures are routine at volume (every 429); debug keeps them out of the way, metrics count them.
+    run.log.debug({ model: model.model, outcome: call.record.outcome, errorType: call.record.errorType }, "attempt failed");
+    const step = nextStep(call.failure!, retries, settings.policy, deps.random());
+    if (step.action === "abandon") return { kind: "abandon" };
+    if (step.action === "cool-down") {
+      state.busy.push({ reason: "cooling_down", retryInMs: step.waitMs });
+      return { kind: "no-answer" };
+    }
+    if (step.action === "next-model") return { kind: "no-answer" };
+    await deps.sleep(step.delayMs);
+  }
+}
+
+function observe(metrics: Metrics, tier: string, model: ModelConfig, record: AttemptRecord): void {
+  metrics.attempts.inc({ tier, provider: model.provider, model: model.model, outcome: record.outcome });
+  metrics.costUsd.inc({ tier, model: model.model }, Number(record.cost) / 1e12);
+  metrics.latency.observe({ model: model.model, outcome: record.outcome }, record.latencyMs / 1000);
+}
