@@ -18,7 +18,9 @@ export async function withRuntime(options: RuntimeOptions, body: (runtime: Runti
   } catch (error) {
     const debug = runtime !== undefined && ["debug", "trace"].includes(runtime.env.LOG_LEVEL ?? "");
     const text =
-      describeDbError(error, { debug }) ?? (debug && error instanceof Error ? error.stack : ((error as Error).message ?? String(error)));
+      runtime?.redisFailure()?.message ??
+      describeDbError(error, { debug }) ??
+      (debug && error instanceof Error ? error.stack : ((error as Error).message ?? String(error)));
     process.stderr.write(`error: ${text}\n`);
     process.exitCode = EXIT.error;
   } finally {

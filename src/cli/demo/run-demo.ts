@@ -36,7 +36,11 @@ export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void
   const redis = await ensureRedis(env.REDIS_URL);
   // A prefix of its own, so the demo never mixes with a deployment sharing this Redis.
   const prefix = `llm-router-demo-${Date.now().toString(36)}`;
-  const runtime = createRuntime({ ...env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix }, { defaultLogLevel: "warn" });
+  // It runs the workers in-process: like `worker`, it waits out a Redis restart.
+  const runtime = createRuntime(
+    { ...env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix },
+    { defaultLogLevel: "warn", redisWaitMs: "forever" },
+  );
   const fake = options.live
     ? undefined
     : await startFakeLlm({ port: 0, scenario: await loadScenarioFile(options.scenarioFile ?? EXAMPLE_SCENARIO) });
