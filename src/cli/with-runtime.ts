@@ -1,4 +1,5 @@
 import { parseEnv } from "../config/env.js";
+import { describeDbError } from "../ledger/db/describe-db-error.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
 
 /** Exit codes, documented in the README. */
@@ -16,7 +17,11 @@ export async function withRuntime(options: RuntimeOptions, body: (runtime: Runti
     process.exitCode = code ?? EXIT.ok;
   } catch (error) {
     const debug = runtime !== undefined && ["debug", "trace"].includes(runtime.env.LOG_LEVEL ?? "");
-    process.stderr.write(`error: ${debug && error instanceof Error ? error.stack : ((error as Error).message ?? String(error))}\n`);
+    const text =
+      runtime?.redisFailure()?.message ??
+      describeDbError(error, { debug }) ??
+      (debug && error instanceof Error ? error.stack : ((error as Error).message ?? String(error)));
+    process.stderr.write(`error: ${text}\n`);
     process.exitCode = EXIT.error;
   } finally {
     await runtime?.close();

@@ -12,6 +12,11 @@ const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"]
 export const envSchema = z.object({
   /** Default redis://127.0.0.1:6379. */
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  /**
+   * How long a command other than `worker` waits for an unreachable Redis before it fails, naming
+   * the URL. Workers keep retrying (and log it; /readyz reports redis false). Default 10000.
+   */
+  REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Unset: embedded PGlite under PGLITE_DIR (one process only). */
   DATABASE_URL: optionalString,
   /** Where the embedded PGlite keeps its data. Default ./.llm-router/pgdata. */

@@ -6,12 +6,12 @@ import { topicWords, words } from "./text.js";
  * Fills a JSON schema with plausible values, preferring facts found in the input
  * (emails, dates, numbers, capitalised names) so extraction answers look like extraction.
  */
-export function fillSchema(schema: JsonSchema | undefined, input: string, rng: Rng): Record<string, unknown> {
+export function fillSchema(schema: JsonSchema | undefined, input: string, rng: Rng): unknown {
   if (schema === undefined) {
     return { summary: words(input).slice(0, 8).join(" "), keywords: topicWords(input, 3) };
   }
-  const value = fillValue(schema, "", input, rng, 0);
-  return isRecord(value) ? value : { value };
+  // The root is what the schema says: an array schema gets an array, as a real model answers it.
+  return fillValue(schema, "", input, rng, 0);
 }
 
 const MAX_DEPTH = 5;

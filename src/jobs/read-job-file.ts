@@ -1,7 +1,9 @@
+import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { JobCandidate } from "./job-candidate.js";
+import { parseJsonArrayStream } from "./read-json-array.js";
 
 /** What `enqueue` flags fill in when a line leaves them out. */
 export interface JobDefaults {
@@ -10,13 +12,51 @@ export interface JobDefaults {
   feature?: string;
 }
 
-export type JobFileFormat = "jsonl" | "csv";
+/** "json": a .json file, which holds either one array of jobs or (like .jsonl) one job per line. */
+export type JobFileFormat = "jsonl" | "csv" | "json";
 
 export function formatOf(path: string): JobFileFormat {
   const extension = extname(path).toLowerCase();
   if (extension === ".csv") return "csv";
-  if (extension === ".jsonl" || extension === ".ndjson" || extension === ".json") return "jsonl";
-  throw new Error(`cannot tell the format of ${path}: use a .jsonl or .csv file`);
+  if (extension === ".jsonl" || extension === ".ndjson") return "jsonl";
+  if (extension === ".json") return "json";
+  throw new Error(`cannot tell the format of ${path}: use a .jsonl, .json (an array of jobs) or .csv file`);
+}
+
+/** Does the text start (after a BOM and blanks) with "["? Undefined until a non-blank byte is seen. */
+function startsWithBracket(head: Buffer): boolean | undefined {
+  let index = head.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
+  while (index < head.length && [0x20, 0x09, 0x0a, 0x0d].includes(head[index]!)) index++;
+  return index < head.length ? head[index] === 0x5b : undefined;
+}
+
+/** A .json file: streamed through the array parser when it opens with "[", else read as JSONL. */
+async function readJsonFile(path: string, defaults: JobDefaults): Promise<JobCandidate[]> {
+  const stream = createReadStream(path)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head: Buffer[] = [];
+  let isArray: boolean | undefined;
+  while (isArray === undefined) {
+    const next = await stream.next();
+    if (next.done) break;
+    head.push(next.value);
+    isArray = startsWithBracket(Buffer.concat(head));
+  }
+  if (!isArray) {
+    const rest: Buffer[] = [...head];
+    for (let next = await stream.next(); !next.done; next = await stream.next()) rest.push(next.value);
+    return parseJsonl(Buffer.concat(rest), defaults);
+  }
+  async function* chunks(): AsyncIterable<Uint8Array> {
+    // The BOM is not JSON: drop it before the parser sees it.
+    const first = Buffer.concat(head);
+    yield first.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? first.subarray(3) : first;
+    for (let next = await stream.next(); !next.done; next = await stream.next()) yield next.value;
+  }
+  try {
+    return await parseJsonArrayStream(chunks(), (job) => applyDefaults(job, defaults));
+  } finally {
+    await stream.return?.();
+  }
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -147,6 +187,13 @@ export function parseCsvJobs(content: Buffer, defaults: JobDefaults = {}): JobCa
 
 export async function readJobFile(path: string, defaults: JobDefaults = {}): Promise<JobCandidate[]> {
   const format = formatOf(path);
+  if (format === "json") {
+    try {
+      return await readJsonFile(path, defaults);
+    } catch (error) {
+      throw new Error(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
   let content: Buffer;
   try {
     content = await readFile(path);

@@ -290,7 +290,10 @@ export async function runEval(options: EvalOptions, env: Env): Promise<EvalResul
   const prepared = await prepareEval(options);
   for (const warning of prepared.warnings) options.onMessage?.(`warning: ${warning}`);
   const prefix = `${env.QUEUE_PREFIX}-${randomBytes(4).toString("hex")}`;
-  const runtime = createRuntime({ ...env, QUEUE_PREFIX: prefix }, { config: prepared.config, defaultLogLevel: "warn" });
+  const runtime = createRuntime(
+    { ...env, QUEUE_PREFIX: prefix },
+    { config: prepared.config, defaultLogLevel: "warn", redisWaitMs: "forever" },
+  );
   const fake = await startFakeLlm({ port: 0, scenario: prepared.scenario });
   try {
     const database = await runtime.database();

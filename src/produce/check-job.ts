@@ -1,6 +1,7 @@
 import type { RouterConfig } from "../config/router-config-schema.js";
 import { describeIssues, jobInputSchema, type JobInput } from "../jobs/job-schema.js";
 import { buildPrompt, estimateTokens } from "../jobs/build-prompt.js";
+import { compileJsonSchema } from "../jobs/json-schema.js";
 import { validateRoutingTargets } from "../intake/index.js";
 
 export type JobCheck = { ok: true; job: JobInput } | { ok: false; reason: string };
@@ -18,6 +19,11 @@ export function checkJob(candidate: unknown, config: RouterConfig, largestContex
     JSON.stringify(job);
   } catch (error) {
     return { ok: false, reason: `not serialisable as JSON: ${(error as Error).message}` };
+  }
+  // A schema that does not compile would fail every answer, and be paid for each time.
+  if (job.schema !== undefined) {
+    const schema = compileJsonSchema(job.schema);
+    if (!schema.ok) return { ok: false, reason: schema.reason };
   }
   const routingProblem = validateRoutingTargets(job, config);
   if (routingProblem) return { ok: false, reason: routingProblem };

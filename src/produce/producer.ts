@@ -9,6 +9,7 @@ import { ID_PATTERN, type JobInput, type QueuedJob } from "../jobs/job-schema.js
 import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
 import { INTAKE_QUEUE } from "../queue/queue-names.js";
 import { checkJob, largestContextWindow } from "./check-job.js";
+import { contentHash, jobHash } from "./content-hash.js";
 
 export interface RejectedLine {
   line: number;
@@ -19,15 +20,22 @@ export interface EnqueueReport {
   batchId: string;
   /** Jobs newly queued. */
   accepted: number;
-  /** Ids that were already known (from an earlier enqueue): not queued again. */
+  /** Ids that were already known (from an earlier enqueue) with the same job: not queued again. */
   duplicates: number;
+  /** Lines refused: bad input, or an id already used for a different job. */
   rejected: RejectedLine[];
+  /** False when nothing was queued, so no (empty) batch was made; `batchId` then names nothing. */
+  batchCreated: boolean;
+  /** The earlier batches that hold this submission's duplicate ids (at most MAX_NAMED_BATCHES). */
+  alreadyQueuedIn: string[];
 }
 
 export interface EnqueueOptions {
   batchName: string;
   /** Reuse a batch (e.g. to resume an enqueue that stopped). Default: a new batch. */
   batchId?: string;
+  /** Enqueue even if an earlier batch had exactly this content (it runs, and is paid for, again). Default false. */
+  allowRepeat?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -41,8 +49,16 @@ export interface Producer {
 /** One chunk = one INSERT and one addBulk: large enough to amortise round trips, small enough to bound memory. */
 const CHUNK_SIZE = 1_000;
 
+/** How many earlier batches a report names. */
+const MAX_NAMED_BATCHES = 5;
+
 export class EnqueueError extends Error {
   override name = "EnqueueError";
+}
+
+/** The submission's content matches an earlier batch and allowRepeat was not given. */
+export class RepeatedContentError extends EnqueueError {
+  override name = "RepeatedContentError";
 }
 
 export function newBatchId(): string {
@@ -71,9 +87,11 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
       throw new EnqueueError("batch name must be 1-200 characters of valid text (no NUL)");
     }
     const batchId = options.batchId ?? newBatchId();
+    const hash = contentHash(candidates);
+    if (!options.allowRepeat) await refuseRepeat(deps.db, hash, batchId);
     const rejected: RejectedLine[] = [];
-    const accepted: { line: number; requestId: string; job: JobInput }[] = [];
-    const seenIds = new Set<string>();
+    const accepted: Accepted[] = [];
+    const seen = new Map<string, { line: number; hash: string }>();
     let duplicates = 0;
     for (const candidate of candidates) {
       if (candidate.parseError !== undefined) {
@@ -86,34 +104,61 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
         continue;
       }
       const requestId = check.job.id ?? `${batchId}-${candidate.line}`;
-      // The same id twice in one submission is one job: the first line wins.
-      if (seenIds.has(requestId)) duplicates++;
-      else accepted.push({ line: candidate.line, requestId, job: check.job });
-      seenIds.add(requestId);
+      const job = { line: candidate.line, requestId, job: check.job, hash: jobHash(check.job) };
+      const earlier = seen.get(requestId);
+      // The same id twice in one submission is one job (the first line wins), if it is the same job.
+      if (earlier === undefined) {
+        seen.set(requestId, { line: candidate.line, hash: job.hash });
+        accepted.push(job);
+      } else if (earlier.hash === job.hash) duplicates++;
+      else rejected.push({ line: candidate.line, reason: `id "${requestId}" is also on line ${earlier.line}, with a different job` });
     }
 
-    await deps.db.execute(sql`insert into batches (id, name) values (${batchId}, ${options.batchName}) on conflict (id) do nothing`);
+    await deps.db.execute(
+      sql`insert into batches (id, name, content_hash) values (${batchId}, ${options.batchName}, ${hash}) on conflict (id) do nothing`,
+    );
     let queued = 0;
+    const alreadyQueuedIn = new Set<string>();
     options.onProgress?.(0, accepted.length);
     for (let start = 0; start < accepted.length; start += CHUNK_SIZE) {
       const chunk = accepted.slice(start, start + CHUNK_SIZE);
-      const toQueue = await claimRequestRows(deps.db, batchId, chunk);
-      duplicates += chunk.length - toQueue.length;
+      const claim = await claimRequestRows(deps.db, batchId, chunk);
+      duplicates += claim.duplicates.length;
+      for (const batch of claim.duplicates) alreadyQueuedIn.add(batch);
+      rejected.push(...claim.conflicts);
       const enqueuedAt = new Date().toISOString();
       await intake.addBulk(
-        toQueue.map(({ requestId, job }) => ({
+        claim.toQueue.map(({ requestId, job }) => ({
           name: job.kind,
           data: { requestId, batchId, job, enqueuedAt } satisfies QueuedJob,
           opts: { ...STAGE_JOB_OPTIONS, jobId: requestId },
         })),
       );
-      queued += toQueue.length;
+      queued += claim.toQueue.length;
       options.onProgress?.(Math.min(start + CHUNK_SIZE, accepted.length), accepted.length);
     }
-    await deps.db.execute(
-      sql`update batches set job_count = job_count + ${queued}, rejected_count = rejected_count + ${rejected.length} where id = ${batchId}`,
-    );
-    return { batchId, accepted: queued, duplicates, rejected };
+    rejected.sort((a, b) => a.line - b.line);
+    // Nothing queued in a batch of our making: drop it rather than leave an empty batch behind.
+    const dropped =
+      queued === 0 &&
+      options.batchId === undefined &&
+      (await queryRows<{ id: string }>(
+        deps.db,
+        sql`delete from batches where id = ${batchId} and not exists (select 1 from requests where batch_id = ${batchId}) returning id`,
+      ).then((rows) => rows.length > 0));
+    if (!dropped) {
+      await deps.db.execute(
+        sql`update batches set job_count = job_count + ${queued}, rejected_count = rejected_count + ${rejected.length} where id = ${batchId}`,
+      );
+    }
+    return {
+      batchId,
+      accepted: queued,
+      duplicates,
+      rejected,
+      batchCreated: !dropped,
+      alreadyQueuedIn: [...alreadyQueuedIn].slice(0, MAX_NAMED_BATCHES),
+    };
   }
 
   return {
@@ -127,35 +172,72 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
   };
 }
 
+interface Accepted {
+  line: number;
+  requestId: string;
+  job: JobInput;
+  hash: string;
+}
+
+/** Refuses a submission whose content an earlier batch (other than the one being resumed) already had. */
+async function refuseRepeat(db: Db, hash: string, batchId: string): Promise<void> {
+  const [earlier] = await queryRows<{ id: string; name: string; created_at: string }>(
+    db,
+    sql`select id, name, created_at::text from batches where content_hash = ${hash} and id <> ${batchId} order by created_at limit 1`,
+  );
+  if (earlier) {
+    throw new RepeatedContentError(
+      `this content was already enqueued as batch ${earlier.id} ("${earlier.name}", ${earlier.created_at}); ` +
+        "enqueueing it again runs (and pays for) its jobs again: pass --allow-repeat to do that, or `batch " +
+        `${earlier.id}\` to see it`,
+    );
+  }
+}
+
 /**
- * Inserts the chunk's request rows and returns the jobs to queue: the new ids, plus ids of this batch
- * still queued from an earlier run that stopped half-way (BullMQ drops the re-add if the job is there).
- * An id that has already finished, or belongs to another batch, is a duplicate and is not queued again.
+ * Inserts the chunk's request rows and sorts the rest: new ids, and ids of this batch still queued
+ * from an earlier run that stopped half-way (BullMQ drops the re-add if the job is there), are
+ * queued; a known id with the same job is a duplicate (with the batch that holds it); a known id
+ * with a different job is a conflict, refused as a rejected line.
  */
 async function claimRequestRows(
   db: Db,
   batchId: string,
-  chunk: { requestId: string; job: JobInput }[],
-): Promise<{ requestId: string; job: JobInput }[]> {
-  const rows = chunk.map(({ requestId, job }) => sql`(${requestId}, ${batchId}, ${job.kind}, ${job.feature ?? null})`);
+  chunk: Accepted[],
+): Promise<{ toQueue: Accepted[]; duplicates: string[]; conflicts: RejectedLine[] }> {
+  const rows = chunk.map(({ requestId, job, hash }) => sql`(${requestId}, ${batchId}, ${job.kind}, ${job.feature ?? null}, ${hash})`);
   const inserted = await queryRows<{ id: string }>(
     db,
-    sql`insert into requests (id, batch_id, kind, feature) values ${sql.join(rows, sql`, `)}
+    sql`insert into requests (id, batch_id, kind, feature, job_hash) values ${sql.join(rows, sql`, `)}
         on conflict (id) do nothing returning id`,
   );
   const fresh = new Set(inserted.map((row) => row.id));
   const known = chunk.filter(({ requestId }) => !fresh.has(requestId));
-  const leftovers =
+  const existing =
     known.length === 0
       ? []
-      : await queryRows<{ id: string }>(
+      : await queryRows<{ id: string; batch_id: string; status: string; job_hash: string | null }>(
           db,
-          sql`select id from requests where batch_id = ${batchId} and status = 'queued'
-              and id in (${sql.join(
-                known.map(({ requestId }) => sql`${requestId}`),
-                sql`, `,
-              )})`,
+          sql`select id, batch_id, status, job_hash from requests where id in (${sql.join(
+            known.map(({ requestId }) => sql`${requestId}`),
+            sql`, `,
+          )})`,
         );
-  const claim = new Set([...fresh, ...leftovers.map((row) => row.id)]);
-  return chunk.filter(({ requestId }) => claim.has(requestId));
+  const byId = new Map(existing.map((row) => [row.id, row]));
+  const toQueue: Accepted[] = [];
+  const duplicates: string[] = [];
+  const conflicts: RejectedLine[] = [];
+  for (const entry of chunk) {
+    const row = byId.get(entry.requestId);
+    if (fresh.has(entry.requestId) || row === undefined) {
+      if (fresh.has(entry.requestId)) toQueue.push(entry);
+    } else if (row.job_hash !== null && row.job_hash !== entry.hash) {
+      conflicts.push({
+        line: entry.line,
+        reason: `id "${entry.requestId}" is already used in batch ${row.batch_id} for a different job: give this job a new id`,
+      });
+    } else if (row.batch_id === batchId && row.status === "queued") toQueue.push(entry);
+    else duplicates.push(row.batch_id);
+  }
+  return { toQueue, duplicates, conflicts };
 }

@@ -6,7 +6,7 @@ import { openDatabase, type Database } from "../ledger/db/database.js";
 import { ShutdownRegistry } from "./shutdown-registry.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { buildPriceBook, type PriceBook } from "../pricing/price-book.js";
-import { createRedisConnection } from "../queue/redis-connection.js";
+import { createRedisConnection, redisFailureOf } from "../queue/redis-connection.js";
 
 /**
  * The shared pieces every command builds the same way, each created on first use. `close()` stops
@@ -25,6 +25,8 @@ export interface Runtime {
   priceBook(): Promise<PriceBook>;
   database(): Promise<Database>;
   redis(): Redis;
+  /** Set once the Redis connection gave up (see RuntimeOptions.redisWaitMs): the reason, with the URL. */
+  redisFailure(): Error | undefined;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,11 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Used when LOG_LEVEL is unset. Default info. */
   defaultLogLevel?: string;
+  /**
+   * How long Redis commands wait for an unreachable Redis before failing; "forever" for workers,
+   * which log the outage and wait it out. Default env REDIS_CONNECT_TIMEOUT_MS.
+   */
+  redisWaitMs?: number | "forever";
 }
 
 export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
@@ -47,6 +54,7 @@ export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
   let database: Promise<Database> | undefined;
   let redis: Redis | undefined;
   let closing: Promise<void> | undefined;
+  const redisWaitMs = options.redisWaitMs ?? env.REDIS_CONNECT_TIMEOUT_MS;
 
   const runtime: Runtime = {
     env,
@@ -57,7 +65,13 @@ export function createRuntime(env: Env, options: RuntimeOptions = {}): Runtime {
     configPath: options.config ? undefined : configPath,
     priceBook: () => (priceBook ??= runtime.config().then((loaded) => buildPriceBook(loaded))),
     database: () => (database ??= openDatabase(env)),
-    redis: () => (redis ??= createRedisConnection(env.REDIS_URL)),
+    redis: () =>
+      (redis ??= createRedisConnection(env.REDIS_URL, {
+        giveUpAfterMs: redisWaitMs === "forever" ? undefined : redisWaitMs,
+        onUnreachable: (error, url) => logger.warn({ redis: url, error: error.message }, "redis unreachable; retrying"),
+        onReachable: (url) => logger.info({ redis: url }, "redis reachable again"),
+      })),
+    redisFailure: () => (redis ? redisFailureOf(redis) : undefined),
     close: () =>
       (closing ??= (async () => {
         const report = (name: string, error: unknown) => logger.error({ component: name, error: String(error) }, "close failed");

@@ -13,6 +13,7 @@ import type { RequestJournal } from "../guards/request-journal.js";
 import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
 import { createIntakeProcessor } from "../intake/intake-processor.js";
 import { createTierProcessor } from "../tiers/tier-processor.js";
+import { describeDbError } from "../ledger/db/describe-db-error.js";
 
 export interface StageRunnerDeps {
   /** The config in force (see LiveConfigHolder); read per job. */
@@ -99,7 +100,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
   const watch = (stage: string, worker: Worker) => {
     worker.on("failed", (job: Job | undefined, error: Error) => {
       if (error instanceof RateLimitError || error.name === "RateLimitError") return;
-      deps.logger.warn({ stage, jobId: job?.id, error: error.message }, "job failed in queue");
+      deps.logger.warn({ stage, jobId: job?.id, error: describeDbError(error) ?? error.message }, "job failed in queue");
     });
     worker.on("error", (error) => deps.logger.error({ stage, error: error.message }, "worker error"));
     workers.push(worker);

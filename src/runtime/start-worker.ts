@@ -8,7 +8,7 @@ import { registerStateGauges } from "./state-gauges.js";
 import { createProviderRegistry } from "../providers/provider-registry.js";
 import { prepareClassifier } from "../intake/index.js";
 import { createShadowStore } from "../tiers/shadow/shadow-store.js";
-import { createRedisConnection } from "../queue/redis-connection.js";
+import { connectionAnswers, createRedisConnection } from "../queue/redis-connection.js";
 import { createModelGate } from "../guards/model-gate.js";
 import { createRequestJournal } from "../guards/request-journal.js";
 import { knownStages, startStages } from "./stage-runner.js";
@@ -68,7 +68,8 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
       registry: metrics.registry,
       readiness: {
         postgres: () => database.ping(),
-        redis: async () => (await connection.ping()) === "PONG",
+        // A command on a connection that is down waits for it (maxRetriesPerRequest null): answer at once instead.
+        redis: () => connectionAnswers(connection),
         // Once current, it stays current: no query per probe after that.
         schema: checkSchema,
       },

@@ -1,4 +1,5 @@
 import type { JobInput } from "../jobs/job-schema.js";
+import { compileJsonSchema, describeSchemaErrors } from "../jobs/json-schema.js";
 
 /**
  * Is a model's answer usable for its job? Pure: the worker calls it on every answer and treats a
@@ -110,12 +111,22 @@ function validateExtraction(job: JobInput, text: string): OutputVerdict {
       reason: `answer is not valid JSON (${(error as Error).message}): ${excerpt(body)}`,
     };
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+  const isObject = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed);
+  // Without a schema an extraction is an object; with one, the schema says what the root is.
+  if (!isObject && (job.schema === undefined || job.schema["type"] === "object")) {
     return { ok: false, reason: `expected a JSON object, got ${describeJsonValue(parsed)}: ${excerpt(body)}` };
   }
-  const missing = requiredKeys(job).filter((key) => !Object.hasOwn(parsed, key));
+  const missing = isObject ? requiredKeys(job).filter((key) => !Object.hasOwn(parsed as object, key)) : [];
   if (missing.length > 0) {
     return { ok: false, reason: `JSON object is missing required key${missing.length === 1 ? "" : "s"}: ${missing.join(", ")}` };
+  }
+  if (job.schema !== undefined) {
+    // The whole schema, not only its required keys: types, enums, items, nested objects.
+    const schema = compileJsonSchema(job.schema);
+    if (!schema.ok) return { ok: false, reason: schema.reason };
+    if (!schema.validate(parsed)) {
+      return { ok: false, reason: `answer does not match the schema: ${describeSchemaErrors(schema.validate.errors ?? [])}` };
+    }
   }
   return { ok: true, result: JSON.stringify(parsed) };
 }

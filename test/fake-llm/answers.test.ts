@@ -61,6 +61,13 @@ describe("answers", () => {
     expect(Array.isArray(value.tags)).toBe(true);
   });
 
+  it("answers an array schema with an array, not one wrapped in an object (issue 16 item 12)", () => {
+    const text = answer({ kind: "extract", prompt: "Items: 3 apples, 4 pears.", schema: { type: "array", items: { type: "number" } } });
+    const value = JSON.parse(text) as unknown;
+    expect(Array.isArray(value)).toBe(true);
+    expect((value as unknown[]).every((item) => typeof item === "number")).toBe(true);
+  });
+
   it("gives broken JSON as the invalid extract answer", () => {
     for (const job of [
       { kind: "extract", prompt: "x", schema },

@@ -77,7 +77,7 @@ export async function startTestPipeline(
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: "silent" as const,
   };
-  const runtime = createRuntime(env, { config });
+  const runtime = createRuntime(env, { config, redisWaitMs: "forever" });
   const worker =
     options.stages && options.stages.length === 0
       ? undefined

@@ -33,6 +33,18 @@ describe("llm-router demo", { timeout: 240_000 }, () => {
     expect(result.stdout).toMatch(/jobs 249: 249 finished/);
     expect(result.stdout).toMatch(/saved \$\d+\.\d+ \(\d+(\.\d+)?%\)/);
     expect(result.stdout).toMatch(/cheap\s+gpt-5-mini/);
+    expect(result.stdout).toMatch(/Data: pglite:.*pgdata \(batch batch-/);
+  });
+
+  // Issue 16 item 5: a second run on the same ledger found every id known, queued 0 and exited 0.
+  it("runs its jobs again on a second run against the same embedded database", async () => {
+    const env = await demoEnv(TEST_REDIS_URL);
+    const first = await runCli(["demo"], env, 230_000);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await runCli(["demo"], env, 230_000);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/queued 249, rejected 0/);
+    expect(second.stdout).toMatch(/jobs 249: 249 finished/);
   });
 
   it("starts its own redis-server when none answers at REDIS_URL", async () => {

@@ -13,6 +13,7 @@ interface EnqueueFlags {
   feature?: string;
   config?: string;
   json?: boolean;
+  allowRepeat?: boolean;
 }
 
 /** How many rejected lines to print in full; the rest are counted. */
@@ -29,6 +30,7 @@ export function registerEnqueue(program: Command): void {
     .option("--labels <a,b,c>", "labels for classify lines that give none")
     .option("--feature <name>", "feature for lines that give none")
     .option("--config <file>", "tiers YAML (default: LLM_ROUTER_CONFIG or config/tiers.yaml)")
+    .option("--allow-repeat", "enqueue even if an earlier batch had exactly this content (its jobs run, and are paid for, again)")
     .option("--json", "print the result as JSON")
     .action((file: string, flags: EnqueueFlags) =>
       withRuntime({ configPath: flags.config }, async (runtime) => {
@@ -49,6 +51,7 @@ export function registerEnqueue(program: Command): void {
         const report = await producer.enqueue(candidates, {
           batchName: flags.batch ?? basename(file),
           batchId: flags.batchId,
+          allowRepeat: flags.allowRepeat,
           onProgress: (done, total) => progress.update(done, total),
         });
         progress.stop();
@@ -62,7 +65,12 @@ export function registerEnqueue(program: Command): void {
           process.stdout.write(`${JSON.stringify(report)}\n`);
         } else {
           process.stderr.write(`queued ${report.accepted}, duplicates skipped ${report.duplicates}, rejected ${report.rejected.length}\n`);
-          process.stdout.write(`${report.batchId}\n`);
+          if (report.batchCreated) process.stdout.write(`${report.batchId}\n`);
+          else if (report.duplicates > 0) {
+            // No empty batch: point at the batch(es) that already hold these jobs instead.
+            process.stderr.write(`every job was already queued, under batch ${report.alreadyQueuedIn.join(", ")}; no new batch made\n`);
+            process.stdout.write(`${report.alreadyQueuedIn[0]}\n`);
+          } else process.stderr.write("nothing was queued; no batch made\n");
         }
         return report.rejected.length > 0 ? EXIT.partial : EXIT.ok;
       }),

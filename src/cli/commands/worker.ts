@@ -9,7 +9,7 @@ export function registerWorker(program: Command): void {
     .option("--stages <list>", "comma-separated stages: intake and tier names (default: all)")
     .option("--config <file>", "tiers YAML (default: LLM_ROUTER_CONFIG or config/tiers.yaml)")
     .action((options: { stages?: string; config?: string }) =>
-      withRuntime({ configPath: options.config, defaultLogLevel: "info" }, async (runtime) => {
+      withRuntime({ configPath: options.config, defaultLogLevel: "info", redisWaitMs: "forever" }, async (runtime) => {
         const stages = options.stages
           ?.split(",")
           .map((stage) => stage.trim())

@@ -36,7 +36,11 @@ export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void
   const redis = await ensureRedis(env.REDIS_URL);
   // A prefix of its own, so the demo never mixes with a deployment sharing this Redis.
   const prefix = `llm-router-demo-${Date.now().toString(36)}`;
-  const runtime = createRuntime({ ...env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix }, { defaultLogLevel: "warn" });
+  // It runs the workers in-process: like `worker`, it waits out a Redis restart.
+  const runtime = createRuntime(
+    { ...env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix },
+    { defaultLogLevel: "warn", redisWaitMs: "forever" },
+  );
   const fake = options.live
     ? undefined
     : await startFakeLlm({ port: 0, scenario: await loadScenarioFile(options.scenarioFile ?? EXAMPLE_SCENARIO) });
@@ -51,8 +55,12 @@ export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void
     const producer = createProducer({ db: database.db, connection: runtime.redis(), prefix, config: await runtime.config() });
     runtime.shutdown.register("producer", () => producer.close());
     const file = options.jobsFile ?? EXAMPLE_JOBS;
-    const enqueued = await producer.enqueue(await readJobFile(file), { batchName: "demo" });
-    say(`demo: batch ${enqueued.batchId}: queued ${enqueued.accepted}, rejected ${enqueued.rejected.length}`);
+    // Every run runs its jobs: the example ids get this run's tag, so an earlier run's rows (same
+    // ledger) never make them duplicates. allowRepeat for a --jobs file of id-less jobs.
+    const runTag = prefix.slice("llm-router-".length);
+    const candidates = (await readJobFile(file)).map((candidate) => ({ ...candidate, job: withRunTag(candidate.job, runTag) }));
+    const enqueued = await producer.enqueue(candidates, { batchName: `demo ${runTag}`, allowRepeat: true });
+    say(`demo: batch ${enqueued.batchId}: queued ${enqueued.accepted}, rejected ${enqueued.rejected.length} (ids tagged @${runTag})`);
     for (const rejection of enqueued.rejected) say(`  ${file}:${rejection.line}: ${rejection.reason}`);
 
     const progress = createProgress("demo");
@@ -75,7 +83,9 @@ export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void
 
     const report = await buildReport(database.db, ["tier", "model"], { batchId: enqueued.batchId });
     out.write(`\n${describeBatch(status)}\n\n${formatReport(report, "table")}\n`);
-    out.write(`\nNext: llm-router report --by feature --batch ${enqueued.batchId}   (add --format csv|json)\n`);
+    const where = database.kind === "pglite" ? `PGLITE_DIR=${env.PGLITE_DIR} ` : "";
+    out.write(`\nData: ${database.describe} (batch ${enqueued.batchId})\n`);
+    out.write(`Next: ${where}llm-router report --by feature --batch ${enqueued.batchId}   (add --format csv|json)\n`);
   } finally {
     await runtime.close();
     await obliterateDemoQueues(redis.url, prefix, await runtime.config()).catch(() => {});
@@ -85,6 +95,12 @@ export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void
 }
 
 const STALL_CHECK_MS = 30_000;
+
+/** `ticket-0001` → `ticket-0001@demo-x1y2`: this run's own ids. Lines without an id get fresh ones anyway. */
+function withRunTag(job: unknown, runTag: string): unknown {
+  if (job === null || typeof job !== "object" || typeof (job as { id?: unknown }).id !== "string") return job;
+  return { ...job, id: `${(job as { id: string }).id}@${runTag}` };
+}
 
 /** Runs `use` on each of the pipeline's queues (intake and every tier), closing each after. */
 async function forEachQueue(

@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import pg from "pg";
+import { lockDirectory } from "./directory-lock.js";
 import { schema } from "./schema.js";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -66,10 +67,21 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
   };
 }
 
-/** Embedded Postgres (WASM) for a one-process demo: no server to install. Not for several processes. */
+/**
+ * Embedded Postgres (WASM) for a one-process demo: no server to install. One process at a time:
+ * a second one is refused (DatabaseLockedError) before it touches the files.
+ */
 export async function openPglite(dataDir: string): Promise<Database> {
   await mkdir(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
+  const lock = lockDirectory(dataDir);
+  let client: PGlite;
+  try {
+    client = new PGlite(dataDir);
+    await client.waitReady;
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   let closed: Promise<void> | undefined;
   return {
@@ -78,7 +90,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
     describe: `pglite:${dataDir}`,
     migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
     ping: () => pingDb(db),
-    close: () => (closed ??= client.close()),
+    close: () => (closed ??= client.close().finally(() => lock.release())),
   };
 }
 

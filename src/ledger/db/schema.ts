@@ -25,15 +25,24 @@ import {
  */
 const usd = (name: string) => numeric(name, { precision: 20, scale: 12 });
 
-export const batches = pgTable("batches", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  /** Jobs accepted into the batch (a re-enqueued id counts once). */
-  jobCount: integer("job_count").notNull().default(0),
-  /** Lines rejected at enqueue (bad input), kept for the batch's summary. */
-  rejectedCount: integer("rejected_count").notNull().default(0),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-});
+export const batches = pgTable(
+  "batches",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** Jobs accepted into the batch (a re-enqueued id counts once). */
+    jobCount: integer("job_count").notNull().default(0),
+    /** Lines rejected at enqueue (bad input), kept for the batch's summary. */
+    rejectedCount: integer("rejected_count").notNull().default(0),
+    /**
+     * sha256 of the submission's jobs (src/produce/content-hash.ts): a file enqueued again is noticed
+     * and refused without --allow-repeat, ids or not. Null for batches from before it existed.
+     */
+    contentHash: text("content_hash"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("batches_content_hash_idx").on(table.contentHash)],
+);
 
 export const REQUEST_STATUSES = ["queued", "succeeded", "failed"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
@@ -48,6 +57,8 @@ export const requests = pgTable(
       .references(() => batches.id),
     kind: text("kind").notNull(),
     feature: text("feature"),
+    /** sha256 of the job as accepted: the same id with a different job is refused, not skipped. Null before it existed. */
+    jobHash: text("job_hash"),
     /** queued → succeeded | failed. Written once at the end; never goes back. */
     status: text("status").$type<RequestStatus>().notNull().default("queued"),
     initialTier: text("initial_tier"),

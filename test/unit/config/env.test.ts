@@ -3,6 +3,7 @@ import { EnvError, parseEnv } from "../../../src/config/env.js";
 
 const DEFAULTS = {
   REDIS_URL: "redis://127.0.0.1:6379",
+  REDIS_CONNECT_TIMEOUT_MS: 10_000,
   DATABASE_URL: undefined,
   PGLITE_DIR: "./.llm-router/pgdata",
   LLM_ROUTER_CONFIG: undefined,
@@ -42,6 +43,7 @@ describe("parseEnv", () => {
     expect(
       parseEnv({
         REDIS_URL: "redis://cache:6380/2",
+        REDIS_CONNECT_TIMEOUT_MS: "2500",
         DATABASE_URL: "postgres://u:p@db/router",
         PGLITE_DIR: "/var/lib/pg",
         LLM_ROUTER_CONFIG: "/etc/tiers.yaml",
@@ -59,6 +61,7 @@ describe("parseEnv", () => {
       }),
     ).toEqual({
       REDIS_URL: "redis://cache:6380/2",
+      REDIS_CONNECT_TIMEOUT_MS: 2500,
       DATABASE_URL: "postgres://u:p@db/router",
       PGLITE_DIR: "/var/lib/pg",
       LLM_ROUTER_CONFIG: "/etc/tiers.yaml",

@@ -10,7 +10,7 @@ describe("formatOf", () => {
   it.each([
     ["jobs.jsonl", "jsonl"],
     ["jobs.ndjson", "jsonl"],
-    ["jobs.json", "jsonl"],
+    ["jobs.json", "json"],
     ["/data/JOBS.JSONL", "jsonl"],
     ["jobs.csv", "csv"],
     ["exports/Tickets.CSV", "csv"],
@@ -19,7 +19,7 @@ describe("formatOf", () => {
   });
 
   it.each(["jobs.txt", "jobs", "jobs.csv.gz", "jobs.tsv"])("refuses %s", (path) => {
-    expect(() => formatOf(path)).toThrow(`cannot tell the format of ${path}: use a .jsonl or .csv file`);
+    expect(() => formatOf(path)).toThrow(`cannot tell the format of ${path}: use a .jsonl, .json (an array of jobs) or .csv file`);
   });
 });
 
@@ -290,6 +290,39 @@ describe("readJobFile", () => {
   });
 
   it("refuses an unknown extension before reading", async () => {
-    await expect(readJobFile(join(dir, "nope.txt"))).rejects.toThrow("use a .jsonl or .csv file");
+    await expect(readJobFile(join(dir, "nope.txt"))).rejects.toThrow("use a .jsonl, .json (an array of jobs) or .csv file");
+  });
+
+  // Issue 16 item 7: a pretty-printed array gave one error per line and an empty batch.
+  it("reads a .json file holding an array of jobs, element by element, with defaults", async () => {
+    const jobs = [{ prompt: "a" }, { kind: "classify", prompt: "b", labels: ["x", "y"] }, 42];
+    await writeFile(join(dir, "array.json"), `\uFEFF  ${JSON.stringify(jobs, null, 2)}\n`);
+    expect(await readJobFile(join(dir, "array.json"), { kind: "generate" })).toEqual([
+      { line: 1, job: { kind: "generate", prompt: "a" } },
+      { line: 2, job: { kind: "classify", prompt: "b", labels: ["x", "y"] } },
+      { line: 3, parseError: "an array element must be one JSON object (a job)" },
+    ]);
+  });
+
+  it("keeps the elements before a syntax error and says where the array broke", async () => {
+    await writeFile(join(dir, "broken.json"), '[{"prompt": "a"}, {"prompt": "b"}, {"prompt": ]');
+    const candidates = await readJobFile(join(dir, "broken.json"), { kind: "generate" });
+    expect(candidates.slice(0, 2)).toEqual([
+      { line: 1, job: { kind: "generate", prompt: "a" } },
+      { line: 2, job: { kind: "generate", prompt: "b" } },
+    ]);
+    expect(candidates[2]).toMatchObject({ line: 3 });
+    expect(candidates[2]!.parseError).toMatch(/^not valid JSON after element 2 of the array, so the rest cannot be read: /);
+    expect(candidates).toHaveLength(3);
+  });
+
+  it("streams a large array (many chunks) and still reads one job per line from a .json that is JSONL", async () => {
+    const many = Array.from({ length: 5_000 }, (_, index) => ({ id: `j-${index}`, prompt: `prompt ${index} ${"x".repeat(40)}` }));
+    await writeFile(join(dir, "many.json"), JSON.stringify(many));
+    const candidates = await readJobFile(join(dir, "many.json"), { kind: "generate" });
+    expect(candidates).toHaveLength(5_000);
+    expect(candidates[4_999]).toEqual({ line: 5_000, job: { kind: "generate", id: "j-4999", prompt: `prompt 4999 ${"x".repeat(40)}` } });
+    await writeFile(join(dir, "lines.json"), '{"prompt":"a"}\n{"prompt":"b"}\n');
+    expect(await readJobFile(join(dir, "lines.json"), { kind: "generate" })).toHaveLength(2);
   });
 });

@@ -25,6 +25,21 @@ describe("largestContextWindow", () => {
   });
 });
 
+describe("checkJob: extract schemas (issue 16 item 12)", () => {
+  it("refuses a schema that is not valid JSON Schema, naming the problem", () => {
+    const check = checkJob({ kind: "extract", prompt: "invoice", schema: { type: "object", required: "vendor" } }, CONFIG, WINDOW);
+    expect(check).toEqual({ ok: false, reason: "schema is not a valid JSON Schema: at /required: must be array" });
+    const badType = checkJob({ kind: "extract", prompt: "invoice", schema: { type: "objekt" } }, CONFIG, WINDOW);
+    expect(badType.ok).toBe(false);
+  });
+
+  it("accepts a valid schema", () => {
+    expect(checkJob({ kind: "extract", prompt: "invoice", schema: { type: "array", items: { type: "string" } } }, CONFIG, WINDOW).ok).toBe(
+      true,
+    );
+  });
+});
+
 describe("checkJob", () => {
   it("accepts a good job and returns the parsed job", () => {
     expect(checkJob({ kind: "classify", prompt: "refund please", labels: [" billing", "shipping"] }, CONFIG, WINDOW)).toEqual({

@@ -145,6 +145,43 @@ describe("validateOutput: extract", () => {
   });
 });
 
+describe("validateOutput: extract against the whole JSON schema (issue 16 item 12)", () => {
+  const invoice = job({
+    kind: "extract",
+    schema: {
+      type: "object",
+      required: ["vendor", "total", "currency"],
+      properties: {
+        vendor: { type: "string" },
+        total: { type: "number" },
+        currency: { enum: ["EUR", "USD"] },
+        lines: { type: "array", items: { type: "object", required: ["sku"] } },
+      },
+    },
+  });
+
+  it("rejects wrong types, values outside an enum and bad nested items, naming where", () => {
+    expect(rejected(validateOutput(invoice, '{"vendor": 5, "total": "12", "currency": "EUR"}'))).toBe(
+      "answer does not match the schema: at /vendor: must be string; at /total: must be number",
+    );
+    expect(rejected(validateOutput(invoice, '{"vendor": "A", "total": 1, "currency": "GBP"}'))).toBe(
+      "answer does not match the schema: at /currency: must be equal to one of the allowed values (EUR, USD)",
+    );
+    expect(rejected(validateOutput(invoice, '{"vendor": "A", "total": 1, "currency": "EUR", "lines": [{}]}'))).toMatch(
+      /^answer does not match the schema: at \/lines\/0: must have required property 'sku'/,
+    );
+    expect(accepted(validateOutput(invoice, '{"vendor": "A", "total": 1, "currency": "EUR", "lines": [{"sku": "x"}]}'))).toBe(
+      '{"vendor":"A","total":1,"currency":"EUR","lines":[{"sku":"x"}]}',
+    );
+  });
+
+  it("takes an array for an array schema, and refuses the array wrapped in an object", () => {
+    const list = job({ kind: "extract", schema: { type: "array", items: { type: "string" } } });
+    expect(accepted(validateOutput(list, '["a", "b"]'))).toBe('["a","b"]');
+    expect(rejected(validateOutput(list, '{"value": ["a", "b"]}'))).toBe("answer does not match the schema: at (root): must be array");
+  });
+});
+
 describe("validateOutput: summarize and generate", () => {
   it.each(["summarize", "generate"] as const)("accepts any non-empty %s answer, trimmed", (kind) => {
     expect(validateOutput(job({ kind }), "\n  A short answer.  \n")).toEqual({ ok: true, result: "A short answer." });
