@@ -9,6 +9,7 @@ import { ID_PATTERN, type JobInput, type QueuedJob } from "../jobs/job-schema.js
 import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
 import { INTAKE_QUEUE } from "../queue/queue-names.js";
 import { checkJob, largestContextWindow } from "./check-job.js";
+import { stampSharedPrefixes } from "./shared-prefixes.js";
 
 export interface RejectedLine {
   line: number;
@@ -72,7 +73,7 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
     }
     const batchId = options.batchId ?? newBatchId();
     const rejected: RejectedLine[] = [];
-    const accepted: { line: number; requestId: string; job: JobInput }[] = [];
+    let accepted: { line: number; requestId: string; job: JobInput }[] = [];
     const seenIds = new Set<string>();
     let duplicates = 0;
     for (const candidate of candidates) {
@@ -91,6 +92,8 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
       else accepted.push({ line: candidate.line, requestId, job: check.job });
       seenIds.add(requestId);
     }
+
+    accepted = stampSharedPrefixes(accepted);
 
     await deps.db.execute(sql`insert into batches (id, name) values (${batchId}, ${options.batchName}) on conflict (id) do nothing`);
     let queued = 0;
