@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { JOB_KINDS } from "../jobs/job-schema.js";
+import { CACHE_TTLS } from "../jobs/prompt-cache-facts.js";
 import { checkThresholdCount, defaultRoutingConfig, routingConfigSchema } from "./routing-config-schema.js";
 
 /**
@@ -47,6 +48,12 @@ export const modelConfigSchema = z
     rpm: z.number().int().positive().optional(),
     /** Tokens per minute (estimated prompt + max output) across every pod. Default: no limit. */
     tpm: z.number().int().positive().optional(),
+    /**
+     * Shortest prompt prefix (tokens, estimated at 4 characters a token) the provider caches on this
+     * model; shorter prefixes get no cache_control breakpoint. Default: the provider's published minimum
+     * (src/jobs/prompt-cache-facts.ts: Anthropic 4096 Haiku 4.5 / Opus 4.5+, 2048 Sonnet 4.6, 1024 older; OpenAI 1024).
+     */
+    cacheMinTokens: z.number().int().positive().optional(),
   })
   .strict();
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
@@ -79,6 +86,29 @@ export const circuitBreakerSchema = z
   })
   .strict();
 export type CircuitBreakerConfig = z.infer<typeof circuitBreakerSchema>;
+
+/** Prompt caching (docs/prompt-caching.md): breakpoints for Anthropic, cache keys for OpenAI. */
+export const promptCachingSchema = z
+  .object({
+    /** false: no breakpoint and no cache key is ever sent (providers may still cache on their own). Default true. */
+    enabled: z.boolean().default(true),
+    /** A prefix is marked only when at least this many jobs of the submission share it (a write costs more than input). Default 3. */
+    minSharedJobs: z.number().int().min(1).default(3),
+    /** Anthropic cache lifetime in the real-time lane. Default "5m". */
+    realtimeTtl: z.enum(CACHE_TTLS).default("5m"),
+    /** Anthropic cache lifetime in the batch lane (its jobs wait longer between reads). Default "1h". */
+    batchTtl: z.enum(CACHE_TTLS).default("1h"),
+    /** Most requests a minute one OpenAI prompt_cache_key should see before its cache machine overflows. Default 15. */
+    cacheKeyRpm: z.number().int().positive().default(15),
+    /**
+     * Requests a minute expected for one prefix on one OpenAI model when the model sets no `rpm`;
+     * the key is split into ceil(rpm / cacheKeyRpm) shards. Default 60.
+     */
+    expectedRpm: z.number().int().positive().default(60),
+  })
+  .strict();
+export type PromptCachingConfig = z.infer<typeof promptCachingSchema>;
+export const DEFAULT_PROMPT_CACHING: PromptCachingConfig = promptCachingSchema.parse({});
 
 const kindTierDefaults = z
   .object(
@@ -113,6 +143,7 @@ export const routerConfigSchema = z
      * rate-limited, before it escalates instead. Default 20.
      */
     maxDeferrals: z.number().int().min(0).max(1_000).default(20),
+    promptCaching: promptCachingSchema.default(DEFAULT_PROMPT_CACHING),
     circuitBreaker: circuitBreakerSchema.default({
       windowMs: 30_000,
       minCalls: 10,

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { describeIssues } from "./issues.js";
 import { contentText, type WireProtocol } from "./protocol.js";
+import type { FakeRequest } from "./request.js";
 
 /** Anthropic Messages (`POST /v1/messages`), as far as the router uses it. */
 
-const block = z.looseObject({ type: z.string(), text: z.string().optional() });
+const cacheControl = z.looseObject({ type: z.literal("ephemeral"), ttl: z.enum(["5m", "1h"]).optional() });
+const block = z.looseObject({ type: z.string(), text: z.string().optional(), cache_control: cacheControl.nullish() });
 const content = z.union([z.string(), z.array(block)]);
 const requestSchema = z.looseObject({
   model: z.string().min(1),
@@ -29,12 +31,13 @@ export const anthropicProtocol: WireProtocol = {
         system: contentText(system),
         messages: messages.map((m) => ({ role: m.role, text: contentText(m.content) })),
         maxOutputTokens: max_tokens,
+        ...cacheBreakpoint(system),
       },
     };
   },
 
   success(request, completion, id) {
-    const { promptTokens, cacheReadTokens, cacheWriteTokens } = completion;
+    const { promptTokens, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens } = completion;
     return {
       id: `msg_fake${id}`,
       type: "message",
@@ -49,7 +52,10 @@ export const anthropicProtocol: WireProtocol = {
         output_tokens: completion.outputTokens,
         cache_creation_input_tokens: cacheWriteTokens,
         cache_read_input_tokens: cacheReadTokens,
-        cache_creation: { ephemeral_5m_input_tokens: cacheWriteTokens, ephemeral_1h_input_tokens: 0 },
+        cache_creation: {
+          ephemeral_5m_input_tokens: cacheWriteTokens - cacheWrite1hTokens,
+          ephemeral_1h_input_tokens: cacheWrite1hTokens,
+        },
         server_tool_use: null,
         service_tier: "standard",
       },
@@ -60,6 +66,14 @@ export const anthropicProtocol: WireProtocol = {
     return { type: "error", error: { type: errorType(status), message }, request_id: requestId };
   },
 };
+
+/** Text of the system blocks up to the last one carrying cache_control: what Anthropic would cache. */
+function cacheBreakpoint(system: z.infer<typeof content> | undefined): Pick<FakeRequest, "cacheBreakpoint"> {
+  if (!Array.isArray(system)) return {};
+  const last = system.findLastIndex((b) => b.cache_control);
+  if (last < 0) return {};
+  return { cacheBreakpoint: { prefix: contentText(system.slice(0, last + 1)), ttl: system[last]!.cache_control?.ttl ?? "5m" } };
+}
 
 const ERROR_TYPES: Record<number, string> = {
   400: "invalid_request_error",

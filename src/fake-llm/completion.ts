@@ -1,5 +1,6 @@
 import { answerFor } from "./answers.js";
 import type { Draw } from "./outcome.js";
+import { NO_CACHE, type CacheUsage } from "./prompt-cache.js";
 import { promptTokens, userText, type FakeRequest } from "./request.js";
 import { createRng } from "./rng.js";
 import type { ModelBehaviour } from "./scenario.js";
@@ -17,11 +18,14 @@ export interface FakeCompletion {
   /** Parts of promptTokens: capped so reads + writes never exceed the prompt. */
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** Of cacheWriteTokens, written with the 1-hour lifetime (Anthropic). */
+  cacheWrite1hTokens: number;
 }
 
 /**
  * `recorded`: an answer replayed from a dataset (replay.ts), used instead of a synthetic one unless
- * the draw made this call invalid.
+ * the draw made this call invalid. `cache`: what the simulated prompt cache did (prompt-cache.ts);
+ * a scenario's fixed cacheReadTokens / cacheWriteTokens replace it when either is set.
  */
 export function buildCompletion(
   request: FakeRequest,
@@ -29,6 +33,7 @@ export function buildCompletion(
   draw: Draw,
   invalid: boolean,
   recorded?: string,
+  cache: CacheUsage = NO_CACHE,
 ): FakeCompletion {
   const task = detectTask(request.system);
   let text =
@@ -49,7 +54,12 @@ export function buildCompletion(
     text = text.slice(0, cap * CHARS_PER_TOKEN);
   }
   const prompt = promptTokens(request);
-  const cacheReadTokens = Math.min(behaviour.cacheReadTokens, prompt);
-  const cacheWriteTokens = Math.min(behaviour.cacheWriteTokens, prompt - cacheReadTokens);
-  return { text, truncated, promptTokens: prompt, outputTokens, cacheReadTokens, cacheWriteTokens };
+  const fixed = behaviour.cacheReadTokens > 0 || behaviour.cacheWriteTokens > 0;
+  const used: CacheUsage = fixed
+    ? { readTokens: behaviour.cacheReadTokens, writeTokens: behaviour.cacheWriteTokens, write1hTokens: 0 }
+    : cache;
+  const cacheReadTokens = Math.min(used.readTokens, prompt);
+  const cacheWriteTokens = Math.min(used.writeTokens, prompt - cacheReadTokens);
+  const cacheWrite1hTokens = Math.min(used.write1hTokens, cacheWriteTokens);
+  return { text, truncated, promptTokens: prompt, outputTokens, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens };
 }

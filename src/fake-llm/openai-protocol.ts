@@ -15,6 +15,7 @@ const requestSchema = z.looseObject({
   messages: z.array(message).min(1),
   max_completion_tokens: z.number().int().positive().nullish(),
   max_tokens: z.number().int().positive().nullish(),
+  prompt_cache_key: z.string().nullish(),
 });
 
 const SYSTEM_ROLES = new Set(["system", "developer"]);
@@ -26,7 +27,7 @@ export const openAiProtocol: WireProtocol = {
   parseRequest(body) {
     const parsed = requestSchema.safeParse(body);
     if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
-    const { model, messages, max_completion_tokens, max_tokens } = parsed.data;
+    const { model, messages, max_completion_tokens, max_tokens, prompt_cache_key } = parsed.data;
     return {
       ok: true,
       request: {
@@ -37,6 +38,7 @@ export const openAiProtocol: WireProtocol = {
           .join("\n"),
         messages: messages.filter((m) => !SYSTEM_ROLES.has(m.role)).map((m) => ({ role: m.role, text: contentText(m.content) })),
         maxOutputTokens: max_completion_tokens ?? max_tokens ?? undefined,
+        ...(prompt_cache_key ? { promptCacheKey: prompt_cache_key } : {}),
       },
     };
   },

@@ -1,3 +1,5 @@
+import { CHARS_PER_TOKEN } from "../jobs/prompt-cache-facts.js";
+
 /**
  * The provider-neutral view of one completion request: both wire protocols parse into this,
  * so answers, token counts and draws are the same whichever SDK asked.
@@ -9,13 +11,21 @@ export interface FakeRequest {
   messages: { role: string; text: string }[];
   /** The caller's output cap, if it sent one. */
   maxOutputTokens: number | undefined;
+  /** Anthropic: the system text up to and including the last block with `cache_control`, and its lifetime. */
+  cacheBreakpoint?: { prefix: string; ttl: "5m" | "1h" };
+  /** OpenAI: the request's `prompt_cache_key`. */
+  promptCacheKey?: string;
 }
 
-/** Prompt size the way the router estimates it: all characters of system + messages, 4 to a token. */
+/**
+ * Prompt size the way the router estimates it: all characters of system + messages, 4 to a token
+ * (ceil). Deterministic on purpose, so tests can predict every usage count; a cached prefix is
+ * counted the same way (prompt-cache.ts) and never exceeds it.
+ */
 export function promptTokens(request: FakeRequest): number {
   let chars = request.system.length;
   for (const message of request.messages) chars += message.text.length;
-  return Math.ceil(chars / 4);
+  return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
 /** Everything the user said, in order: what answers are built from. */

@@ -32,6 +32,8 @@ const modelBehaviourSchema = z.strictObject({
   outputTokens: tokenCount.optional(),
   cacheReadTokens: tokenCount.optional(),
   cacheWriteTokens: tokenCount.optional(),
+  /** Shortest prefix the simulated cache keeps for this model. Default: the provider's published minimum. */
+  cacheMinTokens: tokenCount.optional(),
   retryAfterMs: z.number().min(0, { message: "must be >= 0" }).optional(),
 });
 
@@ -75,6 +77,7 @@ export interface ModelBehaviour {
   outputTokens: number | undefined;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  cacheMinTokens: number | undefined;
   retryAfterMs: number;
 }
 
@@ -126,6 +129,7 @@ export function resolveBehaviour(scenario: Scenario, model: string): ModelBehavi
     outputTokens: merged.outputTokens,
     cacheReadTokens: merged.cacheReadTokens ?? 0,
     cacheWriteTokens: merged.cacheWriteTokens ?? 0,
+    cacheMinTokens: merged.cacheMinTokens,
     retryAfterMs: merged.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS,
   };
 }

@@ -7,6 +7,7 @@ import { openAiProtocol } from "./openai-protocol.js";
 import { decideOutcome, DrawSource } from "./outcome.js";
 import type { WireProtocol } from "./protocol.js";
 import { loadReplayTable, type ReplayCounters, type ReplayTable } from "./replay.js";
+import { PromptCacheSim } from "./prompt-cache.js";
 import { promptKey, userText } from "./request.js";
 import { DEFAULT_SCENARIO, parseScenario, resolveBehaviour, type Scenario, type ScenarioInput } from "./scenario.js";
 import { StatsTracker, type FakeStats } from "./stats.js";
@@ -17,6 +18,8 @@ export interface FakeLlmOptions {
   host?: string;
   /** Raw or parsed scenario; validated here. Default: seed 1, no latency, no errors. */
   scenario?: ScenarioInput;
+  /** Clock of the simulated prompt caches' lifetimes, in epoch ms. Default Date.now. */
+  now?: () => number;
 }
 
 export interface FakeLlm {
@@ -50,6 +53,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   // A bad replay file fails start-up, where the caller sees it.
   let replayTable = await replay;
   const stats = new StatsTracker();
+  const promptCache = new PromptCacheSim(options.now ?? Date.now);
   let requestCount = 0;
 
   async function handleCompletion(protocol: WireProtocol, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -94,7 +98,12 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     }
     const table = await replay;
     const recorded = table?.answer(request.model, userText(request));
-    const completion = buildCompletion(request, behaviour, draw, outcome.type === "invalid", recorded);
+    const cache =
+      protocol.name === "anthropic"
+        ? promptCache.anthropic(request, behaviour.cacheMinTokens)
+        : promptCache.openai(request, behaviour.cacheMinTokens);
+    const completion = buildCompletion(request, behaviour, draw, outcome.type === "invalid", recorded, cache);
+    stats.recordUsage(request.model, completion);
     sendJson(res, 200, protocol.success(request, completion, draw.id), headers);
   }
 
@@ -145,6 +154,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     setScenario(next) {
       scenario = parseScenario(next);
       draws = new DrawSource(scenario.seed);
+      promptCache.clear();
       replay = loadReplay(scenario);
       replay.then(
         (table) => (replayTable = table),

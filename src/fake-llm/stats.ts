@@ -9,6 +9,12 @@ export interface ModelStats {
   /** Drawn error outcomes by status ("429", "529", ...) or "timeout". */
   errors: Record<string, number>;
   invalid: number;
+  /** Usage this model reported in its answers (the whole prompt; cache counts are parts of it). */
+  inputTokens: number;
+  cacheReadTokens: number;
+  /** Both lifetimes; cacheWrite1hTokens is the part written for an hour. */
+  cacheWriteTokens: number;
+  cacheWrite1hTokens: number;
 }
 
 export interface FakeStats {
@@ -42,6 +48,18 @@ export class StatsTracker {
     errors[String(kind)] = (errors[String(kind)] ?? 0) + 1;
   }
 
+  /** Counts the usage of an answer as it is sent: what a ledger of the same calls must sum to. */
+  recordUsage(
+    model: string,
+    usage: { promptTokens: number; cacheReadTokens: number; cacheWriteTokens: number; cacheWrite1hTokens: number },
+  ): void {
+    const stats = this.entry(model);
+    stats.inputTokens += usage.promptTokens;
+    stats.cacheReadTokens += usage.cacheReadTokens;
+    stats.cacheWriteTokens += usage.cacheWriteTokens;
+    stats.cacheWrite1hTokens += usage.cacheWrite1hTokens;
+  }
+
   recordInvalid(model: string): void {
     this.entry(model).invalid++;
   }
@@ -52,9 +70,7 @@ export class StatsTracker {
    */
   reset(): void {
     const open = [...this.models].filter(([, s]) => s.inFlight > 0);
-    this.models = new Map(
-      open.map(([model, s]) => [model, { calls: 0, inFlight: s.inFlight, maxInFlight: s.inFlight, errors: {}, invalid: 0 }]),
-    );
+    this.models = new Map(open.map(([model, s]) => [model, { ...emptyStats(), inFlight: s.inFlight, maxInFlight: s.inFlight }]));
     this.totalCalls = 0;
   }
 
@@ -67,9 +83,23 @@ export class StatsTracker {
   private entry(model: string): ModelStats {
     let stats = this.models.get(model);
     if (!stats) {
-      stats = { calls: 0, inFlight: 0, maxInFlight: 0, errors: {}, invalid: 0 };
+      stats = emptyStats();
       this.models.set(model, stats);
     }
     return stats;
   }
+}
+
+function emptyStats(): ModelStats {
+  return {
+    calls: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+    errors: {},
+    invalid: 0,
+    inputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
+  };
 }

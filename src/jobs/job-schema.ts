@@ -64,6 +64,12 @@ export const jobInputSchema = z
     model: z.string().min(1).max(200).optional(),
     maxOutputTokens: z.number().int().positive().max(200_000).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * How many jobs share this job's prompt prefix (docs/prompt-caching.md). Set by the producer, which
+     * counts the submission; a larger value given here is kept (for a client that enqueues a big batch
+     * a few jobs at a time). Default: the producer's count.
+     */
+    sharedPrefixJobs: z.number().int().positive().max(1_000_000_000).optional(),
   })
   .strict()
   .superRefine((job, ctx) => {

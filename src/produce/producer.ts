@@ -10,6 +10,7 @@ import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
 import { INTAKE_QUEUE } from "../queue/queue-names.js";
 import { checkJob, largestContextWindow } from "./check-job.js";
 import { contentHash, jobHash } from "./content-hash.js";
+import { stampSharedPrefixes } from "./shared-prefixes.js";
 
 export interface RejectedLine {
   line: number;
@@ -90,7 +91,7 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
     const hash = contentHash(candidates);
     if (!options.allowRepeat) await refuseRepeat(deps.db, hash, batchId);
     const rejected: RejectedLine[] = [];
-    const accepted: Accepted[] = [];
+    let accepted: Accepted[] = [];
     const seen = new Map<string, { line: number; hash: string }>();
     let duplicates = 0;
     for (const candidate of candidates) {
@@ -113,6 +114,9 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
       } else if (earlier.hash === job.hash) duplicates++;
       else rejected.push({ line: candidate.line, reason: `id "${requestId}" is also on line ${earlier.line}, with a different job` });
     }
+
+    // After the job hashes: the stamp is ours, not part of the job the user gave.
+    accepted = stampSharedPrefixes(accepted);
 
     await deps.db.execute(
       sql`insert into batches (id, name, content_hash) values (${batchId}, ${options.batchName}, ${hash}) on conflict (id) do nothing`,

@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
-import type { ModelConfig } from "../config/router-config-schema.js";
+import { DEFAULT_PROMPT_CACHING, type ModelConfig, type PromptCachingConfig } from "../config/router-config-schema.js";
+import { planCache } from "./cache-plan.js";
 import type { Completion, CompletionRequest, ProviderClient } from "./provider-client.js";
 import { normalizeProviderError, ProviderError } from "./provider-error.js";
 
@@ -7,21 +8,30 @@ export interface AnthropicProviderOptions {
   apiKey: string;
   /** Without /v1: the SDK adds it. */
   baseURL?: string;
+  /** Default: promptCaching's defaults (on, 3 shared jobs, 5m real time). */
+  promptCaching?: PromptCachingConfig;
 }
 
 export function createAnthropicProvider(options: AnthropicProviderOptions): ProviderClient {
   // maxRetries 0: the router owns retries, so every call is one recorded, priced attempt.
   const client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 });
+  const caching = options.promptCaching ?? DEFAULT_PROMPT_CACHING;
   return {
     name: "anthropic",
     async complete(model: ModelConfig, request: CompletionRequest): Promise<Completion> {
       let response: Anthropic.Message;
+      const plan = planCache(model, request.prompt, caching, { requestId: request.requestId, ttl: request.cacheTtl });
+      // One breakpoint at the end of the shared prefix (system); the item after it is never cached.
+      const system: string | Anthropic.TextBlockParam[] =
+        plan.kind === "breakpoint"
+          ? [{ type: "text", text: request.prompt.system, cache_control: { type: "ephemeral", ttl: plan.ttl } }]
+          : request.prompt.system;
       try {
         response = await client.messages.create(
           {
             model: model.model,
             max_tokens: request.maxOutputTokens,
-            ...(request.prompt.system ? { system: request.prompt.system } : {}),
+            ...(request.prompt.system ? { system } : {}),
             messages: request.prompt.messages.map((message) => ({ role: message.role, content: message.content })),
           },
           { timeout: model.timeoutMs },

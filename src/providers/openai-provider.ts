@@ -1,5 +1,6 @@
 import OpenAI from "openai";
-import type { ModelConfig } from "../config/router-config-schema.js";
+import { DEFAULT_PROMPT_CACHING, type ModelConfig, type PromptCachingConfig } from "../config/router-config-schema.js";
+import { planCache } from "./cache-plan.js";
 import type { Completion, CompletionRequest, ProviderClient } from "./provider-client.js";
 import { normalizeProviderError, ProviderError } from "./provider-error.js";
 
@@ -7,20 +8,25 @@ export interface OpenAIProviderOptions {
   apiKey: string;
   /** With /v1, e.g. http://127.0.0.1:8080/v1. */
   baseURL?: string;
+  /** Default: promptCaching's defaults (on, 3 shared jobs, 15 requests a minute per key). */
+  promptCaching?: PromptCachingConfig;
 }
 
 export function createOpenAIProvider(options: OpenAIProviderOptions): ProviderClient {
   // maxRetries 0: the router owns retries, so every call is one recorded, priced attempt.
   const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 });
+  const caching = options.promptCaching ?? DEFAULT_PROMPT_CACHING;
   return {
     name: "openai",
     async complete(model: ModelConfig, request: CompletionRequest): Promise<Completion> {
       let response: OpenAI.Chat.Completions.ChatCompletion;
+      const plan = planCache(model, request.prompt, caching, { requestId: request.requestId });
       try {
         response = await client.chat.completions.create(
           {
             model: model.model,
             max_completion_tokens: request.maxOutputTokens,
+            ...(plan.kind === "key" ? { prompt_cache_key: plan.key } : {}),
             messages: [
               ...(request.prompt.system ? [{ role: "system" as const, content: request.prompt.system }] : []),
               ...request.prompt.messages.map((message) => ({ role: message.role, content: message.content })),

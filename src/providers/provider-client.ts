@@ -1,10 +1,15 @@
 import type { ModelConfig, ProviderName } from "../config/router-config-schema.js";
 import type { Prompt } from "../jobs/build-prompt.js";
+import type { CacheTtl } from "../jobs/prompt-cache-facts.js";
 import type { TokenUsage } from "../pricing/usage.js";
 
 export interface CompletionRequest {
   prompt: Prompt;
   maxOutputTokens: number;
+  /** The router's request id: picks the OpenAI prompt_cache_key shard (cache-plan.ts). */
+  requestId?: string;
+  /** Anthropic cache lifetime of this call (the batch lane asks for "1h"). Default: promptCaching.realtimeTtl. */
+  cacheTtl?: CacheTtl;
 }
 
 export interface Completion {

@@ -29,13 +29,13 @@ export function createProviderRegistry(
   if (used.has("openai")) {
     const baseURL = fakeUrl ? `${fakeUrl}/v1` : env.OPENAI_BASE_URL;
     const apiKey = env.OPENAI_API_KEY ?? (baseURL ? PLACEHOLDER_KEY : undefined);
-    if (apiKey) registry.set("openai", createOpenAIProvider({ apiKey, baseURL }));
+    if (apiKey) registry.set("openai", createOpenAIProvider({ apiKey, baseURL, promptCaching: config.promptCaching }));
     else problems.push("OPENAI_API_KEY is not set (or point OPENAI_BASE_URL at `llm-router fake-llm`, e.g. http://127.0.0.1:8080/v1)");
   }
   if (used.has("anthropic")) {
     const baseURL = fakeUrl ?? env.ANTHROPIC_BASE_URL;
     const apiKey = env.ANTHROPIC_API_KEY ?? (baseURL ? PLACEHOLDER_KEY : undefined);
-    if (apiKey) registry.set("anthropic", createAnthropicProvider({ apiKey, baseURL }));
+    if (apiKey) registry.set("anthropic", createAnthropicProvider({ apiKey, baseURL, promptCaching: config.promptCaching }));
     else problems.push("ANTHROPIC_API_KEY is not set (or point ANTHROPIC_BASE_URL at `llm-router fake-llm`, e.g. http://127.0.0.1:8080)");
   }
   if (problems.length > 0) throw new ProviderSetupError(`cannot reach the configured providers: ${problems.join("; ")}`);

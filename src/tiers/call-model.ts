@@ -3,6 +3,7 @@ import type { ModelConfig } from "../config/router-config-schema.js";
 import type { JobInput } from "../jobs/job-schema.js";
 import type { AttemptRecord } from "../ledger/records.js";
 import type { Prompt } from "../jobs/build-prompt.js";
+import type { CacheTtl } from "../jobs/prompt-cache-facts.js";
 import { costOf, type ModelRates } from "../pricing/model-rates.js";
 import { ZERO_USAGE } from "../pricing/usage.js";
 import type { ProviderClient } from "../providers/provider-client.js";
@@ -27,6 +28,8 @@ export interface CallContext {
   prompt: Prompt;
   rates: ModelRates;
   now: () => Date;
+  /** Anthropic cache lifetime for this call; the batch lane passes "1h". Default: promptCaching.realtimeTtl. */
+  cacheTtl?: CacheTtl;
   /** Runs before the HTTP call, with the attempt's id: the journal notes the call so a crash cannot hide it. */
   onStart?: (attemptId: string, startedAt: Date) => Promise<void>;
 }
@@ -49,6 +52,8 @@ export async function callModel(provider: ProviderClient, model: ModelConfig, co
     const completion = await provider.complete(model, {
       prompt: context.prompt,
       maxOutputTokens: context.job.maxOutputTokens ?? model.maxOutputTokens,
+      requestId: context.requestId,
+      ...(context.cacheTtl ? { cacheTtl: context.cacheTtl } : {}),
     });
     const finishedAt = context.now();
     const verdict = validateOutput(context.job, completion.text);
