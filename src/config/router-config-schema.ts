@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { JOB_KINDS } from "../jobs/job-schema.js";
+import { budgetsConfigSchema } from "./budget-config-schema.js";
 import { checkThresholdCount, defaultRoutingConfig, routingConfigSchema } from "./routing-config-schema.js";
 
 /**
@@ -113,6 +114,8 @@ export const routerConfigSchema = z
      * rate-limited, before it escalates instead. Default 20.
      */
     maxDeferrals: z.number().int().min(0).max(1_000).default(20),
+    /** Hard spending caps per feature per UTC day / month: see budget-config-schema.ts. Default: none. */
+    budgets: budgetsConfigSchema,
     circuitBreaker: circuitBreakerSchema.default({
       windowMs: 30_000,
       minCalls: 10,
