@@ -1,4 +1,4 @@
-import { Queue, RateLimitError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { LiveConfig } from "../providers/live-config.js";
 import type { RouterConfig } from "../config/router-config-schema.js";
@@ -10,6 +10,7 @@ import type { TierJobInput } from "../queue/job-payloads.js";
 import { INTAKE_QUEUE, INTAKE_STAGE, tierQueueName } from "../queue/queue-names.js";
 import type { ModelGate } from "../guards/model-gate.js";
 import type { RequestJournal } from "../guards/request-journal.js";
+import type { BudgetGuard } from "../guards/budget-guard.js";
 import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
 import { createIntakeProcessor } from "../intake/intake-processor.js";
 import { createTierProcessor } from "../tiers/tier-processor.js";
@@ -22,6 +23,8 @@ export interface StageRunnerDeps {
   ledger: LedgerWriter;
   journal: RequestJournal;
   gate: ModelGate;
+  /** Hard budgets (batch, feature per UTC day / month). Default: none. */
+  budgets?: BudgetGuard;
   shadowStore?: ShadowStore;
   logger: Logger;
   metrics: Metrics;
@@ -137,7 +140,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     });
     const worker: Worker = new Worker(
       tierQueueName(tier.name),
-      async (job) => {
+      async (job, token) => {
         const ending = await processTier(job.data, job.id!, job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0);
         deps.metrics.jobs.inc({ stage: tier.name, outcome: ending.status });
         switch (ending.status) {
@@ -151,6 +154,11 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
             await job.updateData(ending.job);
             await queue.rateLimit(ending.delayMs);
             throw new RateLimitError();
+          case "paused":
+            // A budget is spent: this job alone waits (delayed), the queue goes on; no attempt is burned.
+            await job.updateData(ending.job);
+            await job.moveToDelayed(Date.now() + ending.delayMs, token);
+            throw new DelayedError();
           default:
             return ending;
         }

@@ -17,6 +17,8 @@ import { journalRunId, type InFlightCall, type JournalEnding, type RequestJourna
 import { answersAgree } from "./shadow/answers-agree.js";
 import { shadowKeyOf, shadowSampled } from "./shadow/shadow-sample.js";
 import type { ShadowStore } from "./shadow/shadow-store.js";
+import type { BudgetGuard } from "../guards/budget-guard.js";
+import { BudgetPausedError, callBudget } from "../guards/call-budget.js";
 import { callModel } from "./call-model.js";
 
 export interface TierStageDeps {
@@ -27,6 +29,8 @@ export interface TierStageDeps {
   gate: ModelGate;
   /** Hands a job to a higher tier's queue (same job id, or a `~shadow` one for a shadow job; idempotent). */
   forward: (tier: string, job: TierJobInput) => Promise<void>;
+  /** Hard budgets: every call reserves its worst case first (see callModel). Default: none. */
+  budgets?: BudgetGuard;
   /** Where shadow checks are recorded. */
   shadowStore?: ShadowStore;
   /** How long a finished run's journal is kept to absorb a re-run. Default 120000. */
@@ -48,6 +52,8 @@ export type TierJobEnding =
   | { status: "failed"; error: string }
   /** Every usable model was cooling down: back to the queue for `delayMs`, with `job` as its new data. */
   | { status: "deferred"; delayMs: number; job: TierJob }
+  /** A budget had no room for the next call: back to the queue (delayed, this job only) without burning an attempt. */
+  | { status: "paused"; delayMs: number; job: TierJob; budget: string }
   /** Stopped without an ending (shutting down); the job must run again. */
   | { status: "abandoned"; error: string };
 
@@ -89,6 +95,13 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
   const random = deps.random ?? Math.random;
   const sleep = deps.sleep ?? defaultSleep;
   const live = deps.live;
+  const budgetFor = (data: TierJob, log: Logger) =>
+    deps.budgets &&
+    callBudget(
+      deps.budgets,
+      { batchId: data.batchId, feature: data.job.feature, pauses: data.budgetPauses },
+      { random, onSettleError: (error) => log.warn({ error: String(error) }, "could not settle a budget reservation; it stays held") },
+    );
 
   /** Asks the top tier's primary model the question once, and records how its answer compares. */
   async function runShadow(
@@ -103,15 +116,24 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
     const admission = await deps.gate.admit(model, estimateTokens(prompt) + (data.job.maxOutputTokens ?? model.maxOutputTokens));
     // Measurement never waits for a busy model nor adds to its load: skip this sample.
     if (!provider || !admission.admitted) return { status: "shadowed" };
-    const call = await callModel(provider, model, {
-      requestId: data.requestId,
-      attemptNo: 0,
-      tier: tierName,
-      job: data.job,
-      prompt,
-      rates: current.priceBook.ratesFor(model.provider, model.model),
-      now,
-    });
+    let call;
+    try {
+      call = await callModel(provider, model, {
+        requestId: data.requestId,
+        attemptNo: 0,
+        tier: tierName,
+        job: data.job,
+        prompt,
+        rates: current.priceBook.ratesFor(model.provider, model.model),
+        now,
+        budget: budgetFor(data, log),
+      });
+    } catch (error) {
+      // A budget with no room skips the sample, as a busy model does: measurement never waits. (An
+      // unused admission is not reported: a probe slot it held expires with its timeout.)
+      if (!(error instanceof BudgetPausedError)) throw error;
+      return { status: "shadowed" };
+    }
     await deps.gate.report(model, callHealth(call.record), admission);
     const agrees = call.result === undefined ? undefined : answersAgree(data.job.kind, shadowOf.answer, call.result);
     await deps.shadowStore?.({
@@ -257,24 +279,47 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
           break;
         }
         const attemptNo = nextAttemptNo();
-        const call = await callModel(provider, model, {
-          requestId,
-          attemptNo,
-          tier: tierName,
-          job,
-          prompt,
-          rates,
-          now,
-          onStart: (id, startedAt) =>
-            deps.journal.callStarted(runId, {
-              id,
-              attemptNo,
-              tier: tierName,
-              provider: model.provider,
-              model: model.model,
-              startedAt: startedAt.toISOString(),
-            }),
-        });
+        let call;
+        try {
+          call = await callModel(provider, model, {
+            requestId,
+            attemptNo,
+            tier: tierName,
+            job,
+            prompt,
+            rates,
+            now,
+            budget: budgetFor(data, log),
+            onStart: (id, startedAt) =>
+              deps.journal.callStarted(runId, {
+                id,
+                attemptNo,
+                tier: tierName,
+                provider: model.provider,
+                model: model.model,
+                startedAt: startedAt.toISOString(),
+              }),
+          });
+        } catch (error) {
+          if (!(error instanceof BudgetPausedError)) throw error;
+          // No call was made (its admission goes unused), the calls so far are kept, and the job waits
+          // in this tier with its deferrals and attempts untouched.
+          await durably("attempts", () => deps.ledger.write(records));
+          await deps.journal.clear(runId);
+          log.debug({ budget: error.scope, delayMs: error.retryInMs }, "budget has no room: pausing");
+          return {
+            status: "paused",
+            delayMs: error.retryInMs,
+            budget: error.scope,
+            job: {
+              ...data,
+              attemptsSoFar: data.attemptsSoFar + records.length,
+              costSoFarPico: costPico.toString(),
+              history: [...data.history, ...reasons].slice(-50),
+              budgetPauses: data.budgetPauses + 1,
+            },
+          };
+        }
         records.push(call.record);
         costPico += call.record.cost;
         // An answer is journalled together with the ending it decides (one write); anything else now.
