@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { readJobFile } from "../../jobs/read-job-file.js";
-import { estimateJobs } from "../../estimate/estimate-batch.js";
 import { estimateJson, estimateTable } from "../../estimate/format-estimate.js";
 import type { History } from "../../estimate/history.js";
 import { loadHistory } from "../../estimate/ledger-history.js";
@@ -63,6 +62,8 @@ export function registerEstimate(program: Command): void {
         }
         if (rejected.length > SHOWN_REJECTIONS) process.stderr.write(`... and ${rejected.length - SHOWN_REJECTIONS} more rejected lines\n`);
         const history = flags.history === false ? new Map() : await readHistory(runtime, days);
+        // Loaded here, not at start-up: the tokenizers' tables would slow every other command.
+        const { estimateJobs } = await import("../../estimate/estimate-batch.js");
         const estimate = estimateJobs(jobs, config, priceBook, history);
         process.stdout.write(
           flags.format === "json" ? `${JSON.stringify(estimateJson(estimate), null, 2)}\n` : `${estimateTable(estimate, jobs.length)}\n`,
