@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerBatch } from "./commands/batch.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerEnqueue } from "./commands/enqueue.js";
+import { registerEstimate } from "./commands/estimate.js";
 import { registerFakeLlm } from "./commands/fake-llm.js";
 import { registerMaintain } from "./commands/maintain.js";
 import { registerMigrate } from "./commands/migrate.js";
@@ -18,6 +19,7 @@ const program = new Command("llm-router")
 registerMigrate(program);
 registerWorker(program);
 registerEnqueue(program);
+registerEstimate(program);
 registerBatch(program);
 registerReport(program);
 registerMaintain(program);

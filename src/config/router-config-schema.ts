@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { JOB_KINDS } from "../jobs/job-schema.js";
 import { CACHE_TTLS } from "../jobs/prompt-cache-facts.js";
+import { budgetsConfigSchema } from "./budget-config-schema.js";
 import { checkThresholdCount, defaultRoutingConfig, routingConfigSchema } from "./routing-config-schema.js";
 
 /**
@@ -144,6 +145,8 @@ export const routerConfigSchema = z
      */
     maxDeferrals: z.number().int().min(0).max(1_000).default(20),
     promptCaching: promptCachingSchema.default(DEFAULT_PROMPT_CACHING),
+    /** Hard spending caps per feature per UTC day / month: see budget-config-schema.ts. Default: none. */
+    budgets: budgetsConfigSchema,
     circuitBreaker: circuitBreakerSchema.default({
       windowMs: 30_000,
       minCalls: 10,

@@ -7,12 +7,16 @@ import type { TierJobInput } from "../queue/job-payloads.js";
 import { askRoutingModel, nearThreshold } from "./llm/ask-routing-model.js";
 import { classifyJob, scoreJob } from "./index.js";
 import { failedOutcome } from "../ledger/records.js";
+import type { BudgetGuard } from "../guards/budget-guard.js";
+import { callBudget } from "../guards/call-budget.js";
 
 export interface IntakeStageDeps {
   /** The config in force; read once per job. */
   live: () => LiveConfig;
   ledger: LedgerWriter;
   forward: (tier: string, job: TierJobInput) => Promise<void>;
+  /** Hard budgets the routing call is charged against. Default: none. */
+  budgets?: BudgetGuard;
   logger: Logger;
   metrics: Metrics;
   now?: () => Date;
@@ -42,6 +46,16 @@ export function createIntakeProcessor(deps: IntakeStageDeps) {
           const asked = await askRoutingModel(parsed.data.job, decision, live, {
             requestId: parsed.data.requestId,
             now: deps.now ?? (() => new Date()),
+            budget:
+              deps.budgets &&
+              callBudget(
+                deps.budgets,
+                { batchId: parsed.data.batchId, feature: parsed.data.job.feature },
+                {
+                  onSettleError: (error) =>
+                    deps.logger.warn({ error: String(error) }, "could not settle a budget reservation; it stays held"),
+                },
+              ),
           });
           decision = asked.decision;
           routingCall = asked.record;

@@ -10,6 +10,7 @@ import type { TierJobInput } from "../queue/job-payloads.js";
 import { INTAKE_QUEUE, INTAKE_STAGE, tierQueueName } from "../queue/queue-names.js";
 import type { ModelGate } from "../guards/model-gate.js";
 import type { RequestJournal } from "../guards/request-journal.js";
+import type { BudgetGuard } from "../guards/budget-guard.js";
 import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
 import { createIntakeProcessor } from "../intake/intake-processor.js";
 import { createTierProcessor } from "../tiers/tier-processor.js";
@@ -23,6 +24,8 @@ export interface StageRunnerDeps {
   ledger: LedgerWriter;
   journal: RequestJournal;
   gate: ModelGate;
+  /** Hard budgets (batch, feature per UTC day / month). Default: none. */
+  budgets?: BudgetGuard;
   shadowStore?: ShadowStore;
   logger: Logger;
   metrics: Metrics;
@@ -158,6 +161,11 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
             // Every model of the tier is cooling down: pause the whole tier queue rather than burn attempts.
             await queue.rateLimit(ending.delayMs);
             throw new RateLimitError();
+          case "paused":
+            // A budget is spent: this job alone waits (delayed), the queue goes on; no attempt is burned.
+            await job.updateData(ending.job);
+            await job.moveToDelayed(Date.now() + ending.delayMs, token);
+            throw new DelayedError();
           default:
             return ending;
         }

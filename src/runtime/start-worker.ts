@@ -10,6 +10,7 @@ import { prepareClassifier } from "../intake/index.js";
 import { createShadowStore } from "../tiers/shadow/shadow-store.js";
 import { connectionAnswers, createRedisConnection } from "../queue/redis-connection.js";
 import { createModelGate } from "../guards/model-gate.js";
+import { createBudgetGuard } from "../guards/budget-guard.js";
 import { createRequestJournal } from "../guards/request-journal.js";
 import { knownStages, startStages } from "./stage-runner.js";
 
@@ -95,6 +96,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     prefix,
     settings: () => ({ circuitBreaker: live().config.circuitBreaker, defaultCooldownMs: live().config.rateLimitCooldownMs }),
   });
+  const budgets = createBudgetGuard({ redis: fast, prefix, budgets: () => live().config.budgets });
   const runner = await startStages(stages, {
     live,
     connection,
@@ -103,6 +105,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     journal: createRequestJournal(fast, prefix),
     shadowStore: createShadowStore(database.db),
     gate,
+    budgets,
     lockDurationMs: runtime.env.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: runtime.env.WORKER_STALLED_INTERVAL_MS,
     logger: runtime.logger,
@@ -113,6 +116,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     queues: runner.queues,
     models: () => live().config.tiers.flatMap((tier) => tier.models),
     gate,
+    budgets: { guard: budgets, features: () => live().config.budgets },
   });
   liveConfig.onChange(
     (next) =>

@@ -2,6 +2,8 @@ import type { Queue } from "bullmq";
 import { Gauge, type Registry } from "prom-client";
 import type { ModelConfig } from "../config/router-config-schema.js";
 import type { ModelGate } from "../guards/model-gate.js";
+import type { BudgetGuard } from "../guards/budget-guard.js";
+import type { BudgetsConfig } from "../config/budget-config-schema.js";
 
 const QUEUE_STATES = ["waiting", "active", "delayed", "prioritized", "failed"] as const;
 
@@ -11,8 +13,37 @@ const QUEUE_STATES = ["waiting", "active", "delayed", "prioritized", "failed"] a
  */
 export function registerStateGauges(
   registry: Registry,
-  sources: { queues: ReadonlyMap<string, Queue>; models: () => ModelConfig[]; gate: ModelGate },
+  sources: {
+    queues: ReadonlyMap<string, Queue>;
+    models: () => ModelConfig[];
+    gate: ModelGate;
+    budgets?: { guard: BudgetGuard; features: () => BudgetsConfig };
+  },
 ): void {
+  const budgets = sources.budgets;
+  if (budgets) {
+    new Gauge({
+      name: "llm_router_budget_remaining_usd",
+      help: "USD left in each budget (limit - spent - reserved; negative when lowered below use): batches, and features' current UTC day and month",
+      labelNames: ["scope", "id", "period"],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const batchId of await budgets.guard.budgetedBatches()) {
+          const state = await budgets.guard.batchState(batchId);
+          if (state) this.set({ scope: "batch", id: batchId, period: "" }, Number(state.remaining) / 1e12);
+        }
+        for (const feature of Object.keys(budgets.features())) {
+          for (const scope of budgets.guard.scopesFor({ batchId: "", feature }).slice(1)) {
+            const state = await budgets.guard.state(scope.key);
+            const period = scope.label.split(" ").slice(-2).join(" ");
+            // A period with no call yet has its whole cap left.
+            this.set({ scope: "feature", id: feature, period }, Number(state ? state.remaining : scope.limit!) / 1e12);
+          }
+        }
+      },
+    });
+  }
   new Gauge({
     name: "llm_router_queue_depth",
     help: "Jobs per queue and state (waiting, active, delayed, prioritized, failed), across all pods",

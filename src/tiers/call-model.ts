@@ -8,6 +8,8 @@ import { costOf, type ModelRates } from "../pricing/model-rates.js";
 import { ZERO_USAGE } from "../pricing/usage.js";
 import type { ProviderClient } from "../providers/provider-client.js";
 import { normalizeProviderError } from "../providers/provider-error.js";
+import { promptTokenBound, worstCaseCost } from "../guards/budget-decision.js";
+import type { CallBudget } from "../guards/call-budget.js";
 import type { AttemptFailure } from "./next-step.js";
 import { validateOutput } from "./validate-output.js";
 
@@ -32,10 +34,38 @@ export interface CallContext {
   cacheTtl?: CacheTtl;
   /** Runs before the HTTP call, with the attempt's id: the journal notes the call so a crash cannot hide it. */
   onStart?: (attemptId: string, startedAt: Date) => Promise<void>;
+  /**
+   * The budgets this call is charged against. Its worst case is reserved before anything else; a
+   * refusal throws BudgetPausedError and no call (nor attempt) is made. Default: no budget.
+   */
+  budget?: CallBudget;
 }
 
 /** One provider call → one attempt record, priced, whatever happened. */
 export async function callModel(provider: ProviderClient, model: ModelConfig, context: CallContext): Promise<CallResult> {
+  const maxOutputTokens = context.job.maxOutputTokens ?? model.maxOutputTokens;
+  // Reserved on a bound no provider's count exceeds, so the settled cost never passes the reservation.
+  const ticket = await context.budget?.reserve(worstCaseCost(promptTokenBound(context.prompt), maxOutputTokens, context.rates));
+  let result: CallResult;
+  try {
+    result = await callModelReserved(provider, model, context, maxOutputTokens);
+  } catch (error) {
+    // Only the journal's note (before the HTTP call) can throw here: nothing was sent, nothing billed.
+    if (ticket) await context.budget!.settle(ticket, 0n);
+    throw error;
+  }
+  // A call that failed before billing costs 0: settling releases it. A worker that dies mid-call never
+  // gets here, so an abandoned call's reservation stays held (it may have been billed).
+  if (ticket) await context.budget!.settle(ticket, result.record.cost);
+  return result;
+}
+
+async function callModelReserved(
+  provider: ProviderClient,
+  model: ModelConfig,
+  context: CallContext,
+  maxOutputTokens: number,
+): Promise<CallResult> {
   const id = randomUUID();
   await context.onStart?.(id, context.now());
   const startedAt = context.now();
@@ -51,7 +81,7 @@ export async function callModel(provider: ProviderClient, model: ModelConfig, co
   try {
     const completion = await provider.complete(model, {
       prompt: context.prompt,
-      maxOutputTokens: context.job.maxOutputTokens ?? model.maxOutputTokens,
+      maxOutputTokens,
       requestId: context.requestId,
       ...(context.cacheTtl ? { cacheTtl: context.cacheTtl } : {}),
     });

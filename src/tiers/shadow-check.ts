@@ -4,7 +4,8 @@ import type { TierJob } from "../queue/job-payloads.js";
 import { callHealth } from "../guards/call-health.js";
 import { answersAgree } from "./shadow/answers-agree.js";
 import { shadowKeyOf, shadowSampled } from "./shadow/shadow-sample.js";
-import { callModel } from "./call-model.js";
+import { BudgetPausedError } from "../guards/call-budget.js";
+import { callModel, type CallResult } from "./call-model.js";
 import type { TierRun } from "./tier-run.js";
 import type { TierJobEnding } from "./tier-stage.js";
 
@@ -31,15 +32,23 @@ export async function runShadowCheck(run: TierRun, shadowOf: NonNullable<TierJob
   const admission = await deps.gate.admit(model, estimateTokens(prompt) + (data.job.maxOutputTokens ?? model.maxOutputTokens));
   // Measurement never waits for a busy model nor adds to its load: skip this sample.
   if (!provider || !admission.admitted) return { status: "shadowed" };
-  const call = await callModel(provider, model, {
-    requestId: data.requestId,
-    attemptNo: 0,
-    tier: run.tierName,
-    job: data.job,
-    prompt,
-    rates: settings.live.priceBook.ratesFor(model.provider, model.model),
-    now: deps.now,
-  });
+  let call: CallResult;
+  try {
+    call = await callModel(provider, model, {
+      requestId: data.requestId,
+      attemptNo: 0,
+      tier: run.tierName,
+      job: data.job,
+      prompt,
+      rates: settings.live.priceBook.ratesFor(model.provider, model.model),
+      now: deps.now,
+      budget: run.budget,
+    });
+  } catch (error) {
+    // A budget with no room skips the sample, as a busy model does: measurement never waits.
+    if (!(error instanceof BudgetPausedError)) throw error;
+    return { status: "shadowed" };
+  }
   await deps.gate.report(model, callHealth(call.record), admission);
   const agrees = call.result === undefined ? undefined : answersAgree(data.job.kind, shadowOf.answer, call.result);
   await deps.shadowStore?.({

@@ -3,6 +3,7 @@ import { failedOutcome } from "../ledger/records.js";
 import { costOf } from "../pricing/model-rates.js";
 import { tierJobSchema } from "../queue/job-payloads.js";
 import { journalRunId } from "../guards/request-journal.js";
+import { callBudget } from "../guards/call-budget.js";
 import { completeRun, finishRequest, releaseRun } from "./complete-run.js";
 import { decideTierEnding } from "./decide-tier-ending.js";
 import { nextTier } from "./next-step.js";
@@ -56,6 +57,16 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
       runId: journalRunId(data.requestId, tierName),
       log: deps.logger.child({ jobId: data.requestId, batchId: data.batchId, tier: tierName }),
     };
+    if (deps.budgets) {
+      run.budget = callBudget(
+        deps.budgets,
+        { batchId: data.batchId, feature: data.job.feature, pauses: data.budgetPauses },
+        {
+          random: deps.random,
+          onSettleError: (error) => run.log.warn({ error: String(error) }, "could not settle a budget reservation; it stays held"),
+        },
+      );
+    }
 
     const recovered = await recoverRun(run, firstRun);
     if (recovered.ending) {
@@ -94,6 +105,7 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
       await releaseRun(run, state.records);
       return { status: "abandoned", error: state.reasons.join("; ") };
     }
+    if (tried.kind === "paused") return pauseForBudget(run, state, state.paused!);
     return endWithoutAnswer(run, state);
   };
 }
@@ -137,4 +149,23 @@ async function endWithoutAnswer(run: TierRun, state: TierRunState): Promise<Tier
       });
     }
   }
+}
+
+/** A budget had no room: the calls so far are kept, and the job waits in this tier with its deferrals untouched. */
+async function pauseForBudget(run: TierRun, state: TierRunState, paused: { budget: string; retryInMs: number }): Promise<TierJobEnding> {
+  const { data } = run;
+  await releaseRun(run, state.records);
+  run.log.debug({ budget: paused.budget, delayMs: paused.retryInMs }, "budget has no room: pausing");
+  return {
+    status: "paused",
+    delayMs: paused.retryInMs,
+    budget: paused.budget,
+    job: {
+      ...data,
+      attemptsSoFar: data.attemptsSoFar + state.records.length,
+      costSoFarPico: state.costPico.toString(),
+      history: [...data.history, ...state.reasons].slice(-50),
+      budgetPauses: data.budgetPauses + 1,
+    },
+  };
 }

@@ -4,6 +4,7 @@ import type { TierJob } from "../queue/job-payloads.js";
 import type { BusyModel } from "./decide-tier-ending.js";
 import type { TierSettings } from "./tier-settings.js";
 import type { ResolvedTierDeps } from "./tier-stage.js";
+import type { CallBudget } from "../guards/call-budget.js";
 
 /** One tier's run of one job: what every part of the run reads, fixed when the job starts. */
 export interface TierRun {
@@ -15,6 +16,8 @@ export interface TierRun {
   /** The request journal's key for this run (see journalRunId). */
   runId: string;
   log: Logger;
+  /** The budgets every call of this run is charged against (batch, feature day / month); none when unset. */
+  budget?: CallBudget;
 }
 
 /** What the run has done so far; the model loop adds to it. */
@@ -26,6 +29,8 @@ export interface TierRunState {
   busy: BusyModel[];
   /** The request's cost so far: earlier tiers and this run. */
   costPico: bigint;
+  /** Set when a budget had no room for the next call: the run stops and the job waits. */
+  paused?: { budget: string; retryInMs: number };
 }
 
 /** Attempt numbers run on across tiers and across an interrupted run of this tier. */

@@ -5,6 +5,7 @@ import type { Metrics } from "../observability/metrics.js";
 import type { TierJob, TierJobInput } from "../queue/job-payloads.js";
 import type { ModelGate } from "../guards/model-gate.js";
 import type { RequestJournal } from "../guards/request-journal.js";
+import type { BudgetGuard } from "../guards/budget-guard.js";
 import type { ShadowStore } from "./shadow/shadow-store.js";
 
 /** What a tier stage is built from: every piece of I/O is passed in (the unit tests pass in-memory ones). */
@@ -16,6 +17,8 @@ export interface TierStageDeps {
   gate: ModelGate;
   /** Hands a job to a higher tier's queue (same job id, or a `~shadow` one for a shadow job; idempotent). */
   forward: (tier: string, job: TierJobInput) => Promise<void>;
+  /** Hard budgets: every call reserves its worst case first (see callModel). Default: none. */
+  budgets?: BudgetGuard;
   /** Where shadow checks are recorded. */
   shadowStore?: ShadowStore;
   /** How long a finished run's journal is kept to absorb a re-run. Default 120000. */
@@ -43,5 +46,7 @@ export type TierJobEnding =
   | { status: "failed"; error: string }
   /** Every usable model was cooling down: back to the queue for `delayMs`, with `job` as its new data. */
   | { status: "deferred"; delayMs: number; job: TierJob }
+  /** A budget had no room for the next call: back to the queue (delayed, this job only) without burning an attempt. */
+  | { status: "paused"; delayMs: number; job: TierJob; budget: string }
   /** Stopped without an ending (shutting down); the job must run again. */
   | { status: "abandoned"; error: string };

@@ -4,6 +4,7 @@ import type { AttemptRecord } from "../ledger/records.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { ProviderClient } from "../providers/provider-client.js";
 import { callHealth } from "../guards/call-health.js";
+import { BudgetPausedError } from "../guards/call-budget.js";
 import { callModel, type CallResult } from "./call-model.js";
 import { nextStep } from "./next-step.js";
 import { nextAttemptNo, type TierRun, type TierRunState } from "./tier-run.js";
@@ -13,7 +14,9 @@ export type ModelTurn =
   /** No answer from this model: the run moves on (why is in the state's reasons, busy or records). */
   | { kind: "no-answer" }
   /** Stop the run without an ending (shutdown-like failure): the job must run again. */
-  | { kind: "abandon" };
+  | { kind: "abandon" }
+  /** A budget has no room for this call: nothing was called; the run stops and the job waits (state.paused). */
+  | { kind: "paused" };
 
 /**
  * One model's turn in a tier run: admitted by the shared gate, called, retried on passing faults
@@ -38,24 +41,33 @@ export async function tryModel(
       return { kind: "no-answer" };
     }
     const attemptNo = nextAttemptNo(run, state);
-    const call = await callModel(provider, model, {
-      requestId: run.data.requestId,
-      attemptNo,
-      tier: tierName,
-      job,
-      prompt,
-      rates,
-      now: deps.now,
-      onStart: (id, startedAt) =>
-        deps.journal.callStarted(runId, {
-          id,
-          attemptNo,
-          tier: tierName,
-          provider: model.provider,
-          model: model.model,
-          startedAt: startedAt.toISOString(),
-        }),
-    });
+    let call: CallResult;
+    try {
+      call = await callModel(provider, model, {
+        requestId: run.data.requestId,
+        attemptNo,
+        tier: tierName,
+        job,
+        prompt,
+        rates,
+        now: deps.now,
+        onStart: (id, startedAt) =>
+          deps.journal.callStarted(runId, {
+            id,
+            attemptNo,
+            tier: tierName,
+            provider: model.provider,
+            model: model.model,
+            startedAt: startedAt.toISOString(),
+          }),
+        budget: run.budget,
+      });
+    } catch (error) {
+      if (!(error instanceof BudgetPausedError)) throw error;
+      // No call was made. The gate's admission goes unused (a probe slot it held expires with its timeout).
+      state.paused = { budget: error.scope, retryInMs: error.retryInMs };
+      return { kind: "paused" };
+    }
     state.records.push(call.record);
     state.costPico += call.record.cost;
     // An answer is journalled together with the ending it decides (one write); anything else now.

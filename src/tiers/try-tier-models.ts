@@ -7,6 +7,8 @@ import { tryModel } from "./try-model.js";
 export type TierModelsResult =
   | { kind: "answered"; model: ModelConfig; call: CallResult & { result: string } }
   | { kind: "abandon" }
+  /** A budget stopped the run before a call: the job waits (see state.paused). */
+  | { kind: "paused" }
   /** No model answered: decideTierEnding says what now. */
   | { kind: "exhausted" };
 
@@ -35,6 +37,7 @@ export async function tryTierModels(run: TierRun, state: TierRunState): Promise<
     const turn = await tryModel(run, state, model, provider, prompt, promptTokens);
     if (turn.kind === "answered") return { kind: "answered", model, call: turn.call };
     if (turn.kind === "abandon") return { kind: "abandon" };
+    if (turn.kind === "paused") return { kind: "paused" };
   }
   return { kind: "exhausted" };
 }

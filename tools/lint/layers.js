@@ -14,6 +14,8 @@ export const LAYERS = [
   ["tiers"],
   ["intake"],
   ["produce"],
+  // Dry-run cost of a job file: reads like produce, routes like intake, prices like the tiers; writes nothing.
+  ["estimate"],
   ["report"],
   ["runtime"],
   ["lab"],

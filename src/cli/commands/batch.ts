@@ -1,7 +1,10 @@
 import type { Command } from "commander";
 import { batchStatus, type BatchStatus } from "../../report/query/batch-status.js";
 import { createFinishRateTracker, etaMs, formatDuration } from "../../report/query/finish-rate.js";
-import { describeBatch, usd } from "../../report/render/describe-batch.js";
+import { describeBatch, describeBudget, usd } from "../../report/render/describe-batch.js";
+import { batchBudget } from "../../report/query/batch-budget.js";
+import { createBudgetGuard } from "../../guards/budget-guard.js";
+import { parseBudgetUsd, resumePausedJobs } from "../budget-flag.js";
 import { createProgress } from "../progress.js";
 import { withRuntime } from "../with-runtime.js";
 import { configuredTierOrder } from "./report.js";
@@ -15,11 +18,18 @@ export function registerBatch(program: Command): void {
     .argument("<id>", "the batch id printed by enqueue")
     .option("--wait", "wait until every job of the batch has finished, with a live bar")
     .option("--json", "print JSON")
-    .action((id: string, flags: { wait?: boolean; json?: boolean }) =>
+    .option("--budget-usd <n>", "set (raise or lower) the batch's hard budget in USD; jobs paused on it resume")
+    .action((id: string, flags: { wait?: boolean; json?: boolean; budgetUsd?: string }) =>
       withRuntime({}, async (runtime) => {
         const { db } = await runtime.database();
         const tierOrder = await configuredTierOrder(runtime);
         let status = await batchStatus(db, id, { tierOrder });
+        const config = await runtime.config();
+        const guard = createBudgetGuard({ redis: runtime.redis(), prefix: runtime.env.QUEUE_PREFIX, budgets: () => config.budgets });
+        if (flags.budgetUsd !== undefined) {
+          await guard.setBatchLimit(id, parseBudgetUsd(flags.budgetUsd));
+          await resumePausedJobs(runtime.redis(), runtime.env.QUEUE_PREFIX, config);
+        }
         if (flags.wait) {
           const progress = createProgress(`batch ${status.name}`);
           // The live ETA follows the recent pace, not the average since the batch was created.
@@ -37,7 +47,10 @@ export function registerBatch(program: Command): void {
           progress.update(status.finished, status.jobs, extra(status));
           progress.stop();
         }
-        process.stdout.write(`${flags.json ? JSON.stringify(status, null, 2) : describeBatch(status)}\n`);
+        const budget = await batchBudget(guard, id, status.done);
+        process.stdout.write(
+          `${flags.json ? JSON.stringify({ ...status, budget }, null, 2) : [describeBatch(status), ...(budget ? [describeBudget(budget)] : [])].join("\n")}\n`,
+        );
       }),
     );
 }

@@ -1,7 +1,9 @@
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { readJobFile } from "../../jobs/read-job-file.js";
-import { createProducer } from "../../produce/producer.js";
+import { createProducer, newBatchId } from "../../produce/producer.js";
+import { createBudgetGuard } from "../../guards/budget-guard.js";
+import { parseBudgetUsd } from "../budget-flag.js";
 import { createProgress } from "../progress.js";
 import { EXIT, withRuntime } from "../with-runtime.js";
 
@@ -14,6 +16,7 @@ interface EnqueueFlags {
   config?: string;
   json?: boolean;
   allowRepeat?: boolean;
+  budgetUsd?: string;
 }
 
 /** How many rejected lines to print in full; the rest are counted. */
@@ -31,9 +34,11 @@ export function registerEnqueue(program: Command): void {
     .option("--feature <name>", "feature for lines that give none")
     .option("--config <file>", "tiers YAML (default: LLM_ROUTER_CONFIG or config/tiers.yaml)")
     .option("--allow-repeat", "enqueue even if an earlier batch had exactly this content (its jobs run, and are paid for, again)")
+    .option("--budget-usd <n>", "hard budget for the batch in USD: no call that could take it over is made (default: none)")
     .option("--json", "print the result as JSON")
     .action((file: string, flags: EnqueueFlags) =>
       withRuntime({ configPath: flags.config }, async (runtime) => {
+        const budget = flags.budgetUsd === undefined ? undefined : parseBudgetUsd(flags.budgetUsd);
         const candidates = await readJobFile(file, {
           kind: flags.kind,
           labels: flags.labels?.split(",").map((label) => label.trim()),
@@ -47,10 +52,20 @@ export function registerEnqueue(program: Command): void {
           config: await runtime.config(),
         });
         runtime.shutdown.register("producer", () => producer.close());
+        // The budget is in place before the first job can reach a worker.
+        const batchId = flags.batchId ?? (budget === undefined ? undefined : newBatchId());
+        if (budget !== undefined) {
+          const config = await runtime.config();
+          await createBudgetGuard({
+            redis: runtime.redis(),
+            prefix: runtime.env.QUEUE_PREFIX,
+            budgets: () => config.budgets,
+          }).setBatchLimit(batchId!, budget);
+        }
         const progress = createProgress("enqueue");
         const report = await producer.enqueue(candidates, {
           batchName: flags.batch ?? basename(file),
-          batchId: flags.batchId,
+          batchId,
           allowRepeat: flags.allowRepeat,
           onProgress: (done, total) => progress.update(done, total),
         });

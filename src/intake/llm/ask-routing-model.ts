@@ -4,6 +4,7 @@ import type { AttemptRecord } from "../../ledger/records.js";
 import { buildPrompt } from "../../jobs/build-prompt.js";
 import type { RoutingDecision } from "../index.js";
 import { callModel } from "../../tiers/call-model.js";
+import { BudgetPausedError, type CallBudget } from "../../guards/call-budget.js";
 import { buildRouteJob, parseRouteAnswer } from "./route-prompt.js";
 
 /** Tier name the routing model's calls are recorded under in `attempts`: the cost of deciding. */
@@ -29,22 +30,31 @@ export async function askRoutingModel(
   job: JobInput,
   scored: RoutingDecision,
   live: LiveConfig,
-  context: { requestId: string; now: () => Date },
+  context: { requestId: string; now: () => Date; budget?: CallBudget },
 ): Promise<LlmRouting> {
   const { config, providers, priceBook } = live;
   const model = config.tiers[0]!.models[0]!;
   const provider = providers.get(model.provider);
   if (!provider) return { decision: { ...scored, reason: `${scored.reason} (llm classifier: provider ${model.provider} not configured)` } };
   const routeJob = buildRouteJob(job, config.tiers);
-  const call = await callModel(provider, model, {
-    requestId: context.requestId,
-    attemptNo: 1,
-    tier: ROUTER_TIER,
-    job: routeJob,
-    prompt: buildPrompt(routeJob),
-    rates: priceBook.ratesFor(model.provider, model.model),
-    now: context.now,
-  });
+  let call;
+  try {
+    call = await callModel(provider, model, {
+      requestId: context.requestId,
+      attemptNo: 1,
+      tier: ROUTER_TIER,
+      job: routeJob,
+      prompt: buildPrompt(routeJob),
+      rates: priceBook.ratesFor(model.provider, model.model),
+      now: context.now,
+      budget: context.budget,
+    });
+  } catch (error) {
+    // No room in a budget: the routing call is not made and the score decides; the job's tier call
+    // then waits on the same budget.
+    if (!(error instanceof BudgetPausedError)) throw error;
+    return { decision: { ...scored, reason: `${scored.reason} (llm classifier skipped: budget ${error.scope} has no room)` } };
+  }
   const names = config.tiers.map((tier) => tier.name);
   const answer = call.result === undefined ? undefined : parseRouteAnswer(call.result, names);
   if (!answer) {

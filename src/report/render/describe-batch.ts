@@ -1,8 +1,15 @@
 import { displayUsd, parseUsd } from "../../pricing/money.js";
 import type { BatchStatus } from "../query/batch-status.js";
+import type { BatchBudget } from "../query/batch-budget.js";
 import { formatDuration } from "../query/finish-rate.js";
 
 export const usd = (value: string) => `$${displayUsd(parseUsd(value), 4)}`;
+
+/** The budget line of `batch`: exact to the picodollar, as the budget is. */
+export function describeBudget(budget: BatchBudget): string {
+  const state = budget.paused ? "paused: budget" : "budget";
+  return `${state} $${budget.limitUsd}: spent $${budget.spentUsd}, reserved $${budget.reservedUsd}, remaining $${budget.remainingUsd}`;
+}
 
 export function describeBatch(status: BatchStatus): string {
   const finished = status.succeeded + status.failed;
