@@ -1,7 +1,12 @@
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { CircuitBreakerConfig, ModelConfig } from "../config/router-config-schema.js";
-import { ACQUIRE_SCRIPT, REPORT_SCRIPT } from "./circuit-scripts.js";
+import { modelKeys, type ModelKeys } from "../queue/redis-keys.js";
+import { admit } from "./gate-scripts/admit.js";
+import { coolDown } from "./gate-scripts/cool-down.js";
+import { endCoolDown } from "./gate-scripts/end-cool-down.js";
+import { releaseProbe } from "./gate-scripts/release-probe.js";
+import { reportCall } from "./gate-scripts/report-call.js";
 
 /** Why a model cannot take a call right now, and when it may again. */
 export type GateRefusal = {
@@ -26,6 +31,8 @@ export type CallHealth = "ok" | "failed" | "rate_limited" | "neutral";
 /**
  * The shared, cross-pod view of a model's availability: rpm/tpm budgets, the cool-down after a 429,
  * and the circuit breaker. Everything lives in Redis, so N pods share one limit instead of N×.
+ * Each change of that shared state is one Lua script in gate-scripts/ (admit, release-probe,
+ * cool-down, end-cool-down, report-call); every key is named in queue/redis-keys.ts.
  */
 export interface ModelGate {
   admit(model: ModelConfig, estimatedTokens: number): Promise<GateAdmission | GateRefusal>;
@@ -51,32 +58,31 @@ export interface ModelGateOptions {
 const WINDOW_BUCKETS = 10;
 /** How long successes are batched before they reach the shared window: small next to any window. */
 const SUCCESS_FLUSH_MS = 200;
-
-type CircuitRedis = Redis & {
-  llmRouterCircuitAcquire(prefix: string, probeTtlMs: number): Promise<[string, number, number]>;
-  llmRouterCircuitReport(prefix: string, ...args: (string | number)[]): Promise<string>;
-};
+/** A probe (of either kind) that never reports holds its slot this much longer than the call's timeout. */
+const PROBE_GRACE_MS = 5_000;
 
 export function createModelGate(options: ModelGateOptions): ModelGate {
-  const redis = options.redis as CircuitRedis;
-  if (typeof redis.llmRouterCircuitAcquire !== "function") {
-    redis.defineCommand("llmRouterCircuitAcquire", { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
-    redis.defineCommand("llmRouterCircuitReport", { numberOfKeys: 1, lua: REPORT_SCRIPT });
-  }
+  const { redis } = options;
   const now = options.now ?? Date.now;
+  const keysByModel = new Map<string, ModelKeys>();
+  const keysOf = (model: ModelConfig) => {
+    const id = `${model.provider}\0${model.model}`;
+    let keys = keysByModel.get(id);
+    if (!keys) keysByModel.set(id, (keys = modelKeys(options.prefix, model)));
+    return keys;
+  };
   const limiters = new Map<string, { rpm?: RateLimiterRedis; tpm?: RateLimiterRedis }>();
-  // Hash tag: all of one model's keys land in one slot, should this ever run on Redis Cluster.
-  const keyOf = (model: ModelConfig) => `${options.prefix}:model:{${model.provider}:${model.model}}`;
 
-  const limitersFor = (model: ModelConfig) => {
-    const key = keyOf(model);
+  const limitersFor = (model: ModelConfig, keys: ModelKeys) => {
     // Keyed by the limits too: a reload that changes rpm/tpm gets limiters with the new budget.
-    const cacheKey = `${key}:${model.rpm ?? "-"}:${model.tpm ?? "-"}`;
+    const cacheKey = `${keys.rpmLimiter}:${model.rpm ?? "-"}:${model.tpm ?? "-"}`;
     let found = limiters.get(cacheKey);
     if (!found) {
-      const make = (points: number, kind: string) =>
-        new RateLimiterRedis({ storeClient: options.redis, keyPrefix: `${key}:${kind}`, points, duration: 60 });
-      found = { rpm: model.rpm ? make(model.rpm, "rpm") : undefined, tpm: model.tpm ? make(model.tpm, "tpm") : undefined };
+      const make = (points: number, keyPrefix: string) => new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration: 60 });
+      found = {
+        rpm: model.rpm ? make(model.rpm, keys.rpmLimiter) : undefined,
+        tpm: model.tpm ? make(model.tpm, keys.tpmLimiter) : undefined,
+      };
       limiters.set(cacheKey, found);
     }
     return found;
@@ -93,45 +99,47 @@ export function createModelGate(options: ModelGateOptions): ModelGate {
     }
   }
 
-  // Successful calls not yet added to the Redis window, per model key.
-  const unreported = new Map<string, number>();
+  // Successful calls not yet added to the Redis window, per model.
+  const unreported = new Map<ModelKeys, number>();
   let flushTimer: NodeJS.Timeout | undefined;
-  const sendReport = async (key: string, failed: boolean, probe: boolean) => {
-    const successes = unreported.get(key) ?? 0;
-    unreported.delete(key);
+  const sendReport = async (keys: ModelKeys, failed: boolean, wasProbe: boolean) => {
+    const successes = unreported.get(keys) ?? 0;
+    unreported.delete(keys);
     const config = options.settings().circuitBreaker;
-    await redis.llmRouterCircuitReport(
-      key,
-      failed ? "1" : "0",
-      probe ? "1" : "0",
-      now(),
-      Math.max(1, Math.floor(config.windowMs / WINDOW_BUCKETS)),
-      WINDOW_BUCKETS,
-      config.minCalls,
-      config.failureRate,
-      config.openMs,
-      successes,
+    const bucketMs = Math.max(1, Math.floor(config.windowMs / WINDOW_BUCKETS));
+    await reportCall(
+      redis,
+      keys,
+      { failed, wasProbe, successes },
+      {
+        currentBucket: Math.floor(now() / bucketMs),
+        buckets: WINDOW_BUCKETS,
+        bucketTtlMs: bucketMs * (WINDOW_BUCKETS + 1),
+        minCalls: config.minCalls,
+        failureRate: config.failureRate,
+        openMs: config.openMs,
+      },
     );
   };
   const flushSoon = () => {
     flushTimer ??= setTimeout(() => {
       flushTimer = undefined;
-      for (const key of [...unreported.keys()]) void sendReport(key, false, false).catch(() => {});
+      for (const keys of [...unreported.keys()]) void sendReport(keys, false, false).catch(() => {});
     }, SUCCESS_FLUSH_MS);
     flushTimer.unref();
   };
 
   return {
     async admit(model, estimatedTokens) {
-      const key = keyOf(model);
-      const [state, waitMs, coolingProbe] = await redis.llmRouterCircuitAcquire(key, model.timeoutMs + 5_000);
-      if (state === "cooling") return { admitted: false, reason: "cooling_down", retryInMs: Number(waitMs) };
-      if (state === "open") return { admitted: false, reason: "circuit_open", retryInMs: Number(waitMs) };
-      const { rpm, tpm } = limitersFor(model);
+      const keys = keysOf(model);
+      const { state, waitMs, coolingProbe } = await admit(redis, keys, model.timeoutMs + PROBE_GRACE_MS);
+      if (state === "cooling") return { admitted: false, reason: "cooling_down", retryInMs: waitMs };
+      if (state === "open") return { admitted: false, reason: "circuit_open", retryInMs: waitMs };
+      const probe = state === "probe";
+      const { rpm, tpm } = limitersFor(model, keys);
       const refusal = async (reason: GateRefusal["reason"], retryInMs: number): Promise<GateRefusal> => {
         // A probe that never runs must not hold its slot until the key expires.
-        if (state === "probe") await options.redis.del(`${key}:probe`);
-        if (coolingProbe === 1) await options.redis.del(`${key}:cprobe`);
+        if (probe || coolingProbe) await releaseProbe(redis, keys, { probe, coolingProbe });
         return { admitted: false, reason, retryInMs };
       };
       if (rpm) {
@@ -143,41 +151,32 @@ export function createModelGate(options: ModelGateOptions): ModelGate {
         const wait = await consume(tpm, Math.min(estimatedTokens, model.tpm!));
         if (wait !== undefined) return refusal("tpm_limit", wait);
       }
-      return { admitted: true, probe: state === "probe", coolingProbe: coolingProbe === 1 };
+      return { admitted: true, probe, coolingProbe };
     },
 
     async report(model, health, { probe, coolingProbe, retryAfterMs }) {
-      const key = keyOf(model);
+      const keys = keysOf(model);
       if (health === "rate_limited") {
         const coolMs = Math.max(1, retryAfterMs ?? options.settings().defaultCooldownMs);
-        await options.redis
-          .multi()
-          .set(`${key}:cooldown`, "1", "PX", coolMs)
-          // Remembered past the cool-down (until a call gets through), so its end admits one call first.
-          .set(`${key}:cooled`, "1", "PX", Math.max(60_000, coolMs * 10))
-          .del(`${key}:cprobe`)
-          .exec();
+        // Remembered past the cool-down (until a call gets through), so its end admits one call first.
+        await coolDown(redis, keys, coolMs, Math.max(60_000, coolMs * 10));
       } else if (coolingProbe) {
-        await options.redis.del(`${key}:cooled`, `${key}:cprobe`);
+        await endCoolDown(redis, keys);
       }
       // A 429 says "busy", not "broken": it cools the model down but is no failure for the circuit.
       if ((health === "neutral" || health === "rate_limited") && !probe) return;
       if (health === "ok" && !probe) {
         // Successes only feed the failure rate's denominator: count them here, send them in batches.
-        unreported.set(key, (unreported.get(key) ?? 0) + 1);
+        unreported.set(keys, (unreported.get(keys) ?? 0) + 1);
         flushSoon();
         return;
       }
-      await sendReport(key, health === "failed", probe);
+      await sendReport(keys, health === "failed", probe);
     },
 
     async inspect(model) {
-      const key = keyOf(model);
-      const [open, tripped, cooling] = await Promise.all([
-        options.redis.exists(`${key}:open`),
-        options.redis.exists(`${key}:tripped`),
-        options.redis.pttl(`${key}:cooldown`),
-      ]);
+      const keys = keysOf(model);
+      const [open, tripped, cooling] = await Promise.all([redis.exists(keys.open), redis.exists(keys.tripped), redis.pttl(keys.cooldown)]);
       return { circuitOpen: open === 1 || tripped === 1, coolingDownMs: Math.max(0, cooling) };
     },
   };

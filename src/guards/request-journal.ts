@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { decodeAttempt, decodeOutcome, encodeAttempt, encodeOutcome } from "../ledger/record-codec.js";
 import type { AttemptRecord, RequestOutcome } from "../ledger/records.js";
 import type { TierJob } from "../queue/job-payloads.js";
+import { journalKey } from "../queue/redis-keys.js";
 
 /** A call that started but whose worker never said how it ended. */
 export interface InFlightCall {
@@ -53,7 +54,7 @@ const JOURNAL_TTL_SECONDS = 7 * 24 * 3600;
 export const journalRunId = (requestId: string, tier: string) => `${requestId}@${tier}`;
 
 export function createRequestJournal(redis: Redis, prefix: string): RequestJournal {
-  const keyOf = (runId: string) => `${prefix}:journal:{${runId}}`;
+  const keyOf = (runId: string) => journalKey(prefix, runId);
   const put = async (runId: string, fields: Record<string, string>) => {
     await redis.multi().hset(keyOf(runId), fields).expire(keyOf(runId), JOURNAL_TTL_SECONDS).exec();
   };

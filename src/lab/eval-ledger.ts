@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { queryRows, type Db } from "../ledger/db/database.js";
+import { prefixPattern } from "../queue/redis-keys.js";
 
 /** What the ledger recorded for one eval request: where it went, what it cost, its score. */
 export interface LedgerRequest {
@@ -58,7 +59,7 @@ export async function batchCostUsd(db: Db, batchId: string): Promise<string> {
 export async function deleteQueuePrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = "0";
   do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    const [next, keys] = await redis.scan(cursor, "MATCH", prefixPattern(prefix), "COUNT", 1000);
     cursor = next;
     if (keys.length > 0) await redis.del(...keys);
   } while (cursor !== "0");

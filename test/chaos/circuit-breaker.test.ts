@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelConfigSchema, type CircuitBreakerConfig, type ModelConfig } from "../../src/config/router-config-schema.js";
 import { createModelGate, type GateAdmission, type GateRefusal, type ModelGate } from "../../src/guards/model-gate.js";
+import { modelKeys } from "../../src/queue/redis-keys.js";
 import { printChaosSummary } from "../helpers/chaos-summary.js";
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from "../helpers/redis.js";
 import { waitFor } from "../helpers/wait-for.js";
@@ -32,8 +33,8 @@ describe("the model gate shared by two pods through Redis", () => {
     decisions.push(decision);
     return decision;
   };
-  /** The circuit's own "open" key (documented in circuit-scripts.ts): its expiry ends the open phase. */
-  const openKey = (m: ModelConfig) => `${prefix}:model:{${m.provider}:${m.model}}:open`;
+  /** The circuit's own "open" key (see queue/redis-keys.ts): its expiry ends the open phase. */
+  const openKey = (m: ModelConfig) => modelKeys(prefix, m).open;
   const waitUntilHalfOpen = (m: ModelConfig) =>
     waitFor(
       () => redisA.exists(openKey(m)),

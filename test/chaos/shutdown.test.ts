@@ -2,6 +2,7 @@ import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouterConfig } from "../../src/config/router-config-schema.js";
 import { tierQueueName } from "../../src/queue/queue-names.js";
+import { journalPattern } from "../../src/queue/redis-keys.js";
 import { waitForBatchSettled } from "../helpers/batch-settled.js";
 import { ledgerNumbers, lostOf, printChaosSummary } from "../helpers/chaos-summary.js";
 import { pipelineEnv, startWorkerProcess } from "../helpers/chaos-workers.js";
@@ -97,7 +98,7 @@ describe("shutting a worker process down", { timeout: 120_000 }, () => {
     const callsAtExit = pipeline.fake.stats().totalCalls;
     const queue = new Queue(tierQueueName("cheap"), { connection: pipeline.runtime.redis(), prefix: pipeline.prefix });
     const counts = await queue.getJobCounts();
-    const journals = await pipeline.runtime.redis().keys(`${pipeline.prefix}:journal:*`);
+    const journals = await pipeline.runtime.redis().keys(journalPattern(pipeline.prefix));
     await queue.close();
 
     expect.soft(code, `exit code; stderr:\n${worker.output().stderr.slice(-2000)}`).toBe(0);

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { envSchema, parseEnv } from "../../src/config/env.js";
 import { CLI } from "../helpers/cli-process.js";
-import { REPO } from "./helpers/kustomize.js";
+import { REPO } from "../helpers/deploy/kustomize.js";
 
 /**
  * No Docker engine runs here, so `docker compose up` cannot be tried: these checks pin what would

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { K8S, REPO } from "./helpers/kustomize.js";
+import { K8S, REPO } from "../helpers/deploy/kustomize.js";
 
 /**
  * No Docker engine runs here, so the image cannot be built: these checks pin what the build and the

@@ -6,7 +6,7 @@ import { envSchema, parseEnv } from "../../src/config/env.js";
 import { parseRouterConfig } from "../../src/config/load-config.js";
 import type { RouterConfig } from "../../src/config/router-config-schema.js";
 import { INTAKE_QUEUE, INTAKE_STAGE, tierQueueName } from "../../src/queue/queue-names.js";
-import { K8S, REPO, type K8sObject, parseObjects, render, renderComposed, renderText, renderers, schemaErrors } from "./helpers/kustomize.js";
+import { K8S, REPO, type K8sObject, parseObjects, render, renderComposed, renderText, renderers, schemaErrors } from "../helpers/deploy/kustomize.js";
 
 const CONFIG_TEXT = readFileSync(join(REPO, "config/tiers.yaml"), "utf8");
 const HEALTH_PORT = 9464;

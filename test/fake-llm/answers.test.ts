@@ -6,7 +6,7 @@ import { parseScenario, resolveBehaviour } from "../../src/fake-llm/scenario.js"
 import { detectTask } from "../../src/fake-llm/task.js";
 import { buildPrompt } from "../../src/jobs/build-prompt.js";
 import type { JobInput } from "../../src/jobs/job-schema.js";
-import { LABELS } from "./helpers.js";
+import { LABELS } from "../helpers/fake-llm/sdk-clients.js";
 
 const answer = (job: JobInput, invalid = false, outputTokens?: number, seed = 1) => {
   const prompt = buildPrompt(job);

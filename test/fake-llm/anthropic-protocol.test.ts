@@ -1,7 +1,16 @@
 import { APIConnectionTimeoutError, APIError } from "@anthropic-ai/sdk";
 import { describe, expect, it } from "vitest";
 import { buildPrompt } from "../../src/jobs/build-prompt.js";
-import { anthropicClient, askAnthropic, caught, classifyJob, LABELS, textOf, useFakeLlm, waitFor } from "./helpers.js";
+import {
+  anthropicClient,
+  askAnthropic,
+  caught,
+  classifyJob,
+  LABELS,
+  textOf,
+  useFakeLlm,
+  waitFor,
+} from "../helpers/fake-llm/sdk-clients.js";
 
 const MODEL = "claude-haiku-4-5";
 

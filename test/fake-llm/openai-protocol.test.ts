@@ -1,7 +1,7 @@
 import { APIConnectionTimeoutError, APIError } from "openai";
 import { describe, expect, it } from "vitest";
 import { buildPrompt } from "../../src/jobs/build-prompt.js";
-import { askOpenAi, caught, classifyJob, LABELS, openAiClient, useFakeLlm, waitFor } from "./helpers.js";
+import { askOpenAi, caught, classifyJob, LABELS, openAiClient, useFakeLlm, waitFor } from "../helpers/fake-llm/sdk-clients.js";
 
 describe("fake LLM over the OpenAI SDK", () => {
   const start = useFakeLlm();

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScenarioFile, parseScenario } from "../../src/fake-llm/index.js";
-import { anthropicClient, askAnthropic, askOpenAi, openAiClient, textOf, useFakeLlm } from "./helpers.js";
+import { anthropicClient, askAnthropic, askOpenAi, openAiClient, textOf, useFakeLlm } from "../helpers/fake-llm/sdk-clients.js";
 
 const ROWS = [
   {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { FakeStats } from "../../src/fake-llm/index.js";
-import { anthropicClient, askAnthropic, askOpenAi, classifyJob, openAiClient, useFakeLlm, waitFor } from "./helpers.js";
+import {
+  anthropicClient,
+  askAnthropic,
+  askOpenAi,
+  classifyJob,
+  openAiClient,
+  useFakeLlm,
+  waitFor,
+} from "../helpers/fake-llm/sdk-clients.js";
 
 describe("fake LLM /stats", () => {
   const start = useFakeLlm();

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import { prefixPattern } from "../../src/queue/redis-keys.js";
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -14,7 +15,7 @@ export async function deletePrefix(prefix: string): Promise<void> {
   try {
     let cursor = "0";
     do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      const [next, keys] = await redis.scan(cursor, "MATCH", prefixPattern(prefix), "COUNT", 1000);
       cursor = next;
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== "0");

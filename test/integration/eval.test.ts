@@ -8,7 +8,7 @@ import { executeEval, prepareEval, type EvalResult } from "../../src/lab/run-eva
 import { buildPriceBook } from "../../src/pricing/price-book.js";
 import { thresholdsForMaxShares } from "../../src/lab/calibrate.js";
 import { runCalibrate } from "../../src/lab/run-calibrate.js";
-import { writeSyntheticReplay } from "../eval/synthetic-replay.js";
+import { writeSyntheticReplay } from "../helpers/eval/synthetic-replay.js";
 import { runCli } from "../helpers/cli-process.js";
 import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
 import { TEST_REDIS_URL, deletePrefix, uniquePrefix } from "../helpers/redis.js";

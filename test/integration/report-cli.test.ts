@@ -5,8 +5,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/ledger/db/database.js";
 import { runCli, startCli } from "../helpers/cli-process.js";
-import { openReportTestDatabase, type ReportTestDatabase } from "../report/databases.js";
-import { finishRequests, generateLedger, insertAttempts, insertRequests } from "../report/ledger-fixtures.js";
+import { openReportTestDatabase, type ReportTestDatabase } from "../helpers/report/databases.js";
+import { finishRequests, generateLedger, insertAttempts, insertRequests } from "../helpers/report/ledger-fixtures.js";
 
 /** `report`, `batch` and `maintain` as a user runs them: one process per command. */
 describe("report, batch and maintain on the command line", () => {

@@ -4,8 +4,8 @@ import { queryRows, type Db } from "../../src/ledger/db/database.js";
 import { formatUsd, parseUsd } from "../../src/pricing/money.js";
 import { MAX_RELATIVE_ERROR } from "../../src/report/query/latency-histogram.js";
 import { buildReport, DIMENSIONS, trimDecimal, type Dimension, type ReportFilters } from "../../src/report/query/report-query.js";
-import { openReportTestDatabase, type ReportTestDatabase } from "../report/databases.js";
-import { generateLedger } from "../report/ledger-fixtures.js";
+import { openReportTestDatabase, type ReportTestDatabase } from "../helpers/report/databases.js";
+import { generateLedger } from "../helpers/report/ledger-fixtures.js";
 
 const ALL_DIMENSIONS = Object.keys(DIMENSIONS) as Dimension[];
 /** Every combination of the six dimensions, the empty one included: 64 reports. */

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderHtmlReport } from "../../src/report/render/html-report.js";
 import { buildReport } from "../../src/report/query/report-query.js";
-import { dumpDom, screenshot } from "../report/chromium.js";
-import { openReportTestDatabase, type ReportTestDatabase } from "../report/databases.js";
-import { generateLedger, insertAttempts, insertRequests } from "../report/ledger-fixtures.js";
+import { dumpDom, screenshot } from "../helpers/report/chromium.js";
+import { openReportTestDatabase, type ReportTestDatabase } from "../helpers/report/databases.js";
+import { generateLedger, insertAttempts, insertRequests } from "../helpers/report/ledger-fixtures.js";
 
 const HOSTILE_FEATURE = `</script><img src=x onerror="document.title='pwned'">`;
 

@@ -17,8 +17,8 @@ import type { AttemptRecord } from "../../src/ledger/records.js";
 import { ZERO_USAGE } from "../../src/pricing/usage.js";
 import { buildReport } from "../../src/report/query/report-query.js";
 import { ADMIN_DATABASE_URL } from "../helpers/postgres.js";
-import { openReportTestDatabase } from "../report/databases.js";
-import { finishRequests, insertAttempts, insertRequests } from "../report/ledger-fixtures.js";
+import { openReportTestDatabase } from "../helpers/report/databases.js";
+import { finishRequests, insertAttempts, insertRequests } from "../helpers/report/ledger-fixtures.js";
 import {
   naiveAttemptBatchDaily,
   naiveAttemptDaily,
@@ -26,7 +26,7 @@ import {
   rollupAttemptBatchDaily,
   rollupAttemptDaily,
   rollupRequestDaily,
-} from "../report/naive-queries.js";
+} from "../helpers/report/naive-queries.js";
 
 /** The first day of the UTC month `offset` months from this one, as YYYY-MM-DD. */
 function monthStart(offset: number): string {

@@ -12,7 +12,7 @@ import { testConfig } from "../helpers/pipeline.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/postgres.js";
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from "../helpers/redis.js";
 import { waitFor } from "../helpers/wait-for.js";
-import { startProviderStub, type ProviderStub } from "../report/provider-stub.js";
+import { startProviderStub, type ProviderStub } from "../helpers/report/provider-stub.js";
 
 /**
  * Each kind of cached prompt token, from the provider's wire format through the adapter, the

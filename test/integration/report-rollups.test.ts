@@ -3,8 +3,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/ledger/db/database.js";
 import { latencyBucket, LATENCY_BOUNDS_MS } from "../../src/report/query/latency-histogram.js";
-import { openReportTestDatabase, type ReportTestDatabase } from "../report/databases.js";
-import { finishRequests, generateLedger, insertAttempts, insertRequests } from "../report/ledger-fixtures.js";
+import { openReportTestDatabase, type ReportTestDatabase } from "../helpers/report/databases.js";
+import { finishRequests, generateLedger, insertAttempts, insertRequests } from "../helpers/report/ledger-fixtures.js";
 import {
   naiveAttemptBatchDaily,
   naiveAttemptDaily,
@@ -17,7 +17,7 @@ import {
   rollupHistogram,
   rollupRequestBatchDaily,
   rollupRequestDaily,
-} from "../report/naive-queries.js";
+} from "../helpers/report/naive-queries.js";
 
 /** Every rollup, row for row, against the naive GROUP BY over the raw tables. */
 async function expectRollupsMatchRawRows(target: ReportTestDatabase) {

@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Db } from "../../src/ledger/db/database.js";
 import { bucketEstimate, latencyBucket } from "../../src/report/query/latency-histogram.js";
-import { openReportTestDatabase, type ReportTestDatabase } from "../report/databases.js";
-import { finishRequests, insertAttempts, insertRequests, type AttemptRow } from "../report/ledger-fixtures.js";
+import { openReportTestDatabase, type ReportTestDatabase } from "../helpers/report/databases.js";
+import { finishRequests, insertAttempts, insertRequests, type AttemptRow } from "../helpers/report/ledger-fixtures.js";
 
 /**
  * A hand-made ledger small enough to work out every view's answer on paper:

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { routerConfigSchema, type RouterConfig } from "../../../src/config/router-config-schema.js";
 import { MAX_PROMPT_CHARS } from "../../../src/jobs/job-schema.js";
 import { classifyJob, complexityScore, extractSignals, tierIndexForScore, validateRoutingTargets } from "../../../src/intake/index.js";
-import { CODE_REVIEW, loadDefaultConfig, makeJob, NEWS_ARTICLE, TICKET } from "./fixtures.js";
+import { CODE_REVIEW, loadDefaultConfig, makeJob, NEWS_ARTICLE, TICKET } from "../../helpers/intake/fixtures.js";
 
 const config = loadDefaultConfig();
 

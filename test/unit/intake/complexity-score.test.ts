@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { JOB_KINDS, MAX_PROMPT_CHARS, type JobKind } from "../../../src/jobs/job-schema.js";
 import { complexityScore, explainComplexity, extractSignals, KIND_PROFILES, type RoutingSignals } from "../../../src/intake/index.js";
-import { CODE_REVIEW, makeJob, NEWS_ARTICLE, TICKET } from "./fixtures.js";
+import { CODE_REVIEW, makeJob, NEWS_ARTICLE, TICKET } from "../../helpers/intake/fixtures.js";
 
 const scoreOf = (kind: JobKind, prompt: string) => complexityScore(extractSignals(makeJob({ kind, prompt })), kind);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_PROMPT_CHARS } from "../../../src/jobs/job-schema.js";
 import { extractSignals, SAMPLE_HEAD_CHARS, SAMPLE_LIMIT_CHARS, SAMPLE_TAIL_CHARS } from "../../../src/intake/index.js";
-import { CODE_REVIEW, makeJob, NEWS_ARTICLE, TICKET } from "./fixtures.js";
+import { CODE_REVIEW, makeJob, NEWS_ARTICLE, TICKET } from "../../helpers/intake/fixtures.js";
 
 const signalsOf = (prompt: string) => extractSignals(makeJob({ kind: "generate", prompt }));
 

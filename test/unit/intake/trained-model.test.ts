@@ -16,7 +16,7 @@ import {
   TrainedRouter,
   type ModelFile,
 } from "../../../src/intake/trained/trained-model.js";
-import { loadDefaultConfig, makeJob } from "./fixtures.js";
+import { loadDefaultConfig, makeJob } from "../../helpers/intake/fixtures.js";
 
 const BUCKETS_LOG2 = 8;
 

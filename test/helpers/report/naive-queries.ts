@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "../../src/ledger/db/database.js";
-import { LATENCY_BOUNDS_MS } from "../../src/report/query/latency-histogram.js";
+import { queryRows, type Db } from "../../../src/ledger/db/database.js";
+import { LATENCY_BOUNDS_MS } from "../../../src/report/query/latency-histogram.js";
 
 /**
  * What each rollup should hold, computed the slow, obvious way from the raw tables, written apart

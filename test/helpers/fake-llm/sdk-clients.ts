@@ -1,9 +1,9 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterEach } from "vitest";
-import type { JobInput } from "../../src/jobs/job-schema.js";
-import { buildPrompt } from "../../src/jobs/build-prompt.js";
-import { startFakeLlm, type FakeLlm, type ScenarioInput } from "../../src/fake-llm/index.js";
+import type { JobInput } from "../../../src/jobs/job-schema.js";
+import { buildPrompt } from "../../../src/jobs/build-prompt.js";
+import { startFakeLlm, type FakeLlm, type ScenarioInput } from "../../../src/fake-llm/index.js";
 
 /** Starts a fake on a free port and closes it after the current test. */
 export function useFakeLlm(): (scenario?: ScenarioInput) => Promise<FakeLlm> {

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openPglite, type Database } from "../../src/ledger/db/database.js";
-import { createTestDatabase } from "../helpers/postgres.js";
+import { openPglite, type Database } from "../../../src/ledger/db/database.js";
+import { createTestDatabase } from "../postgres.js";
 
 export interface ReportTestDatabase {
   kind: "postgres" | "pglite";

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { Db } from "../../src/ledger/db/database.js";
-import { createLedgerWriter } from "../../src/ledger/ledger-writer.js";
-import type { AttemptRecord, RequestOutcome } from "../../src/ledger/records.js";
-import { ZERO_USAGE } from "../../src/pricing/usage.js";
+import type { Db } from "../../../src/ledger/db/database.js";
+import { createLedgerWriter } from "../../../src/ledger/ledger-writer.js";
+import type { AttemptRecord, RequestOutcome } from "../../../src/ledger/records.js";
+import { ZERO_USAGE } from "../../../src/pricing/usage.js";
 
 /** mulberry32: a small seeded generator, so a failing dataset can be made again. */
 export function seededRandom(seed: number): () => number {

@@ -1,0 +1,60 @@
+/**
+ * Every Redis key this service names is built here, so a key's spelling lives in one place: the
+ * Lua scripts receive their keys as KEYS (never concatenate a name), the TypeScript reads and
+ * deletes through these builders, and tests inspect state through them too.
+ *
+ * All keys of one deployment start with its QUEUE_PREFIX and a colon: BullMQ's own queue keys are
+ * `<prefix>:<queue name>:…` (see queue-names.ts), ours sit beside them under `<prefix>:model:` and
+ * `<prefix>:journal:`. Deleting `prefixPattern(prefix)` therefore removes a deployment entirely.
+ * A `{…}` hash tag keeps all keys of one model (or one journal) in one Redis Cluster slot, which a
+ * multi-key script needs.
+ */
+
+/** SCAN pattern matching every key of one prefix: queues, gates and journals. */
+export const prefixPattern = (prefix: string) => `${prefix}:*`;
+
+/** SCAN pattern matching every request journal of one prefix. */
+export const journalPattern = (prefix: string) => `${prefix}:journal:*`;
+
+/** The request journal of one tier run (a hash; see guards/request-journal.ts). */
+export const journalKey = (prefix: string, runId: string) => `${prefix}:journal:{${runId}}`;
+
+/** The keys of one model's gate (see guards/model-gate.ts for what each one means). */
+export interface ModelKeys {
+  /** Exists while the model cools down after a 429 (PX = retry-after). */
+  cooldown: string;
+  /** Exists from a 429 until a call gets an answer: when `cooldown` ends, one call goes first. */
+  cooled: string;
+  /** The one call let through first after a cool-down (PX = probe timeout). */
+  coolingProbe: string;
+  /** Exists while the circuit is open (PX = openMs). */
+  open: string;
+  /** Exists from the trip until a probe succeeds (outlives `open`; its absence = closed). */
+  tripped: string;
+  /** The one half-open probe in flight (PX = probe timeout). */
+  probe: string;
+  /** Calls in time bucket `n` of the sliding window. */
+  callsBucket(n: number): string;
+  /** Failures in time bucket `n` of the sliding window. */
+  failuresBucket(n: number): string;
+  /** Key prefix handed to rate-limiter-flexible, which stores `<this>:calls`. */
+  rpmLimiter: string;
+  /** As rpmLimiter, for the token budget. */
+  tpmLimiter: string;
+}
+
+export function modelKeys(prefix: string, model: { provider: string; model: string }): ModelKeys {
+  const base = `${prefix}:model:{${model.provider}:${model.model}}`;
+  return {
+    cooldown: `${base}:cooldown`,
+    cooled: `${base}:cooled`,
+    coolingProbe: `${base}:cprobe`,
+    open: `${base}:open`,
+    tripped: `${base}:tripped`,
+    probe: `${base}:probe`,
+    callsBucket: (n) => `${base}:t:${n}`,
+    failuresBucket: (n) => `${base}:f:${n}`,
+    rpmLimiter: `${base}:rpm`,
+    tpmLimiter: `${base}:tpm`,
+  };
+}
