@@ -6,7 +6,7 @@ import type { JobInput } from "../../src/jobs/job-schema.js";
 import { createAnthropicProvider } from "../../src/providers/anthropic-provider.js";
 import { createOpenAIProvider } from "../../src/providers/openai-provider.js";
 import { afterEach } from "vitest";
-import { anthropicClient, LABELS, openAiClient } from "./helpers.js";
+import { anthropicClient, LABELS, openAiClient } from "../helpers/fake-llm/sdk-clients.js";
 
 const started: FakeLlm[] = [];
 afterEach(async () => {
