@@ -2,6 +2,7 @@ import { z } from "zod";
 import { JOB_KINDS } from "../jobs/job-schema.js";
 import { CACHE_TTLS } from "../jobs/prompt-cache-facts.js";
 import { budgetsConfigSchema } from "./budget-config-schema.js";
+import { catalogContextWindow, FALLBACK_CONTEXT_WINDOW } from "./catalog-context-window.js";
 import { checkThresholdCount, defaultRoutingConfig, routingConfigSchema } from "./routing-config-schema.js";
 
 /**
@@ -41,8 +42,11 @@ export const modelConfigSchema = z
     timeoutMs: z.number().int().positive().default(60_000),
     /** Cap on the answer's length when the job gives none. Default 1024. */
     maxOutputTokens: z.number().int().positive().default(1024),
-    /** Largest prompt (in tokens, estimated) this model accepts; longer jobs skip it. Default 200000. */
-    contextWindow: z.number().int().positive().default(200_000),
+    /**
+     * Largest prompt (in tokens, estimated) this model accepts; longer jobs skip it. Default: the
+     * model's window in the catalog (@pydantic/genai-prices), else 200000.
+     */
+    contextWindow: z.number().int().positive().optional(),
     /** Price override; required when the catalog (@pydantic/genai-prices) does not know the model. */
     price: priceOverrideSchema.optional(),
     /** Requests per minute for this model across every pod (enforced in Redis). Default: no limit. */
@@ -56,7 +60,11 @@ export const modelConfigSchema = z
      */
     cacheMinTokens: z.number().int().positive().optional(),
   })
-  .strict();
+  .strict()
+  .transform((model) => ({
+    ...model,
+    contextWindow: model.contextWindow ?? catalogContextWindow(model.provider, model.model) ?? FALLBACK_CONTEXT_WINDOW,
+  }));
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
 const TIER_NAME = /^[a-z][a-z0-9-]{0,30}$/;

@@ -21,6 +21,8 @@ export function decideOutcome(behaviour: ModelBehaviour, u: number): Outcome {
 export interface Draw {
   /** Uniform in [0, 1): decides the outcome. */
   u: number;
+  /** Uniform in [0, 1): picks the latency from the model's distribution. */
+  latencyU: number;
   /** Seeds the answer's word choices. */
   answerSeed: number;
   /** Stable hex id for response ids. */
@@ -46,6 +48,7 @@ export class DrawSource {
     const outcomeHash = hash53(base);
     return {
       u: unitFromHash(outcomeHash),
+      latencyU: unitFromHash(hash53(base, 0x1a7e)),
       answerSeed: hash53(base, 0x5eed) >>> 0,
       id: outcomeHash.toString(16).padStart(14, "0"),
     };

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { dirname } from "node:path";
 import { describeIssues } from "./issues.js";
 import { replaySpecSchema, resolveReplayFile } from "./replay.js";
+import { MAX_LATENCY_MS, type LatencySpec } from "./latency.js";
 
 /**
  * The scenario: how each fake model behaves (latency, error mix, invalid answers, token counts).
@@ -25,8 +26,23 @@ const errorKey = z.string().regex(/^(timeout|[45]\d\d)$/, {
   message: 'error keys must be an HTTP status from 400 to 599 (e.g. "429") or "timeout"',
 });
 
+const milliseconds = z
+  .number({ message: "must be a number of milliseconds" })
+  .min(0, { message: "must be >= 0" })
+  .max(MAX_LATENCY_MS, { message: "must be at most 600000 (10 minutes)" });
+
+/** A fixed latency, or a seeded distribution: { min, max } uniform, or { p50, p99 } log-normal. */
+const latencySchema = z.union(
+  [
+    milliseconds,
+    z.strictObject({ min: milliseconds, max: milliseconds }).refine((range) => range.min <= range.max, { message: "min must be <= max" }),
+    z.strictObject({ p50: milliseconds, p99: milliseconds }).refine((range) => range.p50 <= range.p99, { message: "p50 must be <= p99" }),
+  ],
+  { message: "must be a number of milliseconds, { min, max } or { p50, p99 }" },
+);
+
 const modelBehaviourSchema = z.strictObject({
-  latencyMs: z.number().min(0, { message: "must be >= 0" }).max(600_000, { message: "must be at most 600000 (10 minutes)" }).optional(),
+  latencyMs: latencySchema.optional(),
   errors: z.record(errorKey, probability).optional(),
   invalidRate: probability.optional(),
   outputTokens: tokenCount.optional(),
@@ -69,7 +85,8 @@ export type ErrorKind = number | "timeout";
 
 /** One model's behaviour with "*" merged in and defaults applied. */
 export interface ModelBehaviour {
-  latencyMs: number;
+  /** Drawn per call with drawLatencyMs (latency.ts). */
+  latencyMs: LatencySpec;
   /** In a fixed order (statuses ascending, then timeout) so a draw maps to the same outcome whatever the JSON key order. */
   errors: { kind: ErrorKind; probability: number }[];
   invalidRate: number;

@@ -1,3 +1,4 @@
+import { drawLatencyMs } from "./latency.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { anthropicProtocol } from "./anthropic-protocol.js";
@@ -82,7 +83,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     if (outcome.type === "error") stats.recordError(request.model, outcome.kind);
     if (outcome.type === "invalid") stats.recordInvalid(request.model);
 
-    await waitUnlessClosed(res, behaviour.latencyMs);
+    await waitUnlessClosed(res, drawLatencyMs(behaviour.latencyMs, draw.latencyU));
     if (outcome.type === "error") {
       // A "timeout" never answers: the client's own timeout (or close()) ends the call.
       if (outcome.kind === "timeout") return;

@@ -7,16 +7,30 @@ import type { JobCandidate } from "../jobs/job-candidate.js";
  * metadata) makes it a different one.
  */
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-    );
+/** Sorted keys all the way down; a cycle throws (checkJob refuses such a job anyway). */
+function canonical(value: unknown, path: Set<unknown> = new Set()): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (path.has(value)) throw new TypeError("cyclic value");
+  path.add(value);
+  const result = Array.isArray(value)
+    ? value.map((item) => canonical(item, path))
+    : Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((key) => [key, canonical((value as Record<string, unknown>)[key], path)]),
+      );
+  path.delete(value);
+  return result;
+}
+
+/** The line's canonical text; a value JSON cannot carry (a BigInt, a cycle) hashes as its position. */
+function lineText(candidate: JobCandidate): string {
+  if (candidate.parseError !== undefined) return `!${candidate.parseError}`;
+  try {
+    return JSON.stringify(canonical(candidate.job));
+  } catch {
+    return `?unserialisable ${candidate.line}`;
   }
-  return value;
 }
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
@@ -31,7 +45,7 @@ export function jobHash(job: Record<string, unknown>): string {
 export function contentHash(candidates: readonly JobCandidate[]): string {
   const hash = createHash("sha256");
   for (const candidate of candidates) {
-    hash.update(candidate.parseError !== undefined ? `!${candidate.parseError}` : JSON.stringify(canonical(candidate.job)));
+    hash.update(lineText(candidate));
     hash.update("\n");
   }
   return hash.digest("hex");

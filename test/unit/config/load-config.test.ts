@@ -48,7 +48,7 @@ describe("loadRouterConfig", () => {
     expect(config.tiers.map((tier) => tier.name)).toEqual(["cheap", "balanced", "premium"]);
     expect(config.tiers.map((tier) => tier.concurrency)).toEqual([8, 4, 2]);
     expect(config.tiers[0]!.models).toEqual([
-      { provider: "openai", model: "gpt-5-mini", timeoutMs: 30_000, maxOutputTokens: 1024, contextWindow: 200_000 },
+      { provider: "openai", model: "gpt-5-mini", timeoutMs: 30_000, maxOutputTokens: 1024, contextWindow: 400_000 },
       { provider: "anthropic", model: "claude-haiku-4-5", timeoutMs: 30_000, maxOutputTokens: 1024, contextWindow: 200_000 },
     ]);
     expect(config.tiers[2]!.models.map((m) => `${m.provider}/${m.model}`)).toEqual(["anthropic/claude-opus-4-7", "openai/gpt-5.2"]);
@@ -65,12 +65,14 @@ describe("loadRouterConfig", () => {
         {
           name: "cheap",
           concurrency: 4,
-          models: [{ provider: "openai", model: "gpt-5-mini", timeoutMs: 60_000, maxOutputTokens: 1024, contextWindow: 200_000 }],
+          models: [{ provider: "openai", model: "gpt-5-mini", timeoutMs: 60_000, maxOutputTokens: 1024, contextWindow: 400_000 }],
         },
         {
           name: "top",
           concurrency: 4,
-          models: [{ provider: "anthropic", model: "claude-sonnet-4-6", timeoutMs: 60_000, maxOutputTokens: 1024, contextWindow: 200_000 }],
+          models: [
+            { provider: "anthropic", model: "claude-sonnet-4-6", timeoutMs: 60_000, maxOutputTokens: 1024, contextWindow: 1_000_000 },
+          ],
         },
       ],
       features: {},
