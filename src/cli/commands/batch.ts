@@ -4,7 +4,9 @@ import { createFinishRateTracker, etaMs, formatDuration } from "../../report/que
 import { describeBatch, usd } from "../../report/render/describe-batch.js";
 import { createProgress } from "../progress.js";
 import { withRuntime } from "../with-runtime.js";
-import { configuredTierOrder } from "./report.js";
+import { cacheRatesOf, configuredTierOrder } from "./report.js";
+import { batchCache } from "../../report/query/batch-cache.js";
+import { describeBatchCache } from "../../report/render/describe-batch-cache.js";
 
 const POLL_INTERVAL_MS = 1_000;
 
@@ -37,7 +39,10 @@ export function registerBatch(program: Command): void {
           progress.update(status.finished, status.jobs, extra(status));
           progress.stop();
         }
-        process.stdout.write(`${flags.json ? JSON.stringify(status, null, 2) : describeBatch(status)}\n`);
+        const cache = await batchCache(db, id, await cacheRatesOf(runtime));
+        process.stdout.write(
+          `${flags.json ? JSON.stringify({ ...status, cache }, null, 2) : `${describeBatch(status)}\n${describeBatchCache(cache)}`}\n`,
+        );
       }),
     );
 }
