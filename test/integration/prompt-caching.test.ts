@@ -7,6 +7,9 @@ import { queryRows } from "../../src/ledger/db/database.js";
 import { displayUsd, parseUsd } from "../../src/pricing/money.js";
 import { createProducer } from "../../src/produce/producer.js";
 import { batchStatus } from "../../src/report/query/batch-status.js";
+import { batchCache } from "../../src/report/query/batch-cache.js";
+import { configuredRates } from "../../src/report/query/cache-savings.js";
+import { buildReport } from "../../src/report/query/report-query.js";
 import { createRuntime, type Runtime } from "../../src/runtime/runtime.js";
 import { startWorker, type WorkerHandle } from "../../src/runtime/start-worker.js";
 import { TICKET_LABELS } from "../helpers/jobs.js";
@@ -138,5 +141,25 @@ describe("prompt caching on a 2,000-job shared-prefix batch", () => {
     expect(runs.off.ledger).toEqual(runs.off.fake);
     expect(runs.on.ledger["claude-haiku-4-5"]![0]).toBeGreaterThan(0);
     expect(runs.off.ledger["claude-haiku-4-5"]).toEqual([0, 0, 0]);
+  });
+
+  it("reports the hit rate and the money caching saved, by batch, feature and model, and per batch", async () => {
+    const report = await buildReport(testDb.database.db, ["batch", "feature", "model"], {}, { cacheRates: configuredRates(config(true)) });
+    const on = report.rows.find((row) => row.group.batch === runs.on.batchId)!;
+    const off = report.rows.find((row) => row.group.batch === runs.off.batchId)!;
+    const [reads, writes] = runs.on.ledger["claude-haiku-4-5"]!;
+    // Haiku 4.5: input $1/Mtok = 1,000,000 pico a token; a read saves 0.9 of it, a 5-minute write costs 0.25 more.
+    const savedPico = BigInt(reads) * 900_000n - BigInt(writes) * 250_000n;
+    expect(on.group).toMatchObject({ feature: "(none)", model: "claude-haiku-4-5" });
+    expect(on.cacheHitPercent).toBe(Math.round((10_000 * reads) / on.inputTokens) / 100);
+    expect(on.cacheHitPercent!).toBeGreaterThan(90);
+    expect(parseUsd(on.cacheSavedUsd!)).toBe(savedPico);
+    expect(off).toMatchObject({ cacheHitPercent: 0, cacheSavedUsd: "0" });
+    expect(parseUsd(report.summary.cacheSavedUsd!)).toBe(savedPico);
+
+    const batch = await batchCache(testDb.database.db, runs.on.batchId, configuredRates(config(true)));
+    expect(batch).toMatchObject({ cacheHitPercent: on.cacheHitPercent, byModel: [{ model: "claude-haiku-4-5", cacheReadTokens: reads }] });
+    expect(parseUsd(batch.cacheSavedUsd!)).toBe(savedPico);
+    console.info(`cache report: batch hit rate ${on.cacheHitPercent}%, saved $${displayUsd(savedPico, 6)}`);
   });
 });

@@ -7,7 +7,9 @@ import { createBudgetGuard } from "../../guards/budget-guard.js";
 import { parseBudgetUsd, resumePausedJobs } from "../budget-flag.js";
 import { createProgress } from "../progress.js";
 import { withRuntime } from "../with-runtime.js";
-import { configuredTierOrder } from "./report.js";
+import { cacheRatesOf, configuredTierOrder } from "./report.js";
+import { batchCache } from "../../report/query/batch-cache.js";
+import { describeBatchCache } from "../../report/render/describe-batch-cache.js";
 
 const POLL_INTERVAL_MS = 1_000;
 
@@ -48,9 +50,9 @@ export function registerBatch(program: Command): void {
           progress.stop();
         }
         const budget = await batchBudget(guard, id, status.done);
-        process.stdout.write(
-          `${flags.json ? JSON.stringify({ ...status, budget }, null, 2) : [describeBatch(status), ...(budget ? [describeBudget(budget)] : [])].join("\n")}\n`,
-        );
+        const cache = await batchCache(db, id, await cacheRatesOf(runtime));
+        const lines = [describeBatch(status), describeBatchCache(cache), ...(budget ? [describeBudget(budget)] : [])];
+        process.stdout.write(`${flags.json ? JSON.stringify({ ...status, cache, budget }, null, 2) : lines.join("\n")}\n`);
       }),
     );
 }

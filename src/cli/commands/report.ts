@@ -4,6 +4,7 @@ import type { Runtime } from "../../runtime/runtime.js";
 import { formatReport, REPORT_FORMATS, type ReportFormat } from "../../report/render/format-report.js";
 import { renderHtmlReport } from "../../report/render/html-report.js";
 import { buildReport, parseDimensions, ReportError } from "../../report/query/report-query.js";
+import { configuredRates } from "../../report/query/cache-savings.js";
 import { withRuntime } from "../with-runtime.js";
 
 const OUTPUT_FORMATS = [...REPORT_FORMATS, "html"] as const;
@@ -13,6 +14,15 @@ function parseDate(value: string, flag: string): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new ReportError(`${flag} "${value}" is not a date (use e.g. 2026-11-01 or an ISO timestamp)`);
   return date;
+}
+
+/** Prices for cache savings: the tiers file's overrides when it loads, the catalog otherwise. */
+export async function cacheRatesOf(runtime: Runtime) {
+  try {
+    return configuredRates(await runtime.config());
+  } catch {
+    return configuredRates();
+  }
 }
 
 /** Tier names cheapest first from the tiers file, so charts stack and list tiers in routing order; optional. */
@@ -54,7 +64,11 @@ export function registerReport(program: Command): void {
             since: flags.since ? parseDate(flags.since, "--since") : undefined,
             until: flags.until ? parseDate(flags.until, "--until") : undefined,
           },
-          { insights: detailed, tierOrder: detailed ? await configuredTierOrder(runtime) : undefined },
+          {
+            insights: detailed,
+            tierOrder: detailed ? await configuredTierOrder(runtime) : undefined,
+            cacheRates: await cacheRatesOf(runtime),
+          },
         );
         if (report.sourceNote) process.stderr.write(`note: ${report.sourceNote}\n`);
         const text = flags.format === "html" ? renderHtmlReport(report) : `${formatReport(report, flags.format)}\n`;

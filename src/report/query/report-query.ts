@@ -4,6 +4,7 @@ import { queryRows, type Db } from "../../ledger/db/database.js";
 import { trimDecimal } from "./decimal.js";
 import { DIMENSIONS, type Dimension, type ReportFilters } from "./report-filters.js";
 import { buildInsights, type ReportInsights } from "./report-insights.js";
+import { cacheHitPercent, cacheSavings, type RatesLookup } from "./cache-savings.js";
 import {
   attemptSource,
   needsBatchRollup,
@@ -42,6 +43,10 @@ export interface ReportRow {
   fallbackAnswers?: number;
   /** Mean call latency. */
   avgLatencyMs?: number;
+  /** Cached input tokens / input tokens, 0–100; null with no input. */
+  cacheHitPercent?: number | null;
+  /** What caching saved against plain input (exact; negative when writes were not read back); null when a model has no price. */
+  cacheSavedUsd?: string | null;
 }
 
 export interface ReportSummary {
@@ -67,6 +72,10 @@ export interface ReportSummary {
   /** Cost of the calls in range that did not produce an answer, and its share of their cost. */
   wastedCostUsd?: string;
   wastedPercent?: number | null;
+  /** Over every call in range: cached input tokens / input tokens, 0–100. */
+  cacheHitPercent?: number | null;
+  /** Over every call in range (see ReportRow.cacheSavedUsd). */
+  cacheSavedUsd?: string | null;
 }
 
 export interface Report {
@@ -91,6 +100,8 @@ export interface BuildReportOptions {
   insights?: boolean;
   /** Tier names cheapest first (from the config); otherwise ordered by cost per call. */
   tierOrder?: string[];
+  /** Prices for the money saved by caching (cache-savings.ts configuredRates); without it, only hit rates. */
+  cacheRates?: RatesLookup;
 }
 
 const percent = (value: string | null | undefined) => (value === null || value === undefined ? null : Number(value));
@@ -119,11 +130,26 @@ export async function buildReport(db: Db, by: Dimension[], filters: ReportFilter
       having sum(src.calls) > 0
       order by ${by.length ? positions : sql`1`}`,
   );
-  const [rows, summary, insights] = await Promise.all([
+  const [rows, summary, insights, savings] = await Promise.all([
     rowsQuery,
     buildSummary(db, plan, filters),
     options.insights ? buildInsights(db, plan, filters, options.tierOrder) : undefined,
+    options.cacheRates ? cacheSavings(db, by, filters, options.cacheRates, options.source) : undefined,
   ]);
+  const savedByGroup = new Map(savings?.rows.map((row) => [JSON.stringify(by.map((d) => row.group[d])), row.cacheSavedUsd]));
+  // A group with no cache tokens saved nothing; a null (unpriced model) stays null.
+  const savedFor = (row: Record<string, string>): string | null => {
+    const key = JSON.stringify(by.map((d) => String(row[d])));
+    return savedByGroup.has(key) ? savedByGroup.get(key)! : "0";
+  };
+  let inputTokens = 0;
+  let cacheReadTokens = 0;
+  for (const row of rows) {
+    inputTokens += Number(row.input_tokens);
+    cacheReadTokens += Number(row.cache_read_tokens);
+  }
+  summary.cacheHitPercent = cacheHitPercent(cacheReadTokens, inputTokens);
+  if (savings) summary.cacheSavedUsd = savings.totalUsd;
   const shadow = await shadowSummary(db, filters);
   return {
     by,
@@ -146,6 +172,8 @@ export async function buildReport(db: Db, by: Dimension[], filters: ReportFilter
       wastedCostUsd: trimDecimal(row.wasted_cost_usd!),
       fallbackAnswers: Number(row.fallback_answers),
       avgLatencyMs: Number(row.avg_latency_ms),
+      cacheHitPercent: cacheHitPercent(Number(row.cache_read_tokens), Number(row.input_tokens)),
+      ...(savings ? { cacheSavedUsd: savedFor(row) } : {}),
     })),
     ...(insights ? { insights } : {}),
   };

@@ -72,6 +72,13 @@ function ratesLine(summary: Report["summary"]): string[] {
   ];
 }
 
+/** Prompt caching, when the report was priced for it: share of input served from cache, and what that saved. */
+function cacheLine(summary: Report["summary"]): string[] {
+  if (summary.cacheSavedUsd === undefined) return [];
+  const saved = summary.cacheSavedUsd === null ? "n/a (unpriced model)" : usd(summary.cacheSavedUsd);
+  return [`prompt cache hit rate ${pct(summary.cacheHitPercent)} of input tokens; saved by caching ${saved}`];
+}
+
 function formatTable(report: Report): string {
   const { summary } = report;
   const savings = summary.savingsPercent === null ? usd(summary.savingsUsd) : `${usd(summary.savingsUsd)} (${summary.savingsPercent}%)`;
@@ -79,6 +86,7 @@ function formatTable(report: Report): string {
     `requests ${count(summary.requests)}: ${count(summary.succeeded)} succeeded, ${count(summary.failed)} failed, ${count(summary.queued)} queued; ${count(summary.escalated)} escalated`,
     `provider calls ${count(summary.calls)}; cost ${usd(summary.costUsd)}; all-top-tier baseline ${usd(summary.baselineCostUsd)}; saved ${savings}`,
     ...ratesLine(summary),
+    ...cacheLine(summary),
   ];
   if (report.rows.length === 0) return [...summaryLines, "", "(no provider calls match)"].join("\n");
   const headers = [...report.by, "requests", "calls", "failed", "input tok", "output tok", "cache read", "cache write", "cost"];
