@@ -4,6 +4,7 @@ import { explainComplexity, type ScoredSignal, type SignalContribution } from ".
 import type { RoutingDecision, RoutingSignals } from "./routing-decision.js";
 import { extractSignals } from "./heuristic/signals.js";
 import { loadTrainedModel } from "./trained/trained-model.js";
+import { applyKindFloor } from "./kind-floor.js";
 
 /**
  * The intake classifier: which tier a job goes to first, and why. Pure: config in, decision out
@@ -77,7 +78,7 @@ function lowestTierWithModel(model: string, config: RouterConfig): number {
   return config.tiers.findIndex((tier) => tier.models.some((entry) => entry.model === model));
 }
 
-/** Index of a tier named in the config (features, kindFloors), which the config schema has checked. */
+/** Index of a tier named in the config (features), which the config schema has checked. */
 function configuredTierIndex(name: string, config: RouterConfig, where: string): number {
   const index = config.tiers.findIndex((tier) => tier.name === name);
   if (index === -1) throw new Error(`${where}: ${unknownTierMessage(name, config)}`);
@@ -201,14 +202,10 @@ export function classifyJob(job: JobInput, config: RouterConfig): RoutingDecisio
   }
 
   const byScore = tierIndexForScore(score, config.tiers.length, scored.thresholds);
-  let index = byScore;
-  const floorName = config.kindFloors[job.kind];
-  if (floorName !== undefined) {
-    index = Math.max(index, configuredTierIndex(floorName, config, `kindFloors.${job.kind}`));
-  }
+  const { index, raised } = applyKindFloor(byScore, job.kind, config);
   const tier = config.tiers[index]!.name;
   let reason = `${scored.describe} → ${tier}`;
-  if (index !== byScore) {
+  if (raised) {
     reason += ` (kind floor for ${job.kind}; score alone → ${config.tiers[byScore]!.name})`;
   }
   return { tier, reason, classifier: scored.classifier, score, signals };
