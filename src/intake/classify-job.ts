@@ -5,6 +5,7 @@ import type { RoutingDecision, RoutingSignals } from "./routing-decision.js";
 import { extractSignals } from "./heuristic/signals.js";
 import { loadTrainedModel } from "./trained/trained-model.js";
 import { applyKindFloor } from "./kind-floor.js";
+import { usesTrainedModel, type LoadedClassifier } from "./loaded-classifier.js";
 
 /**
  * The intake classifier: which tier a job goes to first, and why. Pure: config in, decision out
@@ -15,7 +16,7 @@ import { applyKindFloor } from "./kind-floor.js";
  *
  * The score comes from `routing.classifier` (src/config/routing-config-schema.ts): the hand-set
  * heuristic, or a trained model (P(the cheap tier's answer is not good enough), loaded once from
- * `routing.modelFile`). `llm` and `hybrid` score here like their base (the trained model when a
+ * `routing.modelFile` with the config). `llm` and `hybrid` score here like their base (the trained model when a
  * modelFile is set, else the heuristic); the intake stage adds the llm call on top.
  * Tiers are cut on the score at `routing.thresholds`, or at the classifier's own defaults.
  */
@@ -138,12 +139,17 @@ export interface JobScore {
  * Scores a job the way intake does: the trained model when `routing.classifier` is trained (or
  * llm/hybrid with a modelFile), else the heuristic. Throws if the model file cannot be read.
  */
-export function scoreJob(job: JobInput, config: RouterConfig, signals: RoutingSignals = extractSignals(job)): JobScore {
+export function scoreJob(
+  job: JobInput,
+  config: RouterConfig,
+  signals: RoutingSignals = extractSignals(job),
+  classifier?: LoadedClassifier,
+): JobScore {
   const routing = config.routing;
   const tierCount = config.tiers.length;
-  const useModel = routing.modelFile !== undefined && routing.classifier !== "heuristic";
-  if (useModel) {
-    const model = loadTrainedModel(routing.modelFile!);
+  if (usesTrainedModel(config)) {
+    const model = classifier ? classifier.trained : loadTrainedModel(routing.modelFile!);
+    if (!model) throw new Error(`the trained model ${routing.modelFile} is not loaded (see loadClassifier)`);
     const score = model.score(job, signals);
     return {
       score,
@@ -162,18 +168,13 @@ export function scoreJob(job: JobInput, config: RouterConfig, signals: RoutingSi
 }
 
 /**
- * Loads what the configured classifier needs (the trained model), so a worker with a missing or
- * broken model file fails at start-up rather than failing every job at intake. Idempotent.
+ * Routes one job. Throws if it forces a tier or model the config does not have (see
+ * validateRoutingTargets). `classifier`: the one loaded with the live config (the intake stage);
+ * without it a trained model is read once per process (the one-shot lab commands).
  */
-export function prepareClassifier(config: RouterConfig): void {
-  const routing = config.routing;
-  if (routing.modelFile !== undefined && routing.classifier !== "heuristic") loadTrainedModel(routing.modelFile);
-}
-
-/** Routes one job. Throws if it forces a tier or model the config does not have (see validateRoutingTargets). */
-export function classifyJob(job: JobInput, config: RouterConfig): RoutingDecision {
+export function classifyJob(job: JobInput, config: RouterConfig, classifier?: LoadedClassifier): RoutingDecision {
   const signals = extractSignals(job);
-  const scored = scoreJob(job, config, signals);
+  const scored = scoreJob(job, config, signals, classifier);
   const score = scored.score;
   const rule = (tier: string, reason: string): RoutingDecision => ({
     tier,

@@ -7,7 +7,7 @@ import { createMetrics } from "../../src/observability/metrics.js";
 import { buildPriceBook } from "../../src/pricing/price-book.js";
 import type { Completion, CompletionRequest, ProviderClient } from "../../src/providers/provider-client.js";
 import { ProviderError, type ProviderErrorType } from "../../src/providers/provider-error.js";
-import type { LiveConfig } from "../../src/providers/live-config.js";
+import { loadClassifier, type IntakeLiveConfig } from "../../src/intake/loaded-classifier.js";
 import type { TierJobInput } from "../../src/queue/job-payloads.js";
 
 /** What a scripted model does on one call: answer with `text`, or fail like a provider. */
@@ -74,7 +74,13 @@ export function manualClock(startMs = Date.parse("2026-11-01T00:00:00Z")) {
 export function inMemoryStage(config: RouterConfig, scripts: Record<string, ScriptedStep[]> = {}) {
   const clock = manualClock();
   const providers = scriptedProviders(scripts);
-  const live: LiveConfig = { config, priceBook: buildPriceBook(config), providers: providers.registry, version: 1 };
+  const live: IntakeLiveConfig = {
+    config,
+    priceBook: buildPriceBook(config),
+    providers: providers.registry,
+    classifier: loadClassifier(config),
+    version: 1,
+  };
   const forwarded: { tier: string; job: TierJobInput }[] = [];
   const sleeps: number[] = [];
   let liveReads = 0;
@@ -108,7 +114,7 @@ export function inMemoryStage(config: RouterConfig, scripts: Record<string, Scri
     sleeps,
     liveReads: () => liveReads,
     /** Swaps the config in force, as a reload does. */
-    reload: (next: LiveConfig) => void (current.live = next),
+    reload: (next: IntakeLiveConfig) => void (current.live = next),
     live,
   };
 }
