@@ -4,6 +4,8 @@ import { explainComplexity, type ScoredSignal, type SignalContribution } from ".
 import type { RoutingDecision, RoutingSignals } from "./routing-decision.js";
 import { extractSignals } from "./heuristic/signals.js";
 import { loadTrainedModel } from "./trained/trained-model.js";
+import { applyKindFloor } from "./kind-floor.js";
+import { usesTrainedModel, type LoadedClassifier } from "./loaded-classifier.js";
 
 /**
  * The intake classifier: which tier a job goes to first, and why. Pure: config in, decision out
@@ -14,7 +16,7 @@ import { loadTrainedModel } from "./trained/trained-model.js";
  *
  * The score comes from `routing.classifier` (src/config/routing-config-schema.ts): the hand-set
  * heuristic, or a trained model (P(the cheap tier's answer is not good enough), loaded once from
- * `routing.modelFile`). `llm` and `hybrid` score here like their base (the trained model when a
+ * `routing.modelFile` with the config). `llm` and `hybrid` score here like their base (the trained model when a
  * modelFile is set, else the heuristic); the intake stage adds the llm call on top.
  * Tiers are cut on the score at `routing.thresholds`, or at the classifier's own defaults.
  */
@@ -77,7 +79,7 @@ function lowestTierWithModel(model: string, config: RouterConfig): number {
   return config.tiers.findIndex((tier) => tier.models.some((entry) => entry.model === model));
 }
 
-/** Index of a tier named in the config (features, kindFloors), which the config schema has checked. */
+/** Index of a tier named in the config (features), which the config schema has checked. */
 function configuredTierIndex(name: string, config: RouterConfig, where: string): number {
   const index = config.tiers.findIndex((tier) => tier.name === name);
   if (index === -1) throw new Error(`${where}: ${unknownTierMessage(name, config)}`);
@@ -137,12 +139,17 @@ export interface JobScore {
  * Scores a job the way intake does: the trained model when `routing.classifier` is trained (or
  * llm/hybrid with a modelFile), else the heuristic. Throws if the model file cannot be read.
  */
-export function scoreJob(job: JobInput, config: RouterConfig, signals: RoutingSignals = extractSignals(job)): JobScore {
+export function scoreJob(
+  job: JobInput,
+  config: RouterConfig,
+  signals: RoutingSignals = extractSignals(job),
+  classifier?: LoadedClassifier,
+): JobScore {
   const routing = config.routing;
   const tierCount = config.tiers.length;
-  const useModel = routing.modelFile !== undefined && routing.classifier !== "heuristic";
-  if (useModel) {
-    const model = loadTrainedModel(routing.modelFile!);
+  if (usesTrainedModel(config)) {
+    const model = classifier ? classifier.trained : loadTrainedModel(routing.modelFile!);
+    if (!model) throw new Error(`the trained model ${routing.modelFile} is not loaded (see loadClassifier)`);
     const score = model.score(job, signals);
     return {
       score,
@@ -161,18 +168,13 @@ export function scoreJob(job: JobInput, config: RouterConfig, signals: RoutingSi
 }
 
 /**
- * Loads what the configured classifier needs (the trained model), so a worker with a missing or
- * broken model file fails at start-up rather than failing every job at intake. Idempotent.
+ * Routes one job. Throws if it forces a tier or model the config does not have (see
+ * validateRoutingTargets). `classifier`: the one loaded with the live config (the intake stage);
+ * without it a trained model is read once per process (the one-shot lab commands).
  */
-export function prepareClassifier(config: RouterConfig): void {
-  const routing = config.routing;
-  if (routing.modelFile !== undefined && routing.classifier !== "heuristic") loadTrainedModel(routing.modelFile);
-}
-
-/** Routes one job. Throws if it forces a tier or model the config does not have (see validateRoutingTargets). */
-export function classifyJob(job: JobInput, config: RouterConfig): RoutingDecision {
+export function classifyJob(job: JobInput, config: RouterConfig, classifier?: LoadedClassifier): RoutingDecision {
   const signals = extractSignals(job);
-  const scored = scoreJob(job, config, signals);
+  const scored = scoreJob(job, config, signals, classifier);
   const score = scored.score;
   const rule = (tier: string, reason: string): RoutingDecision => ({
     tier,
@@ -201,14 +203,10 @@ export function classifyJob(job: JobInput, config: RouterConfig): RoutingDecisio
   }
 
   const byScore = tierIndexForScore(score, config.tiers.length, scored.thresholds);
-  let index = byScore;
-  const floorName = config.kindFloors[job.kind];
-  if (floorName !== undefined) {
-    index = Math.max(index, configuredTierIndex(floorName, config, `kindFloors.${job.kind}`));
-  }
+  const { index, raised } = applyKindFloor(byScore, job.kind, config);
   const tier = config.tiers[index]!.name;
   let reason = `${scored.describe} → ${tier}`;
-  if (index !== byScore) {
+  if (raised) {
     reason += ` (kind floor for ${job.kind}; score alone → ${config.tiers[byScore]!.name})`;
   }
   return { tier, reason, classifier: scored.classifier, score, signals };

@@ -13,12 +13,13 @@ export {
   classifyJob,
   DEFAULT_THREE_TIER_THRESHOLDS,
   defaultThresholds,
-  prepareClassifier,
   scoreJob,
   tierIndexForScore,
   validateRoutingTargets,
   type JobScore,
 } from "./classify-job.js";
+export { applyKindFloor, type FlooredTier } from "./kind-floor.js";
+export { loadClassifier, usesTrainedModel, type IntakeLiveConfig, type LoadedClassifier } from "./loaded-classifier.js";
 export {
   DEFAULT_FEATURIZER_SPEC,
   DENSE_FEATURES,

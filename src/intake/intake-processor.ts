@@ -1,4 +1,3 @@
-import type { LiveConfig } from "../providers/live-config.js";
 import { describeIssues, queuedJobSchema } from "../jobs/job-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
 import type { Logger } from "../observability/logger.js";
@@ -9,10 +8,11 @@ import { classifyJob, scoreJob } from "./index.js";
 import { failedOutcome } from "../ledger/records.js";
 import type { BudgetGuard } from "../guards/budget-guard.js";
 import { callBudget } from "../guards/call-budget.js";
+import type { IntakeLiveConfig } from "./loaded-classifier.js";
 
 export interface IntakeStageDeps {
-  /** The config in force; read once per job. */
-  live: () => LiveConfig;
+  /** The config in force, with its loaded classifier; read once per job. */
+  live: () => IntakeLiveConfig;
   ledger: LedgerWriter;
   forward: (tier: string, job: TierJobInput) => Promise<void>;
   /** Hard budgets the routing call is charged against. Default: none. */
@@ -33,7 +33,7 @@ export function createIntakeProcessor(deps: IntakeStageDeps) {
       try {
         const live = deps.live();
         const { config } = live;
-        let decision = classifyJob(parsed.data.job, config);
+        let decision = classifyJob(parsed.data.job, config, live.classifier);
         let routingCall;
         const mode = config.routing.classifier;
         // Rules stand; the llm is asked for every other job (llm), or only where the score is borderline (hybrid).
@@ -41,7 +41,11 @@ export function createIntakeProcessor(deps: IntakeStageDeps) {
           decision.classifier !== "rule" &&
           (mode === "llm" ||
             (mode === "hybrid" &&
-              nearThreshold(decision.score, scoreJob(parsed.data.job, config, decision.signals).thresholds, config.routing.hybridMargin)));
+              nearThreshold(
+                decision.score,
+                scoreJob(parsed.data.job, config, decision.signals, live.classifier).thresholds,
+                config.routing.hybridMargin,
+              )));
         if (askLlm) {
           const asked = await askRoutingModel(parsed.data.job, decision, live, {
             requestId: parsed.data.requestId,

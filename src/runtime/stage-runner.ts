@@ -1,6 +1,5 @@
 import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { LiveConfig } from "../providers/live-config.js";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
 import type { Logger } from "../observability/logger.js";
@@ -13,12 +12,13 @@ import type { RequestJournal } from "../guards/request-journal.js";
 import type { BudgetGuard } from "../guards/budget-guard.js";
 import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
 import { createIntakeProcessor } from "../intake/intake-processor.js";
+import type { IntakeLiveConfig } from "../intake/loaded-classifier.js";
 import { createTierProcessor } from "../tiers/tier-processor.js";
 import { describeDbError } from "../ledger/db/describe-db-error.js";
 
 export interface StageRunnerDeps {
-  /** The config in force (see LiveConfigHolder); read per job. */
-  live: () => LiveConfig;
+  /** The config in force (see LiveConfigHolder); read once per job. */
+  live: () => IntakeLiveConfig;
   connection: Redis;
   prefix: string;
   ledger: LedgerWriter;

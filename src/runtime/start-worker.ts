@@ -3,10 +3,9 @@ import { latestShippedMigration, schemaIsCurrent } from "../ledger/db/schema-ver
 import { startHealthServer, type HealthServer } from "./health-server.js";
 import { createLedgerWriter } from "../ledger/ledger-writer.js";
 import { createMetrics, type Metrics } from "../observability/metrics.js";
-import { LiveConfigHolder, watchConfigFile, type ReloadResult } from "./live-config.js";
+import { deriveLiveConfig, LiveConfigHolder, watchConfigFile, type ReloadResult } from "./live-config.js";
 import { registerStateGauges } from "./state-gauges.js";
 import { createProviderRegistry } from "../providers/provider-registry.js";
-import { prepareClassifier } from "../intake/index.js";
 import { createShadowStore } from "../tiers/shadow/shadow-store.js";
 import { connectionAnswers, createRedisConnection } from "../queue/redis-connection.js";
 import { createModelGate } from "../guards/model-gate.js";
@@ -42,15 +41,11 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   const config = await runtime.config();
   // Prices and providers are checked before any job is taken: a model with no price is a start-up error.
   const priceBook = await runtime.priceBook();
-  // Everything a config needs before it may take a job: providers reachable, a trained model loadable.
-  const connectProviders = (next: typeof config) => {
-    prepareClassifier(next);
-    return createProviderRegistry(runtime.env, next, options.fakeProviderUrl);
-  };
+  const connect = (next: typeof config) => createProviderRegistry(runtime.env, next, options.fakeProviderUrl);
   const liveConfig = new LiveConfigHolder(
-    { config, priceBook, providers: connectProviders(config) },
+    { ...deriveLiveConfig(config, connect), config, priceBook },
     () => runtime.reloadConfig(),
-    connectProviders,
+    (next) => deriveLiveConfig(next, connect),
     runtime.logger,
   );
   const database = await runtime.database();
@@ -125,6 +120,18 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   if (options.watchConfigPath) {
     const stopWatching = watchConfigFile(options.watchConfigPath, () => void liveConfig.reload("file changed"));
     runtime.shutdown.register("config watcher", async () => stopWatching());
+    // The trained model is part of the config: a retrained file (same path or not) reloads it too.
+    let modelWatch: { path: string; stop: () => void } | undefined;
+    const watchModel = (modelFile: string | undefined) => {
+      if (modelWatch?.path === modelFile) return;
+      modelWatch?.stop();
+      modelWatch = modelFile
+        ? { path: modelFile, stop: watchConfigFile(modelFile, () => void liveConfig.reload("model file changed")) }
+        : undefined;
+    };
+    watchModel(config.routing.modelFile);
+    liveConfig.onChange((next) => watchModel(next.config.routing.modelFile));
+    runtime.shutdown.register("model file watcher", async () => watchModel(undefined));
   }
   runtime.logger.info({ stages, database: database.describe, prefix: runtime.env.QUEUE_PREFIX }, "worker started");
   return {

@@ -1,57 +1,19 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { routerConfigSchema } from "../../../src/config/router-config-schema.js";
-import { DEFAULT_FEATURIZER_SPEC, DENSE_FEATURES } from "../../../src/intake/trained/featurize.js";
-import { classifyJob, prepareClassifier, tierIndexForScore } from "../../../src/intake/index.js";
+import { classifyJob, loadClassifier, tierIndexForScore } from "../../../src/intake/index.js";
+import { tinyModel, writeModel } from "../../helpers/trained-model-file.js";
 import {
   decodeFloat32,
   defaultTierShares,
   encodeFloat32,
   loadTrainedModel,
-  MODEL_FORMAT,
   quantileFromTable,
   thresholdsForShares,
   TrainedRouter,
-  type ModelFile,
 } from "../../../src/intake/trained/trained-model.js";
 import { loadDefaultConfig, makeJob } from "../../helpers/intake/fixtures.js";
-
-const BUCKETS_LOG2 = 8;
-
-/** A small, valid model: deterministic pseudo-random weights over 256 buckets. */
-function tinyModel(overrides: Partial<ModelFile> = {}): ModelFile {
-  let state = 12345;
-  const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
-  return {
-    format: MODEL_FORMAT,
-    version: 1,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    target: "test",
-    featurizer: { ...DEFAULT_FEATURIZER_SPEC, bucketsLog2: BUCKETS_LOG2 },
-    dense: {
-      names: [...DENSE_FEATURES],
-      mean: DENSE_FEATURES.map(() => 0.5),
-      std: DENSE_FEATURES.map(() => 2),
-      clip: 4,
-    },
-    weights: {
-      bias: 0.1,
-      dense: DENSE_FEATURES.map(() => next()),
-      hashed: encodeFloat32(Array.from({ length: 2 ** BUCKETS_LOG2 }, () => next())),
-    },
-    scoreQuantiles: Array.from({ length: 101 }, (_, index) => 0.2 + (0.6 * index) / 100),
-    training: { note: "unit test" },
-    ...overrides,
-  };
-}
-
-function writeModel(file: ModelFile): string {
-  const path = join(mkdtempSync(join(tmpdir(), "router-model-")), "model.json");
-  writeFileSync(path, JSON.stringify(file));
-  return path;
-}
 
 const PROMPTS = [
   "What is the capital of France?",
@@ -166,11 +128,24 @@ describe("routing config and classifyJob", () => {
     expect(classifyJob(makeJob({ kind: "extract", prompt: PROMPTS[0]! }), forced).tier).toBe("premium");
   });
 
-  it("prepareClassifier fails fast on a missing model, and is a no-op for the heuristic", () => {
-    expect(() => prepareClassifier(withRouting({ classifier: "trained", modelFile: join(tmpdir(), "absent-model.json") }))).toThrow(
+  it("loadClassifier fails fast on a missing model, reads the file afresh each time, and loads nothing for the heuristic", () => {
+    expect(() => loadClassifier(withRouting({ classifier: "trained", modelFile: join(tmpdir(), "absent-model.json") }))).toThrow(
       /cannot read model file/,
     );
-    expect(() => prepareClassifier(base)).not.toThrow();
+    expect(loadClassifier(base)).toEqual({});
+    const config = withRouting({ classifier: "trained", modelFile: writeModel(tinyModel()) });
+    expect(loadClassifier(config).trained).not.toBe(loadClassifier(config).trained);
+  });
+
+  it("classifyJob scores with the loaded classifier it is given, and refuses a trained config without one", () => {
+    const config = withRouting({ classifier: "trained", modelFile: writeModel(tinyModel()) });
+    const other = loadClassifier(
+      withRouting({ classifier: "trained", modelFile: writeModel(tinyModel({ weights: { ...tinyModel().weights, bias: 5 } })) }),
+    );
+    const job = makeJob({ kind: "extract", prompt: PROMPTS[0]! });
+    expect(classifyJob(job, config, other).score).toBe(other.trained!.score(job));
+    expect(classifyJob(job, config, other).score).not.toBe(classifyJob(job, config).score);
+    expect(() => classifyJob(job, config, {})).toThrow(/is not loaded/);
   });
 
   it("rules still win over a trained score", () => {

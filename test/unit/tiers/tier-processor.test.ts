@@ -1,0 +1,209 @@
+import { describe, expect, it } from "vitest";
+import { journalRunId } from "../../../src/guards/request-journal.js";
+import type { RequestOutcome } from "../../../src/ledger/records.js";
+import type { TierJobInput } from "../../../src/queue/job-payloads.js";
+import { createTierProcessor } from "../../../src/tiers/tier-processor.js";
+import { TICKET_LABELS } from "../../helpers/jobs.js";
+import { aborted, answer, badRequest, http429, http500, inMemoryStage, type ScriptedStep } from "../../helpers/in-memory-stage.js";
+import { testConfig } from "../../helpers/pipeline.js";
+
+const CONFIG = testConfig({ maxDeferrals: 2 });
+
+function tierJob(id: string, overrides: Partial<TierJobInput> = {}, job: Partial<TierJobInput["job"]> = {}): TierJobInput {
+  return {
+    requestId: id,
+    batchId: "b1",
+    enqueuedAt: "2026-11-01T00:00:00Z",
+    job: { kind: "classify", prompt: "I was charged twice, please refund me.", labels: TICKET_LABELS, ...job },
+    route: { initialTier: "cheap", classifier: "heuristic", reason: "test", score: 0.1 },
+    escalations: 0,
+    attemptsSoFar: 0,
+    costSoFarPico: "0",
+    history: [],
+    ...overrides,
+  };
+}
+
+function setUp(scripts: Record<string, ScriptedStep[]>, tier = "cheap") {
+  const stage = inMemoryStage(CONFIG, scripts);
+  const process = createTierProcessor(tier, stage.deps);
+  const run = async (job: TierJobInput, firstRun = true) => {
+    stage.deps.ledger.addRequests([job.requestId]);
+    return process(job, job.requestId, firstRun);
+  };
+  const attempts = (id: string) =>
+    stage.deps.ledger
+      .attempts()
+      .filter((a) => a.requestId === id)
+      .map((a) => [a.attemptNo, a.tier, a.model, a.outcome, a.httpStatus]);
+  return { ...stage, process, run, attempts, outcome: (id: string) => stage.deps.ledger.request(id) as RequestOutcome };
+}
+
+describe("tier processor (in-memory ledger, journal, gate and scripted providers)", () => {
+  it("answers with the first model, writes its attempt and the request's ending, and reads the config once", async () => {
+    const t = setUp({ "gpt-5-mini": [answer("billing")] });
+    expect(await t.run(tierJob("r1"))).toEqual({ status: "succeeded", model: "gpt-5-mini" });
+    expect(t.attempts("r1")).toEqual([[1, "cheap", "gpt-5-mini", "ok", undefined]]);
+    const outcome = t.outcome("r1");
+    expect(outcome).toMatchObject({
+      status: "succeeded",
+      result: "billing",
+      finalTier: "cheap",
+      finalModel: "gpt-5-mini",
+      attemptCount: 1,
+    });
+    expect(outcome.cost).toBeGreaterThan(0n);
+    // The baseline prices the same tokens on the top tier's first model: dearer than what was paid.
+    expect(outcome.baselineCost).toBeGreaterThan(outcome.cost);
+    expect(t.liveReads()).toBe(1);
+  });
+
+  it("retries a 500 once per model with back-off, then falls back to the next model of the tier", async () => {
+    const t = setUp({ "gpt-5-mini": [http500], "claude-haiku-4-5": [answer("bug")] });
+    expect(await t.run(tierJob("r2"))).toEqual({ status: "succeeded", model: "claude-haiku-4-5" });
+    expect(t.attempts("r2")).toEqual([
+      [1, "cheap", "gpt-5-mini", "error", 500],
+      [2, "cheap", "gpt-5-mini", "error", 500],
+      [3, "cheap", "claude-haiku-4-5", "ok", undefined],
+    ]);
+    // Full jitter at random 0.5 under the ceiling: min(maxRetryDelayMs 50, base 250) / 2.
+    expect(t.sleeps).toEqual([25]);
+  });
+
+  it("escalates a tier whose models fail, carrying attempts, cost and reasons; the request stays open", async () => {
+    const t = setUp({ "gpt-5-mini": [answer("not a label")], "claude-haiku-4-5": [http500] });
+    expect(await t.run(tierJob("r3"))).toEqual({ status: "escalated", to: "balanced" });
+    expect(t.forwarded).toHaveLength(1);
+    const { tier, job } = t.forwarded[0]!;
+    expect(tier).toBe("balanced");
+    expect(job).toMatchObject({ escalations: 1, attemptsSoFar: 3, deferrals: 0 });
+    expect(BigInt(job.costSoFarPico)).toBeGreaterThan(0n); // the invalid answer was billed
+    expect(job.history).toHaveLength(3);
+    expect(job.history[0]).toMatch(/^gpt-5-mini: /);
+    expect(t.attempts("r3").map((a) => a[3])).toEqual(["invalid", "error", "error"]);
+    expect(t.outcome("r3")).toEqual({ status: "queued" });
+    const counted = (await t.deps.metrics.escalations.get()).values;
+    expect(counted).toMatchObject([{ labels: { from: "cheap", to: "balanced" }, value: 1 }]);
+  });
+
+  it("fails at the top tier with every reason, lower tiers' history included", async () => {
+    const t = setUp({ "claude-opus-4-7": [badRequest], "gpt-5.2": [badRequest] }, "premium");
+    const ending = await t.run(tierJob("r4", { escalations: 2, attemptsSoFar: 4, history: ["gpt-5-mini: 500 from gpt-5-mini"] }));
+    expect(ending.status).toBe("failed");
+    const outcome = t.outcome("r4");
+    expect(outcome.status).toBe("failed");
+    expect(outcome.error).toBe(
+      "every tier failed (top tier premium): gpt-5-mini: 500 from gpt-5-mini; claude-opus-4-7: 400 from claude-opus-4-7; gpt-5.2: 400 from gpt-5.2",
+    );
+    expect(outcome.attemptCount).toBe(6);
+    expect(t.attempts("r4").map((a) => a[0])).toEqual([5, 6]);
+  });
+
+  it("defers when every model only answered 429, and the gate keeps them cooling for the next job", async () => {
+    const t = setUp({ "gpt-5-mini": [http429(800)], "claude-haiku-4-5": [http429(300)] });
+    const ending = await t.run(tierJob("r5"));
+    expect(ending).toMatchObject({ status: "deferred", delayMs: 300 });
+    if (ending.status !== "deferred") throw new Error("unreachable");
+    expect(ending.job).toMatchObject({ deferrals: 1, attemptsSoFar: 2 });
+    expect(t.attempts("r5").map((a) => a[4])).toEqual([429, 429]);
+    // The next job makes no call at all: both models are cooling down.
+    expect(await t.run(tierJob("r5b"))).toMatchObject({ status: "deferred" });
+    expect(t.providers.calls).toHaveLength(2);
+    expect(await t.deps.gate.inspect(CONFIG.tiers[0]!.models[0]!)).toMatchObject({ coolingDownMs: 800 });
+  });
+
+  it("escalates a busy tier once its deferrals are used up", async () => {
+    const t = setUp({ "gpt-5-mini": [http429(100)], "claude-haiku-4-5": [http429(100)] });
+    expect(await t.run(tierJob("r6", { deferrals: 2 }), false)).toEqual({ status: "escalated", to: "balanced" });
+  });
+
+  it("never escalates a job pinned to a model: it fails in its tier", async () => {
+    const t = setUp({ "gpt-5-mini": [http500] });
+    const ending = await t.run(tierJob("r7", {}, { model: "gpt-5-mini" }));
+    expect(ending).toMatchObject({ status: "failed" });
+    expect(t.outcome("r7").error).toMatch(/^pinned model gpt-5-mini gave no valid answer: /);
+    expect(t.forwarded).toEqual([]);
+    expect(t.providers.callsTo("claude-haiku-4-5")).toBe(0);
+  });
+
+  it("abandons on a shutdown-like error: attempts written, journal cleared, no ending", async () => {
+    const t = setUp({ "gpt-5-mini": [aborted] });
+    expect(await t.run(tierJob("r8"))).toMatchObject({ status: "abandoned" });
+    expect(t.attempts("r8")).toHaveLength(1);
+    expect(t.outcome("r8")).toEqual({ status: "queued" });
+    expect(t.deps.journal.size()).toBe(0);
+  });
+
+  it("a re-run after the ending was decided replays it without calling a provider again", async () => {
+    const t = setUp({ "gpt-5-mini": [answer("billing")] });
+    await t.run(tierJob("r9"));
+    expect(t.providers.calls).toHaveLength(1);
+    // BullMQ lost the lock after the work was done and runs the job again (not a first run).
+    expect(await t.run(tierJob("r9"), false)).toEqual({ status: "succeeded", model: "gpt-5-mini" });
+    expect(t.providers.calls).toHaveLength(1);
+    expect(t.attempts("r9")).toHaveLength(1);
+  });
+
+  it("a call whose worker died is recorded as abandoned and numbering goes on after it", async () => {
+    const t = setUp({ "gpt-5-mini": [answer("bug")] });
+    await t.deps.journal.callStarted(journalRunId("r10", "cheap"), {
+      id: "00000000-0000-4000-8000-000000000001",
+      attemptNo: 1,
+      tier: "cheap",
+      provider: "openai",
+      model: "gpt-5-mini",
+      startedAt: t.clock.now().toISOString(),
+    });
+    expect(await t.run(tierJob("r10"), false)).toMatchObject({ status: "succeeded" });
+    expect(t.attempts("r10")).toEqual([
+      [1, "cheap", "gpt-5-mini", "abandoned", undefined],
+      [2, "cheap", "gpt-5-mini", "ok", undefined],
+    ]);
+    expect(t.outcome("r10").attemptCount).toBe(2);
+  });
+
+  it("uses one config for the whole job even if a reload lands mid-job", async () => {
+    const t = setUp({ "gpt-5-mini": [http500], "claude-haiku-4-5": [answer("bug")] });
+    // A reload while gpt-5-mini backs off: removes the fallback model from the tier.
+    const reloaded = testConfig({ maxDeferrals: 2 });
+    reloaded.tiers[0]!.models = [reloaded.tiers[0]!.models[0]!];
+    const sleep = t.deps.sleep;
+    t.deps.sleep = async (ms) => {
+      t.reload({ ...t.live, config: reloaded, version: 2 });
+      await sleep(ms);
+    };
+    const process = createTierProcessor("cheap", t.deps);
+    t.deps.ledger.addRequests(["r11"]);
+    expect(await process(tierJob("r11"), "r11", true)).toEqual({ status: "succeeded", model: "claude-haiku-4-5" });
+    // The next job sees the new config: no fallback, so it escalates.
+    t.deps.ledger.addRequests(["r12"]);
+    expect(await process(tierJob("r12"), "r12", true)).toEqual({ status: "escalated", to: "balanced" });
+  });
+
+  it("a shadow job asks the top tier once, records the comparison, and reads the config once", async () => {
+    const t = setUp({ "claude-opus-4-7": [answer("billing")] }, "premium");
+    const checks: unknown[] = [];
+    const process = createTierProcessor("premium", { ...t.deps, shadowStore: async (check) => void checks.push(check) });
+    const ending = await process(tierJob("r13", { shadowOf: { tier: "cheap", model: "gpt-5-mini", answer: "bug" } }), "r13~shadow", true);
+    expect(ending).toEqual({ status: "shadowed", agrees: false });
+    expect(checks).toMatchObject([{ requestId: "r13", tier: "cheap", topModel: "claude-opus-4-7", outcome: "ok", agrees: false }]);
+    expect(t.liveReads()).toBe(1);
+    expect(t.deps.ledger.attempts()).toEqual([]);
+  });
+
+  it("queues a shadow check for a sampled answer below the top tier", async () => {
+    const t = inMemoryStage(testConfig({ routing: { shadow: { rate: 1, key: "id" } } }), { "gpt-5-mini": [answer("billing")] });
+    const process = createTierProcessor("cheap", t.deps);
+    t.deps.ledger.addRequests(["r14"]);
+    await process(tierJob("r14"), "r14", true);
+    expect(t.forwarded).toMatchObject([{ tier: "premium", job: { shadowOf: { tier: "cheap", model: "gpt-5-mini", answer: "billing" } } }]);
+  });
+
+  it("fails a malformed payload with the reason", async () => {
+    const t = setUp({});
+    const ending = await t.process({ requestId: "r15" }, "r15");
+    expect(ending).toMatchObject({ status: "failed" });
+    if (ending.status === "failed") expect(ending.error).toMatch(/^malformed job payload in tier cheap: /);
+    expect(t.providers.calls).toEqual([]);
+  });
+});
