@@ -1,4 +1,5 @@
 import { parseEnv } from "../config/env.js";
+import { ReportError } from "../report/query/report-error.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
 
 /** Exit codes, documented in the README. */
@@ -17,7 +18,8 @@ export async function withRuntime(options: RuntimeOptions, body: (runtime: Runti
   } catch (error) {
     const debug = runtime !== undefined && ["debug", "trace"].includes(runtime.env.LOG_LEVEL ?? "");
     process.stderr.write(`error: ${debug && error instanceof Error ? error.stack : ((error as Error).message ?? String(error))}\n`);
-    process.exitCode = EXIT.error;
+    // A report asked for wrongly (bad window, unknown batch or dimension) is a usage error.
+    process.exitCode = error instanceof ReportError ? EXIT.usage : EXIT.error;
   } finally {
     await runtime?.close();
   }

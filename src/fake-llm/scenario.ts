@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { dirname } from "node:path";
 import { describeIssues } from "./issues.js";
+import { MISBEHAVIOURS, type Misbehaviour } from "./misbehave.js";
 import { replaySpecSchema, resolveReplayFile } from "./replay.js";
 
 /**
@@ -33,6 +34,8 @@ const modelBehaviourSchema = z.strictObject({
   cacheReadTokens: tokenCount.optional(),
   cacheWriteTokens: tokenCount.optional(),
   retryAfterMs: z.number().min(0, { message: "must be >= 0" }).optional(),
+  /** Bend every answer of the model the way a misbehaving endpoint would (misbehave.ts). */
+  misbehave: z.enum(MISBEHAVIOURS).optional(),
 });
 
 const scenarioObject = z.strictObject({
@@ -76,6 +79,7 @@ export interface ModelBehaviour {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   retryAfterMs: number;
+  misbehave: Misbehaviour | undefined;
 }
 
 export const DEFAULT_RETRY_AFTER_MS = 1000;
@@ -127,6 +131,7 @@ export function resolveBehaviour(scenario: Scenario, model: string): ModelBehavi
     cacheReadTokens: merged.cacheReadTokens ?? 0,
     cacheWriteTokens: merged.cacheWriteTokens ?? 0,
     retryAfterMs: merged.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS,
+    misbehave: merged.misbehave,
   };
 }
 

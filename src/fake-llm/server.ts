@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { anthropicProtocol } from "./anthropic-protocol.js";
 import { buildCompletion } from "./completion.js";
 import { BodyTooLargeError, readBody, sendJson, waitUnlessClosed } from "./http-util.js";
+import { misbehaveCompletion, sendMisbehaving } from "./misbehave.js";
 import { openAiProtocol } from "./openai-protocol.js";
 import { decideOutcome, DrawSource } from "./outcome.js";
 import type { WireProtocol } from "./protocol.js";
@@ -94,8 +95,11 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     }
     const table = await replay;
     const recorded = table?.answer(request.model, userText(request));
-    const completion = buildCompletion(request, behaviour, draw, outcome.type === "invalid", recorded);
-    sendJson(res, 200, protocol.success(request, completion, draw.id), headers);
+    const completion = misbehaveCompletion(
+      buildCompletion(request, behaviour, draw, outcome.type === "invalid", recorded),
+      behaviour.misbehave,
+    );
+    sendMisbehaving(res, protocol.success(request, completion, draw.id), headers, behaviour.misbehave);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { ModelConfig } from "../config/router-config-schema.js";
 import type { JobInput } from "../jobs/job-schema.js";
-import type { AttemptRecord } from "../ledger/records.js";
-import type { Prompt } from "../jobs/build-prompt.js";
+import type { AttemptRecord, EncodedExposure } from "../ledger/records.js";
+import { estimateTokens, type Prompt } from "../jobs/build-prompt.js";
 import { costOf, type ModelRates } from "../pricing/model-rates.js";
 import { ZERO_USAGE } from "../pricing/usage.js";
+import { checkAnswer } from "../providers/check-answer.js";
 import type { ProviderClient } from "../providers/provider-client.js";
 import { normalizeProviderError } from "../providers/provider-error.js";
 import type { AttemptFailure } from "./next-step.js";
@@ -27,14 +28,35 @@ export interface CallContext {
   prompt: Prompt;
   rates: ModelRates;
   now: () => Date;
-  /** Runs before the HTTP call, with the attempt's id: the journal notes the call so a crash cannot hide it. */
-  onStart?: (attemptId: string, startedAt: Date) => Promise<void>;
+  /**
+   * Runs before the HTTP call, with the attempt's id: the journal notes the call so a crash cannot
+   * hide it. `exposure` is what the call may cost if it is never heard of again: note it with the
+   * call (InFlightCall.exposure) so an abandoned row carries it (abandonedAttempt).
+   */
+  onStart?: (attemptId: string, startedAt: Date, exposure: EncodedExposure) => Promise<void>;
+}
+
+/** Characters per token of the router's rough estimate (estimateTokens), used for an answer's length too. */
+const CHARS_PER_TOKEN = 4;
+
+/**
+ * A call's exposure before it is made: its prompt at the input rate (low) up to that plus its max
+ * output tokens at the output rate (high). Estimates (the prompt's size is the router's own guess).
+ */
+export function callExposure(promptTokens: number, maxOutputTokens: number, rates: ModelRates): EncodedExposure {
+  const usage = { ...ZERO_USAGE, inputTokens: promptTokens };
+  return {
+    lowPicodollars: costOf(usage, rates).toString(),
+    highPicodollars: costOf({ ...usage, outputTokens: maxOutputTokens }, rates).toString(),
+  };
 }
 
 /** One provider call → one attempt record, priced, whatever happened. */
 export async function callModel(provider: ProviderClient, model: ModelConfig, context: CallContext): Promise<CallResult> {
   const id = randomUUID();
-  await context.onStart?.(id, context.now());
+  const maxOutputTokens = context.job.maxOutputTokens ?? model.maxOutputTokens;
+  const promptTokens = estimateTokens(context.prompt);
+  await context.onStart?.(id, context.now(), callExposure(promptTokens, maxOutputTokens, context.rates));
   const startedAt = context.now();
   const base = {
     id,
@@ -46,21 +68,25 @@ export async function callModel(provider: ProviderClient, model: ModelConfig, co
     startedAt,
   };
   try {
-    const completion = await provider.complete(model, {
-      prompt: context.prompt,
-      maxOutputTokens: context.job.maxOutputTokens ?? model.maxOutputTokens,
-    });
+    const completion = await provider.complete(model, { prompt: context.prompt, maxOutputTokens });
     const finishedAt = context.now();
-    const verdict = validateOutput(context.job, completion.text);
+    // Checked before anything is validated or written: unusable usage is priced from the estimate
+    // (the prompt, and the answer's length), an unstorable text is an invalid answer.
+    const answer = checkAnswer(completion.text, completion.usage, {
+      inputTokens: promptTokens,
+      outputTokens: Math.min(maxOutputTokens, Math.ceil(completion.text.length / CHARS_PER_TOKEN)),
+    });
+    const verdict = answer.unstorable ? { ok: false as const, reason: answer.unstorable } : validateOutput(context.job, answer.text);
     const record: AttemptRecord = {
       ...base,
       outcome: verdict.ok ? "ok" : "invalid",
       latencyMs: finishedAt.getTime() - startedAt.getTime(),
-      usage: completion.usage,
+      usage: answer.usage,
       // An invalid answer was still generated and billed.
-      cost: costOf(completion.usage, context.rates),
+      cost: costOf(answer.usage, context.rates),
+      ...(answer.usageIssue ? { costEstimated: true, usageIssue: answer.usageIssue } : {}),
       finishedAt,
-      ...(verdict.ok ? {} : { errorType: "invalid_output" }),
+      ...(verdict.ok ? {} : { errorType: answer.unstorable ? "unstorable_output" : "invalid_output" }),
     };
     return verdict.ok
       ? { record, result: verdict.result }
