@@ -1,5 +1,6 @@
 import { parseEnv } from "../config/env.js";
 import { describeDbError } from "../ledger/db/describe-db-error.js";
+import { ReportError } from "../report/query/report-error.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
 
 /** Exit codes, documented in the README. */
@@ -22,7 +23,8 @@ export async function withRuntime(options: RuntimeOptions, body: (runtime: Runti
       describeDbError(error, { debug }) ??
       (debug && error instanceof Error ? error.stack : ((error as Error).message ?? String(error)));
     process.stderr.write(`error: ${text}\n`);
-    process.exitCode = EXIT.error;
+    // A report asked for wrongly (bad window, unknown batch or dimension) is a usage error.
+    process.exitCode = error instanceof ReportError ? EXIT.usage : EXIT.error;
   } finally {
     await runtime?.close();
   }

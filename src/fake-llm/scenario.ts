@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { dirname } from "node:path";
 import { describeIssues } from "./issues.js";
+import { MISBEHAVIOURS, type Misbehaviour } from "./misbehave.js";
 import { replaySpecSchema, resolveReplayFile } from "./replay.js";
 import { MAX_LATENCY_MS, type LatencySpec } from "./latency.js";
 
@@ -51,6 +52,8 @@ const modelBehaviourSchema = z.strictObject({
   /** Shortest prefix the simulated cache keeps for this model. Default: the provider's published minimum. */
   cacheMinTokens: tokenCount.optional(),
   retryAfterMs: z.number().min(0, { message: "must be >= 0" }).optional(),
+  /** Bend every answer of the model the way a misbehaving endpoint would (misbehave.ts). */
+  misbehave: z.enum(MISBEHAVIOURS).optional(),
 });
 
 const scenarioObject = z.strictObject({
@@ -96,6 +99,7 @@ export interface ModelBehaviour {
   cacheWriteTokens: number;
   cacheMinTokens: number | undefined;
   retryAfterMs: number;
+  misbehave: Misbehaviour | undefined;
 }
 
 export const DEFAULT_RETRY_AFTER_MS = 1000;
@@ -148,6 +152,7 @@ export function resolveBehaviour(scenario: Scenario, model: string): ModelBehavi
     cacheWriteTokens: merged.cacheWriteTokens ?? 0,
     cacheMinTokens: merged.cacheMinTokens,
     retryAfterMs: merged.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS,
+    misbehave: merged.misbehave,
   };
 }
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { anthropicProtocol } from "./anthropic-protocol.js";
 import { buildCompletion } from "./completion.js";
 import { BodyTooLargeError, readBody, sendJson, waitUnlessClosed } from "./http-util.js";
+import { misbehaveCompletion, sendMisbehaving } from "./misbehave.js";
 import { openAiProtocol } from "./openai-protocol.js";
 import { decideOutcome, DrawSource } from "./outcome.js";
 import type { WireProtocol } from "./protocol.js";
@@ -103,9 +104,12 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       protocol.name === "anthropic"
         ? promptCache.anthropic(request, behaviour.cacheMinTokens)
         : promptCache.openai(request, behaviour.cacheMinTokens);
-    const completion = buildCompletion(request, behaviour, draw, outcome.type === "invalid", recorded, cache);
+    const completion = misbehaveCompletion(
+      buildCompletion(request, behaviour, draw, outcome.type === "invalid", recorded, cache),
+      behaviour.misbehave,
+    );
     stats.recordUsage(request.model, completion);
-    sendJson(res, 200, protocol.success(request, completion, draw.id), headers);
+    sendMisbehaving(res, protocol.success(request, completion, draw.id), headers, behaviour.misbehave);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { decodeAttempt, decodeOutcome, encodeAttempt, encodeOutcome } from "../ledger/record-codec.js";
-import type { AttemptRecord, RequestOutcome } from "../ledger/records.js";
+import type { AttemptRecord, EncodedExposure, RequestOutcome } from "../ledger/records.js";
 import type { TierJob } from "../queue/job-payloads.js";
 import { journalKey } from "../queue/redis-keys.js";
 
@@ -12,6 +12,8 @@ export interface InFlightCall {
   provider: AttemptRecord["provider"];
   model: string;
   startedAt: string;
+  /** What the call may cost if it is never heard of again (callModel passes it to onStart); see abandonedAttempt. */
+  exposure?: EncodedExposure;
 }
 
 /** How a tier run ended, decided but perhaps not yet durable in Postgres or handed to the next queue. */

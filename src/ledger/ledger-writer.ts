@@ -19,7 +19,7 @@ export interface LedgerWriter {
   close(): Promise<void>;
 }
 
-/** Keeps each statement well under Postgres' 65,535 bind parameters (18 per attempt row). */
+/** Keeps each statement well under Postgres' 65,535 bind parameters (22 per attempt row). */
 const MAX_ATTEMPT_ROWS_PER_STATEMENT = 2_000;
 const MAX_OUTCOME_ROWS_PER_STATEMENT = 2_000;
 
@@ -84,16 +84,25 @@ async function commitGroup(db: Db, group: PendingWrite[]): Promise<void> {
 
 const nullable = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
+/**
+ * Postgres text refuses U+0000 and would fail the whole group commit, retried forever. Answers are
+ * checked at the provider boundary (check-answer.ts); this keeps any other text (an error message
+ * quoting a provider's body) storable, marked with U+FFFD where a NUL was.
+ */
+const storable = (value: string | undefined): string | null => (value === undefined ? null : value.replaceAll("\u0000", "\uFFFD"));
+
 function insertAttempts(rows: AttemptRecord[]): SQL {
   const values = rows.map(
     (a) => sql`(${a.id}::uuid, ${a.requestId}, ${a.attemptNo}, ${a.tier}, ${a.provider}, ${a.model}, ${a.outcome},
-      ${nullable(a.errorType)}, ${nullable(a.httpStatus)}, ${a.latencyMs}, ${a.usage.inputTokens}, ${a.usage.outputTokens},
+      ${storable(a.errorType)}, ${nullable(a.httpStatus)}, ${a.latencyMs}, ${a.usage.inputTokens}, ${a.usage.outputTokens},
       ${a.usage.cacheReadTokens}, ${a.usage.cacheWriteTokens}, ${a.usage.cacheWrite1hTokens}, ${formatUsd(a.cost)}::numeric,
+      ${a.costEstimated ?? false}, ${nullable(a.usageIssue)},
+      ${a.possiblyBilled ? formatUsd(a.possiblyBilled.low) : null}::numeric, ${a.possiblyBilled ? formatUsd(a.possiblyBilled.high) : null}::numeric,
       ${a.startedAt.toISOString()}::timestamptz, ${a.finishedAt.toISOString()}::timestamptz)`,
   );
   return sql`insert into attempts (id, request_id, attempt_no, tier, provider, model, outcome, error_type, http_status,
       latency_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, cost_usd,
-      started_at, finished_at)
+      cost_estimated, usage_issue, possibly_billed_low_usd, possibly_billed_high_usd, started_at, finished_at)
     values ${sql.join(values, sql`, `)}
     on conflict (id, started_at) do nothing`;
 }
@@ -102,9 +111,9 @@ function insertAttempts(rows: AttemptRecord[]): SQL {
 function finishRequests(rows: RequestOutcome[]): SQL {
   const values = rows.map(
     (o) => sql`(${o.requestId}, ${o.status}, ${nullable(o.initialTier)}, ${nullable(o.finalTier)}, ${nullable(o.finalProvider)},
-      ${nullable(o.finalModel)}, ${o.escalations}::int, ${o.attemptCount}::int, ${nullable(o.classifier)}, ${nullable(o.routingReason)},
+      ${nullable(o.finalModel)}, ${o.escalations}::int, ${o.attemptCount}::int, ${nullable(o.classifier)}, ${storable(o.routingReason)},
       ${nullable(o.complexityScore)}::real, ${formatUsd(o.cost)}::numeric, ${formatUsd(o.baselineCost)}::numeric,
-      ${nullable(o.result)}, ${nullable(o.error)}, ${o.finishedAt.toISOString()}::timestamptz)`,
+      ${storable(o.result)}, ${storable(o.error)}, ${o.finishedAt.toISOString()}::timestamptz)`,
   );
   return sql`update requests r set
       status = v.status, initial_tier = v.initial_tier, final_tier = v.final_tier, final_provider = v.final_provider,

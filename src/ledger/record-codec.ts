@@ -8,18 +8,29 @@ export function encodeAttempt(record: AttemptRecord): string {
   return JSON.stringify({
     ...record,
     cost: record.cost.toString(),
+    ...(record.possiblyBilled
+      ? { possiblyBilled: { low: record.possiblyBilled.low.toString(), high: record.possiblyBilled.high.toString() } }
+      : {}),
     startedAt: record.startedAt.toISOString(),
     finishedAt: record.finishedAt.toISOString(),
   });
 }
 
 export function decodeAttempt(text: string): AttemptRecord {
-  const raw = JSON.parse(text) as Omit<AttemptRecord, "cost" | "startedAt" | "finishedAt"> & {
+  const raw = JSON.parse(text) as Omit<AttemptRecord, "cost" | "possiblyBilled" | "startedAt" | "finishedAt"> & {
     cost: string;
+    possiblyBilled?: { low: string; high: string };
     startedAt: string;
     finishedAt: string;
   };
-  return { ...raw, cost: BigInt(raw.cost), startedAt: new Date(raw.startedAt), finishedAt: new Date(raw.finishedAt) };
+  const { possiblyBilled, ...rest } = raw;
+  return {
+    ...rest,
+    cost: BigInt(raw.cost),
+    ...(possiblyBilled ? { possiblyBilled: { low: BigInt(possiblyBilled.low), high: BigInt(possiblyBilled.high) } } : {}),
+    startedAt: new Date(raw.startedAt),
+    finishedAt: new Date(raw.finishedAt),
+  };
 }
 
 export function encodeOutcome(outcome: RequestOutcome): string {

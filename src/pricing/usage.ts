@@ -38,3 +38,17 @@ export function checkUsage(usage: TokenUsage): void {
     throw new Error(`usage: 1-hour cache writes (${usage.cacheWrite1hTokens}) exceed cache writes (${usage.cacheWriteTokens})`);
   }
 }
+
+/**
+ * Why a provider's reported usage was not taken as is (attempts.usage_issue). The call is then
+ * priced from the estimate (docs/reports.md, "Estimated money") and flagged cost_estimated.
+ * - missing: no usage in the answer, or a count absent or not a number;
+ * - negative: a count below zero;
+ * - out_of_range: a count not a whole number, beyond what attempts can hold (2^31 - 1), or cache
+ *   parts larger than the prompt they are part of.
+ */
+export const USAGE_ISSUES = ["missing", "negative", "out_of_range"] as const;
+export type UsageIssue = (typeof USAGE_ISSUES)[number];
+
+/** The largest token count the ledger's integer columns hold. */
+export const MAX_TOKEN_COUNT = 2_147_483_647;

@@ -2,7 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { DEFAULT_PROMPT_CACHING, type ModelConfig, type PromptCachingConfig } from "../config/router-config-schema.js";
 import { planCache } from "./cache-plan.js";
 import type { Completion, CompletionRequest, ProviderClient } from "./provider-client.js";
-import { normalizeProviderError, ProviderError } from "./provider-error.js";
+import { malformedResponse, normalizeProviderError } from "./provider-error.js";
 
 export interface AnthropicProviderOptions {
   apiKey: string;
@@ -39,27 +39,29 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       } catch (error) {
         throw normalizeProviderError("anthropic", error);
       }
-      const text = response.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
-      const usage = response.usage;
-      if (!usage) {
-        throw new ProviderError("anthropic", "unknown", "answer carried no usage; cannot price it", {
-          retryable: false,
-          escalate: true,
-        });
+      // The SDK hands back whatever a 200 carried (a string for a non-JSON content type): check the shape.
+      const body = response as unknown as Partial<Anthropic.Message> | string | null;
+      if (typeof body !== "object" || body === null || !Array.isArray(body.content)) {
+        throw malformedResponse("anthropic", "expected a message object with content blocks");
       }
-      const cacheRead = usage.cache_read_input_tokens ?? 0;
-      const cacheWrite = usage.cache_creation_input_tokens ?? 0;
+      const text = body.content.flatMap((block) => (block?.type === "text" && typeof block.text === "string" ? [block.text] : [])).join("");
+      const usage = body.usage;
+      const cacheRead = usage?.cache_read_input_tokens ?? 0;
+      const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
       return {
         text,
-        usage: {
-          // Anthropic's input_tokens excludes cache reads and writes; our convention counts the whole prompt.
-          inputTokens: usage.input_tokens + cacheRead + cacheWrite,
-          outputTokens: usage.output_tokens,
-          cacheReadTokens: cacheRead,
-          cacheWriteTokens: cacheWrite,
-          cacheWrite1hTokens: usage.cache_creation?.ephemeral_1h_input_tokens ?? 0,
-        },
-        providerRequestId: response.id,
+        // Missing or odd counts are passed on as they came: checkAnswer records them as such.
+        usage: usage
+          ? {
+              // Anthropic's input_tokens excludes cache reads and writes; our convention counts the whole prompt.
+              inputTokens: typeof usage.input_tokens === "number" ? usage.input_tokens + cacheRead + cacheWrite : usage.input_tokens,
+              outputTokens: usage.output_tokens,
+              cacheReadTokens: cacheRead,
+              cacheWriteTokens: cacheWrite,
+              cacheWrite1hTokens: usage.cache_creation?.ephemeral_1h_input_tokens ?? 0,
+            }
+          : undefined,
+        providerRequestId: typeof body.id === "string" ? body.id : undefined,
       };
     },
   };

@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { DEFAULT_PROMPT_CACHING, type ModelConfig, type PromptCachingConfig } from "../config/router-config-schema.js";
 import { planCache } from "./cache-plan.js";
 import type { Completion, CompletionRequest, ProviderClient } from "./provider-client.js";
-import { normalizeProviderError, ProviderError } from "./provider-error.js";
+import { malformedResponse, normalizeProviderError } from "./provider-error.js";
 
 export interface OpenAIProviderOptions {
   apiKey: string;
@@ -37,24 +37,28 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ProviderCl
       } catch (error) {
         throw normalizeProviderError("openai", error);
       }
-      const usage = response.usage;
-      if (!usage) {
-        throw new ProviderError("openai", "unknown", "answer carried no usage; cannot price it", {
-          retryable: false,
-          escalate: true,
-        });
+      // The SDK hands back whatever a 200 carried (a string for a non-JSON content type): check the shape.
+      const body = response as unknown as Partial<OpenAI.Chat.Completions.ChatCompletion> | string | null;
+      if (typeof body !== "object" || body === null || !Array.isArray(body.choices)) {
+        throw malformedResponse("openai", "expected a chat.completion object with choices");
       }
+      const content = body.choices[0]?.message?.content ?? "";
+      if (typeof content !== "string") throw malformedResponse("openai", "the message content is not a string");
+      const usage = body.usage;
       return {
-        text: response.choices[0]?.message.content ?? "",
-        usage: {
-          // OpenAI's prompt_tokens already includes cached tokens; it reports no cache writes.
-          inputTokens: usage.prompt_tokens,
-          outputTokens: usage.completion_tokens,
-          cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
-          cacheWriteTokens: 0,
-          cacheWrite1hTokens: 0,
-        },
-        providerRequestId: response.id,
+        text: content,
+        // Missing or odd counts are passed on as they came: checkAnswer records them as such.
+        usage: usage
+          ? {
+              // OpenAI's prompt_tokens already includes cached tokens; it reports no cache writes.
+              inputTokens: usage.prompt_tokens,
+              outputTokens: usage.completion_tokens,
+              cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+              cacheWriteTokens: 0,
+              cacheWrite1hTokens: 0,
+            }
+          : undefined,
+        providerRequestId: typeof body.id === "string" ? body.id : undefined,
       };
     },
   };

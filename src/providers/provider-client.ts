@@ -1,7 +1,7 @@
 import type { ModelConfig, ProviderName } from "../config/router-config-schema.js";
 import type { Prompt } from "../jobs/build-prompt.js";
 import type { CacheTtl } from "../jobs/prompt-cache-facts.js";
-import type { TokenUsage } from "../pricing/usage.js";
+import type { ReportedUsage } from "./check-answer.js";
 
 export interface CompletionRequest {
   prompt: Prompt;
@@ -14,7 +14,8 @@ export interface CompletionRequest {
 
 export interface Completion {
   text: string;
-  usage: TokenUsage;
+  /** As the provider reported it, undefined when it sent none: checkAnswer (check-answer.ts) decides what to trust. */
+  usage: ReportedUsage | undefined;
   /** The provider's request id, for support tickets. */
   providerRequestId?: string;
 }

@@ -14,6 +14,8 @@ export type ProviderErrorType =
   | "auth"
   | "not_found"
   | "aborted"
+  /** A 200 whose body is not the protocol's JSON (a proxy's HTML page, a truncated body, a wrong shape). */
+  | "malformed_response"
   | "unknown";
 
 /**
@@ -115,7 +117,17 @@ export function normalizeProviderError(provider: ProviderName, error: unknown): 
     });
   }
   const message = error instanceof Error ? error.message : String(error);
+  // The SDKs parse a JSON content type with JSON.parse: a body that is not JSON surfaces as a SyntaxError.
+  if (error instanceof SyntaxError) return malformedResponse(provider, `the answer's body is not JSON (${message.slice(0, 200)})`);
   return new ProviderError(provider, "unknown", `${provider} call failed: ${message.slice(0, 500)}`, {
+    retryable: false,
+    escalate: true,
+  });
+}
+
+/** An answer the adapter cannot read as the protocol's JSON. Not retried on the same model; another may answer. */
+export function malformedResponse(provider: ProviderName, detail: string): ProviderError {
+  return new ProviderError(provider, "malformed_response", `${provider} sent a malformed answer: ${detail}`, {
     retryable: false,
     escalate: true,
   });

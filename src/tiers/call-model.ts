@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { ModelConfig } from "../config/router-config-schema.js";
 import type { JobInput } from "../jobs/job-schema.js";
-import type { AttemptRecord } from "../ledger/records.js";
-import type { Prompt } from "../jobs/build-prompt.js";
+import type { AttemptRecord, EncodedExposure } from "../ledger/records.js";
+import { estimateTokens, type Prompt } from "../jobs/build-prompt.js";
 import type { CacheTtl } from "../jobs/prompt-cache-facts.js";
 import { costOf, type ModelRates } from "../pricing/model-rates.js";
 import { ZERO_USAGE } from "../pricing/usage.js";
+import { checkAnswer } from "../providers/check-answer.js";
 import type { ProviderClient } from "../providers/provider-client.js";
 import { normalizeProviderError } from "../providers/provider-error.js";
 import { promptTokenBound, worstCaseCost } from "../guards/budget-decision.js";
@@ -32,13 +33,32 @@ export interface CallContext {
   now: () => Date;
   /** Anthropic cache lifetime for this call; the batch lane passes "1h". Default: promptCaching.realtimeTtl. */
   cacheTtl?: CacheTtl;
-  /** Runs before the HTTP call, with the attempt's id: the journal notes the call so a crash cannot hide it. */
-  onStart?: (attemptId: string, startedAt: Date) => Promise<void>;
   /**
    * The budgets this call is charged against. Its worst case is reserved before anything else; a
    * refusal throws BudgetPausedError and no call (nor attempt) is made. Default: no budget.
    */
   budget?: CallBudget;
+  /**
+   * Runs before the HTTP call, with the attempt's id: the journal notes the call so a crash cannot
+   * hide it. `exposure` is what the call may cost if it is never heard of again: note it with the
+   * call (InFlightCall.exposure) so an abandoned row carries it (abandonedAttempt).
+   */
+  onStart?: (attemptId: string, startedAt: Date, exposure: EncodedExposure) => Promise<void>;
+}
+
+/** Characters per token of the router's rough estimate (estimateTokens), used for an answer's length too. */
+const CHARS_PER_TOKEN = 4;
+
+/**
+ * A call's exposure before it is made: its prompt at the input rate (low) up to that plus its max
+ * output tokens at the output rate (high). Estimates (the prompt's size is the router's own guess).
+ */
+export function callExposure(promptTokens: number, maxOutputTokens: number, rates: ModelRates): EncodedExposure {
+  const usage = { ...ZERO_USAGE, inputTokens: promptTokens };
+  return {
+    lowPicodollars: costOf(usage, rates).toString(),
+    highPicodollars: costOf({ ...usage, outputTokens: maxOutputTokens }, rates).toString(),
+  };
 }
 
 /** One provider call → one attempt record, priced, whatever happened. */
@@ -67,7 +87,8 @@ async function callModelReserved(
   maxOutputTokens: number,
 ): Promise<CallResult> {
   const id = randomUUID();
-  await context.onStart?.(id, context.now());
+  const promptTokens = estimateTokens(context.prompt);
+  await context.onStart?.(id, context.now(), callExposure(promptTokens, maxOutputTokens, context.rates));
   const startedAt = context.now();
   const base = {
     id,
@@ -86,16 +107,23 @@ async function callModelReserved(
       ...(context.cacheTtl ? { cacheTtl: context.cacheTtl } : {}),
     });
     const finishedAt = context.now();
-    const verdict = validateOutput(context.job, completion.text);
+    // Checked before anything is validated or written: unusable usage is priced from the estimate
+    // (the prompt, and the answer's length), an unstorable text is an invalid answer.
+    const answer = checkAnswer(completion.text, completion.usage, {
+      inputTokens: promptTokens,
+      outputTokens: Math.min(maxOutputTokens, Math.ceil(completion.text.length / CHARS_PER_TOKEN)),
+    });
+    const verdict = answer.unstorable ? { ok: false as const, reason: answer.unstorable } : validateOutput(context.job, answer.text);
     const record: AttemptRecord = {
       ...base,
       outcome: verdict.ok ? "ok" : "invalid",
       latencyMs: finishedAt.getTime() - startedAt.getTime(),
-      usage: completion.usage,
+      usage: answer.usage,
       // An invalid answer was still generated and billed.
-      cost: costOf(completion.usage, context.rates),
+      cost: costOf(answer.usage, context.rates),
+      ...(answer.usageIssue ? { costEstimated: true, usageIssue: answer.usageIssue } : {}),
       finishedAt,
-      ...(verdict.ok ? {} : { errorType: "invalid_output" }),
+      ...(verdict.ok ? {} : { errorType: answer.unstorable ? "unstorable_output" : "invalid_output" }),
     };
     return verdict.ok
       ? { record, result: verdict.result }

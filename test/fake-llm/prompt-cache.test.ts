@@ -180,7 +180,7 @@ describe("fake provider prompt cache, OpenAI shape", () => {
     expect(first.usage).toMatchObject({ cacheReadTokens: 0, cacheWriteTokens: 0 });
     const second = await provider.complete(model, { prompt, maxOutputTokens: 16, requestId: "r-2" });
     expect(second.usage).toMatchObject({
-      inputTokens: first.usage.inputTokens,
+      inputTokens: first.usage!.inputTokens,
       cacheReadTokens: cached,
       cacheWriteTokens: 0,
       cacheWrite1hTokens: 0,

@@ -26,7 +26,7 @@ describe("report, batch and maintain on the command line", () => {
     const result = await runCli(["report", "--by", "day,model", "--format", "json"], env);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(Object.keys(report)).toEqual(["by", "filters", "source", "summary", "rows", "insights"]);
+    expect(Object.keys(report)).toEqual(["by", "filters", "window", "source", "summary", "rows", "total", "savingsByFeature", "insights"]);
     expect(report.by).toEqual(["day", "model"]);
     expect(report.source).toBe("rollup");
     expect(Object.keys(report.summary)).toEqual(
@@ -81,8 +81,9 @@ describe("report, batch and maintain on the command line", () => {
     const csv = await runCli(["report", "--by", "feature", "--format", "csv", "--since", "2026-10-31"], env);
     expect(csv.code, csv.stderr).toBe(0);
     expect(csv.stdout.split("\n")[0]).toBe(
-      "feature,requests,calls,failed_calls,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd",
+      "feature,requests,calls,failed_calls,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,possibly_billed_low_usd,possibly_billed_high_usd",
     );
+    expect(csv.stdout).toContain("\nmetric,value\n");
     expect(csv.stderr).toBe("");
     const table = await runCli(["report", "--by", "tier", "--since", "2026-10-31T06:00:00Z"], env);
     expect(table.code, table.stderr).toBe(0);

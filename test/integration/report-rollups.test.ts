@@ -56,7 +56,7 @@ describe.each(["postgres", "pglite"] as const)("rollups maintained by the trigge
       sql`update attempts set cost_usd = cost_usd * 2 + 0.000000000001, latency_ms = latency_ms + 1234, output_tokens = output_tokens + 7
           where outcome <> 'error' and attempt_no = 1 and request_id like 'gen-r1%'`,
     );
-    await db.execute(sql`update attempts set error_type = 'server_error' where outcome = 'error' and request_id like 'gen-r2%'`);
+    await db.execute(sql`update attempts set http_status = 503 where outcome = 'error' and request_id like 'gen-r2%'`);
     await db.execute(sql`update requests set result = 'corrected', error = null where id like 'gen-r3%'`);
     await db.execute(sql`update requests set cost_usd = cost_usd + 1, escalations = escalations + 1 where id like 'gen-r4%'`);
     await expectRollupsMatchRawRows(target);
@@ -65,6 +65,8 @@ describe.each(["postgres", "pglite"] as const)("rollups maintained by the trigge
   it("refuses an attempt update that would move a call to another rollup row", async () => {
     const db = target.database.db;
     await expect(db.execute(sql`update attempts set model = 'gpt-6' where request_id = 'gen-r1'`)).rejects.toThrow();
+    // error_type keys the per-batch rollup (--by error_type) since migration 0004.
+    await expect(db.execute(sql`update attempts set error_type = 'reclassified' where request_id = 'gen-r1'`)).rejects.toThrow();
     await expect(
       db.execute(sql`update attempts set started_at = started_at + interval '2 days' where request_id = 'gen-r1'`),
     ).rejects.toThrow();

@@ -3,18 +3,12 @@ import { Option, type Command } from "commander";
 import type { Runtime } from "../../runtime/runtime.js";
 import { formatReport, REPORT_FORMATS, type ReportFormat } from "../../report/render/format-report.js";
 import { renderHtmlReport } from "../../report/render/html-report.js";
-import { buildReport, parseDimensions, ReportError } from "../../report/query/report-query.js";
+import { buildReport, parseDimensions, parseReportDate } from "../../report/query/report-query.js";
 import { configuredRates } from "../../report/query/cache-savings.js";
 import { withRuntime } from "../with-runtime.js";
 
 const OUTPUT_FORMATS = [...REPORT_FORMATS, "html"] as const;
 type OutputFormat = ReportFormat | "html";
-
-function parseDate(value: string, flag: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new ReportError(`${flag} "${value}" is not a date (use e.g. 2026-11-01 or an ISO timestamp)`);
-  return date;
-}
 
 /** Prices for cache savings: the tiers file's overrides when it loads, the catalog otherwise. */
 export async function cacheRatesOf(runtime: Runtime) {
@@ -38,10 +32,10 @@ export function registerReport(program: Command): void {
   program
     .command("report")
     .description("cost, tokens and calls grouped by any dimensions, with what routing saved against the top tier")
-    .option("--by <dims>", "comma-separated: day, model, tier, feature, batch, provider", "tier,model")
-    .option("--batch <id>", "only this batch")
-    .option("--since <date>", "calls started (and requests created) at or after this time (UTC)")
-    .option("--until <date>", "calls started (and requests created) before this time (UTC)")
+    .option("--by <dims>", "comma-separated: day, model, tier, feature, batch, provider, kind, error_type", "tier,model")
+    .option("--batch <id>", "only this batch (an unknown id is an error)")
+    .option("--since <date>", "requests created at or after this time (UTC date or ISO timestamp), with every call they made")
+    .option("--until <date>", "requests created before this time (exclusive; must be after --since)")
     .addOption(
       new Option(
         "--format <format>",
@@ -61,8 +55,8 @@ export function registerReport(program: Command): void {
           by,
           {
             batchId: flags.batch,
-            since: flags.since ? parseDate(flags.since, "--since") : undefined,
-            until: flags.until ? parseDate(flags.until, "--until") : undefined,
+            since: flags.since ? parseReportDate(flags.since, "--since") : undefined,
+            until: flags.until ? parseReportDate(flags.until, "--until") : undefined,
           },
           {
             insights: detailed,

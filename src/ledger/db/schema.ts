@@ -13,6 +13,7 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { UsageIssue } from "../../pricing/usage.js";
 
 /**
  * The ledger. Money is numeric(20,12): exact to the picodollar, summed exactly by Postgres.
@@ -117,6 +118,20 @@ export const attempts = pgTable(
     cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
     cacheWrite1hTokens: integer("cache_write_1h_tokens").notNull().default(0),
     costUsd: usd("cost_usd").notNull().default("0"),
+    /**
+     * True when this row's money is an estimate, not the provider's reported usage priced exactly:
+     * usage that was missing or impossible (`usage_issue`, priced from the prompt estimate), or an
+     * abandoned call's possibly-billed range. Exact and estimated money are never summed together.
+     */
+    costEstimated: boolean("cost_estimated").notNull().default(false),
+    /** Why the provider's usage was not taken as reported: missing | negative | out_of_range (null: it was). */
+    usageIssue: text("usage_issue").$type<UsageIssue>(),
+    /**
+     * Abandoned calls only (cost_usd stays 0: nothing billed is known): what the provider may have
+     * billed. Low: the prompt estimate at the input rate; high: that plus the call's max output tokens.
+     */
+    possiblyBilledLowUsd: usd("possibly_billed_low_usd"),
+    possiblyBilledHighUsd: usd("possibly_billed_high_usd"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
     finishedAt: timestamp("finished_at", { withTimezone: true }).notNull(),
   },
@@ -159,6 +174,9 @@ const attemptMeasures = () => ({
   cacheWriteTokens: count("cache_write_tokens"),
   cacheWrite1hTokens: count("cache_write_1h_tokens"),
   costUsd: usd("cost_usd").notNull().default("0"),
+  /** Abandoned calls' possibly-billed range (estimates, kept apart from the exact cost_usd). */
+  possiblyBilledLowUsd: usd("possibly_billed_low_usd").notNull().default("0"),
+  possiblyBilledHighUsd: usd("possibly_billed_high_usd").notNull().default("0"),
   latencyMsSum: count("latency_ms_sum"),
 });
 
@@ -180,23 +198,43 @@ export const attemptRollupDaily = pgTable(
   ],
 );
 
-/** The same per batch and feature (from the call's request): serves --by batch/feature and --batch. */
+/**
+ * The same per batch, feature and kind (from the call's request), error_type, and the UTC day its
+ * request was created (`request_day`: a --since/--until window selects requests by creation, so
+ * every figure of a windowed report counts the same requests). Serves --by batch/feature/kind/
+ * error_type, --batch and windows.
+ */
 export const attemptRollupBatchDaily = pgTable(
   "attempt_rollup_batch_daily",
   {
     batchId: text("batch_id").notNull(),
     day: date("day").notNull(),
+    requestDay: date("request_day").notNull(),
     feature: text("feature").notNull(),
+    kind: text("kind").notNull(),
     tier: text("tier").notNull(),
     provider: text("provider").notNull(),
     model: text("model").notNull(),
     outcome: text("outcome").$type<AttemptOutcome>().notNull(),
+    /** '' for none. */
+    errorType: text("error_type").notNull(),
     ...attemptMeasures(),
   },
   (table) => [
     primaryKey({
       name: "attempt_rollup_batch_daily_pkey",
-      columns: [table.batchId, table.day, table.feature, table.tier, table.provider, table.model, table.outcome],
+      columns: [
+        table.batchId,
+        table.day,
+        table.requestDay,
+        table.feature,
+        table.kind,
+        table.tier,
+        table.provider,
+        table.model,
+        table.outcome,
+        table.errorType,
+      ],
     }),
   ],
 );

@@ -1,4 +1,8 @@
-/** A report that cannot be made as asked (unknown dimension, bad filter); the message says what to change. */
+/**
+ * A report that cannot be made as asked (unknown dimension, bad or empty window, unknown batch);
+ * the message says what to change. A usage error: the CLI exits with code 2.
+ */
 export class ReportError extends Error {
   override name = "ReportError";
+  readonly exitCode = 2;
 }

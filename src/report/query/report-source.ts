@@ -9,9 +9,13 @@ import { ReportError } from "./report-error.js";
  * - `raw`: the ledger itself, shaped like a rollup with one row per call or request. Used when a
  *   --since/--until falls inside a UTC day (rollups are per day), or when asked for (tests, bench).
  *
- * Attempt relation `src`: day, batch_id, feature ('' = none), tier, provider, model, outcome, calls,
- * the six distinct-request counts (see schema.ts), fallback_answers, token sums, cost_usd,
- * latency_ms_sum. Request relation `rq`: day, batch_id, feature, status, initial_tier, final_tier,
+ * Attempt relation `src`: day (of the call), batch_id, feature and kind ('' = none), tier, provider,
+ * model, outcome, error_type ('' = none), calls, the six distinct-request counts (see schema.ts),
+ * fallback_answers, token sums, cost_usd, possibly_billed_low_usd / _high_usd, latency_ms_sum.
+ * (kind, error_type and the window need the per-batch rollup, keyed by them and by request_day.)
+ *
+ * The window rule, for every figure: --since/--until select requests by the time they were created,
+ * and every call those requests made counts, whenever it started. Request relation `rq`: day, batch_id, feature, status, initial_tier, final_tier,
  * final_provider, final_model ('' = none), requests, escalated, escalations, attempts, cost_usd,
  * baseline_cost_usd.
  */
@@ -40,10 +44,17 @@ export function planSource(filters: ReportFilters, preference: SourcePreference 
   return { kind: "raw", reason: "--since/--until fall inside a UTC day, and the rollups are per day: read from the raw ledger" };
 }
 
-/** Needs the per-batch rollup: a batch or feature dimension, or a --batch filter. */
+/** Needs the per-batch rollup: a batch, feature, kind or error_type dimension, a --batch filter, or a window. */
 export function needsBatchRollup(by: readonly Dimension[], filters: ReportFilters): boolean {
-  return filters.batchId !== undefined || by.includes("batch") || by.includes("feature");
+  return (
+    filters.batchId !== undefined ||
+    filters.since !== undefined ||
+    filters.until !== undefined ||
+    by.some((dimension) => BATCH_ROLLUP_DIMENSIONS.has(dimension))
+  );
 }
+
+const BATCH_ROLLUP_DIMENSIONS: ReadonlySet<Dimension> = new Set(["batch", "feature", "kind", "error_type"]);
 
 /**
  * The distinct-request count that fits the dimensions: a request counts once per value of the
@@ -71,36 +82,33 @@ export function attemptSource(plan: SourcePlan, filters: ReportFilters, perBatch
   if (plan.kind === "rollup") {
     const clauses: SQL[] = [];
     if (filters.batchId !== undefined) clauses.push(sql`batch_id = ${filters.batchId}`);
-    if (filters.since) clauses.push(sql`day >= ${day(filters.since)}`);
-    if (filters.until) clauses.push(sql`day < ${day(filters.until)}`);
-    const table = perBatch || filters.batchId !== undefined ? sql`attempt_rollup_batch_daily` : sql`attempt_rollup_daily`;
-    return sql`(select * from ${table} where ${where(clauses)}) as src`;
+    if (filters.since) clauses.push(sql`request_day >= ${day(filters.since)}`);
+    if (filters.until) clauses.push(sql`request_day < ${day(filters.until)}`);
+    if (perBatch || needsBatchRollup([], filters)) return sql`(select * from attempt_rollup_batch_daily where ${where(clauses)}) as src`;
+    return sql`(select *, '' as kind, '' as error_type from attempt_rollup_daily where ${where(clauses)}) as src`;
   }
   const requestClauses: SQL[] = [];
-  const timeClauses: SQL[] = [];
   if (filters.batchId !== undefined) requestClauses.push(sql`r.batch_id = ${filters.batchId}`);
-  if (filters.since) timeClauses.push(sql`started_at >= ${instant(filters.since)}`);
-  if (filters.until) timeClauses.push(sql`started_at < ${instant(filters.until)}`);
-  // The windows see every call of the requests in range, so "first call in a group" means what it
-  // means in the rollups; the time filter applies to the calls counted, after them.
-  if (timeClauses.length > 0) {
-    requestClauses.push(sql`a.request_id in (select request_id from attempts where ${where(timeClauses)})`);
-  }
+  if (filters.since) requestClauses.push(sql`r.created_at >= ${instant(filters.since)}`);
+  if (filters.until) requestClauses.push(sql`r.created_at < ${instant(filters.until)}`);
+  // No call starts before its request was created: a bound that lets partition pruning skip older months.
+  if (filters.since) requestClauses.push(sql`a.started_at >= ${instant(filters.since)} - interval '1 day'`);
   const first = (partition: string) =>
     sql.raw(`(row_number() over (partition by a.request_id${partition} order by a.attempt_no, a.id) = 1)::int`);
   return sql`(select * from (select (a.started_at at time zone 'UTC')::date as day, coalesce(r.batch_id, '') as batch_id,
-      coalesce(r.feature, '') as feature, a.tier, a.provider, a.model, a.outcome, 1 as calls,
+      coalesce(r.feature, '') as feature, coalesce(r.kind, '') as kind, a.tier, a.provider, a.model, a.outcome,
+      coalesce(a.error_type, '') as error_type, 1 as calls,
       ${first("")} as requests, ${first(", a.tier")} as tier_requests, ${first(", a.provider")} as provider_requests,
       ${first(", a.provider, a.model")} as model_requests, ${first(", a.tier, a.provider")} as tier_provider_requests,
       ${first(", a.tier, a.provider, a.model")} as tier_model_requests,
       (a.outcome = 'ok' and (a.provider, a.model) is distinct from
         (first_value(a.provider) over tier_calls, first_value(a.model) over tier_calls))::int as fallback_answers,
       a.input_tokens, a.output_tokens, a.cache_read_tokens, a.cache_write_tokens, a.cache_write_1h_tokens, a.cost_usd,
+      coalesce(a.possibly_billed_low_usd, 0) as possibly_billed_low_usd, coalesce(a.possibly_billed_high_usd, 0) as possibly_billed_high_usd,
       a.latency_ms as latency_ms_sum, a.latency_ms, a.started_at
     from attempts a left join requests r on r.id = a.request_id
     where ${where(requestClauses)}
-    window tier_calls as (partition by a.request_id, a.tier order by a.attempt_no, a.id)) as calls
-    where ${where(timeClauses)}) as src`;
+    window tier_calls as (partition by a.request_id, a.tier order by a.attempt_no, a.id)) as calls) as src`;
 }
 
 /** The request relation, aliased `rq`: requests by the time they were created. */

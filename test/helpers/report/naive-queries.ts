@@ -18,10 +18,14 @@ const ATTEMPT_MEASURES = `count(*)::text as calls,
   sum(input_tokens)::text as input_tokens, sum(output_tokens)::text as output_tokens,
   sum(cache_read_tokens)::text as cache_read_tokens, sum(cache_write_tokens)::text as cache_write_tokens,
   sum(cache_write_1h_tokens)::text as cache_write_1h_tokens, sum(cost_usd)::text as cost_usd,
+  sum(coalesce(possibly_billed_low_usd, 0))::numeric(20, 12)::text as possibly_billed_low_usd,
+  sum(coalesce(possibly_billed_high_usd, 0))::numeric(20, 12)::text as possibly_billed_high_usd,
   sum(latency_ms)::text as latency_ms_sum`;
 
 const FLAGGED_ATTEMPTS = `select a.*, (a.started_at at time zone 'UTC')::date::text as day,
-    coalesce(r.batch_id, '') as batch_id, coalesce(r.feature, '') as feature,
+    coalesce(r.batch_id, '') as batch_id, coalesce(r.feature, '') as feature, coalesce(r.kind, '') as kind,
+    coalesce((r.created_at at time zone 'UTC')::date, (a.started_at at time zone 'UTC')::date)::text as request_day,
+    coalesce(a.error_type, '') as error_key,
     row_number() over (partition by a.request_id order by a.attempt_no, a.id) = 1 as f_any,
     row_number() over (partition by a.request_id, a.tier order by a.attempt_no, a.id) = 1 as f_tier,
     row_number() over (partition by a.request_id, a.provider order by a.attempt_no, a.id) = 1 as f_provider,
@@ -34,7 +38,8 @@ const FLAGGED_ATTEMPTS = `select a.*, (a.started_at at time zone 'UTC')::date::t
 
 const ROLLUP_MEASURES = `calls::text, requests::text, tier_requests::text, provider_requests::text, model_requests::text,
   tier_provider_requests::text, tier_model_requests::text, fallback_answers::text, input_tokens::text, output_tokens::text,
-  cache_read_tokens::text, cache_write_tokens::text, cache_write_1h_tokens::text, cost_usd::text, latency_ms_sum::text`;
+  cache_read_tokens::text, cache_write_tokens::text, cache_write_1h_tokens::text, cost_usd::text,
+  possibly_billed_low_usd::text, possibly_billed_high_usd::text, latency_ms_sum::text`;
 
 type Row = Record<string, string>;
 
@@ -54,15 +59,16 @@ export const rollupAttemptDaily = (db: Db) =>
 export const naiveAttemptBatchDaily = (db: Db) =>
   queryRows<Row>(
     db,
-    sql.raw(`select batch_id, day, feature, tier, provider, model, outcome, ${ATTEMPT_MEASURES} from (${FLAGGED_ATTEMPTS}) f
-      group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7`),
+    sql.raw(`select batch_id, day, request_day, feature, kind, tier, provider, model, outcome, error_key as error_type,
+        ${ATTEMPT_MEASURES} from (${FLAGGED_ATTEMPTS}) f
+      group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`),
   );
 
 export const rollupAttemptBatchDaily = (db: Db) =>
   queryRows<Row>(
     db,
-    sql.raw(`select batch_id, day::text, feature, tier, provider, model, outcome, ${ROLLUP_MEASURES}
-      from attempt_rollup_batch_daily order by 1, 2, 3, 4, 5, 6, 7`),
+    sql.raw(`select batch_id, day::text, request_day::text, feature, kind, tier, provider, model, outcome, error_type,
+        ${ROLLUP_MEASURES} from attempt_rollup_batch_daily order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`),
   );
 
 /** Calls per latency bucket, from width_bucket over the raw latencies and the bounds in the TS module. */

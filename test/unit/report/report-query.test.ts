@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { DIMENSIONS, parseDimensions, ReportError, trimDecimal } from "../../../src/report/query/report-query.js";
 
-const CHOICES = "day, model, provider, tier, feature, batch";
+const CHOICES = "day, model, provider, tier, feature, batch, kind, error_type";
 
 describe("parseDimensions", () => {
-  it("knows six dimensions", () => {
+  it("knows eight dimensions", () => {
     expect(Object.keys(DIMENSIONS).join(", ")).toBe(CHOICES);
   });
 
