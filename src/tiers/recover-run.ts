@@ -1,26 +1,6 @@
-import type { AttemptRecord } from "../ledger/records.js";
-import type { InFlightCall, JournalEnding } from "../guards/request-journal.js";
-import { ZERO_USAGE } from "../pricing/usage.js";
+import { abandonedAttempt, type AttemptRecord } from "../ledger/records.js";
+import type { JournalEnding } from "../guards/request-journal.js";
 import type { TierRun } from "./tier-run.js";
-
-/** A call whose worker died: we know when it started, not what it cost. */
-function abandonedRecord(call: InFlightCall, requestId: string, now: Date): AttemptRecord {
-  return {
-    id: call.id,
-    requestId,
-    attemptNo: call.attemptNo,
-    tier: call.tier,
-    provider: call.provider,
-    model: call.model,
-    outcome: "abandoned",
-    errorType: "worker_died",
-    latencyMs: Math.max(0, now.getTime() - new Date(call.startedAt).getTime()),
-    usage: ZERO_USAGE,
-    cost: 0n,
-    startedAt: new Date(call.startedAt),
-    finishedAt: now,
-  };
-}
 
 export interface RecoveredRun {
   /** An ending decided by a previous run but perhaps not yet durable: replay it. */
@@ -38,7 +18,7 @@ export async function recoverRun(run: TierRun, firstRun: boolean): Promise<Recov
   const { deps, runId, log, data } = run;
   const journal = firstRun && data.deferrals === 0 ? { finished: [], inFlight: [] } : await deps.journal.load(runId);
   if (journal.ending) return { ending: journal.ending, records: journal.finished };
-  const recovered = journal.inFlight.map((call) => abandonedRecord(call, data.requestId, deps.now()));
+  const recovered = journal.inFlight.map((call) => abandonedAttempt(call, data.requestId, deps.now()));
   for (const record of recovered) await deps.journal.callFinished(runId, record);
   const records = [...journal.finished, ...recovered].sort((a, b) => a.attemptNo - b.attemptNo);
   if (records.length > 0) log.warn({ recovered: records.length, abandoned: recovered.length }, "recovered calls of an interrupted run");

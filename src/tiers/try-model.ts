@@ -51,7 +51,7 @@ export async function tryModel(
         prompt,
         rates,
         now: deps.now,
-        onStart: (id, startedAt) =>
+        onStart: (id, startedAt, exposure) =>
           deps.journal.callStarted(runId, {
             id,
             attemptNo,
@@ -59,6 +59,7 @@ export async function tryModel(
             provider: model.provider,
             model: model.model,
             startedAt: startedAt.toISOString(),
+            exposure,
           }),
         budget: run.budget,
       });
