@@ -1,24 +1,21 @@
 import { parseEnv } from "../config/env.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
+import { runCommand } from "./exit.js";
 
-/** Exit codes, documented in the README. */
-export const EXIT = { ok: 0, error: 1, usage: 2, partial: 3 } as const;
+export { EXIT } from "./exit.js";
 
 /**
- * Runs a command with a runtime, closes it whatever happens, and turns an error into one clear
- * line on stderr and exit code 1 (a stack trace only with LOG_LEVEL=debug).
+ * Runs a command with a runtime and closes it whatever happens; failures go through the one exit
+ * path (runCommand: one line for a known error, the stack with LOG_LEVEL=debug).
  */
-export async function withRuntime(options: RuntimeOptions, body: (runtime: Runtime) => Promise<number | void>): Promise<void> {
-  let runtime: Runtime | undefined;
-  try {
-    runtime = createRuntime(parseEnv(), { defaultLogLevel: "warn", ...options });
-    const code = await body(runtime);
-    process.exitCode = code ?? EXIT.ok;
-  } catch (error) {
-    const debug = runtime !== undefined && ["debug", "trace"].includes(runtime.env.LOG_LEVEL ?? "");
-    process.stderr.write(`error: ${debug && error instanceof Error ? error.stack : ((error as Error).message ?? String(error))}\n`);
-    process.exitCode = EXIT.error;
-  } finally {
-    await runtime?.close();
-  }
+export function withRuntime(options: RuntimeOptions, body: (runtime: Runtime) => Promise<number | void>): Promise<void> {
+  return runCommand(async () => {
+    let runtime: Runtime | undefined;
+    try {
+      runtime = createRuntime(parseEnv(), { defaultLogLevel: "warn", ...options });
+      return await body(runtime);
+    } finally {
+      await runtime?.close();
+    }
+  });
 }

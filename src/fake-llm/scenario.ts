@@ -3,6 +3,7 @@ import { z } from "zod";
 import { dirname } from "node:path";
 import { describeIssues } from "./issues.js";
 import { replaySpecSchema, resolveReplayFile } from "./replay.js";
+import { RouterError } from "../errors/router-error.js";
 
 /**
  * The scenario: how each fake model behaves (latency, error mix, invalid answers, token counts).
@@ -82,8 +83,11 @@ export const DEFAULT_RETRY_AFTER_MS = 1000;
 
 export const DEFAULT_SCENARIO: Scenario = { seed: 1, models: {} };
 
-export class ScenarioError extends Error {
+export class ScenarioError extends RouterError {
   override name = "ScenarioError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("input", message, options);
+  }
 }
 
 /** Validates a parsed JSON value; throws ScenarioError listing each problem as "path: message". */

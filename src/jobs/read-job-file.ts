@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { JobCandidate } from "./job-candidate.js";
+import { RouterError } from "../errors/router-error.js";
 
 /** What `enqueue` flags fill in when a line leaves them out. */
 export interface JobDefaults {
@@ -16,7 +17,7 @@ export function formatOf(path: string): JobFileFormat {
   const extension = extname(path).toLowerCase();
   if (extension === ".csv") return "csv";
   if (extension === ".jsonl" || extension === ".ndjson" || extension === ".json") return "jsonl";
-  throw new Error(`cannot tell the format of ${path}: use a .jsonl or .csv file`);
+  throw new RouterError("input", `cannot tell the format of ${path}: use a .jsonl or .csv file`);
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -151,7 +152,7 @@ export async function readJobFile(path: string, defaults: JobDefaults = {}): Pro
   try {
     content = await readFile(path);
   } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    throw new RouterError("input", `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
   return format === "csv" ? parseCsvJobs(content, defaults) : parseJsonl(content, defaults);
 }

@@ -9,6 +9,7 @@ import { ID_PATTERN, type JobInput, type QueuedJob } from "../jobs/job-schema.js
 import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
 import { INTAKE_QUEUE } from "../queue/queue-names.js";
 import { checkJob, largestContextWindow } from "./check-job.js";
+import { RouterError } from "../errors/router-error.js";
 
 export interface RejectedLine {
   line: number;
@@ -41,8 +42,11 @@ export interface Producer {
 /** One chunk = one INSERT and one addBulk: large enough to amortise round trips, small enough to bound memory. */
 const CHUNK_SIZE = 1_000;
 
-export class EnqueueError extends Error {
+export class EnqueueError extends RouterError {
   override name = "EnqueueError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("input", message, options);
+  }
 }
 
 export function newBatchId(): string {

@@ -1,6 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import type { ProviderName } from "../config/router-config-schema.js";
+import { RouterError } from "../errors/router-error.js";
 
 /** Stable names for what went wrong; stored in attempts.error_type, so keep them short and stable. */
 export type ProviderErrorType =
@@ -20,7 +21,7 @@ export type ProviderErrorType =
  * The one error type the router sees from any provider. SDK errors are normalised where they enter
  * (here), so retry and escalation logic never branches on a vendor's class or message text.
  */
-export class ProviderError extends Error {
+export class ProviderError extends RouterError {
   override name = "ProviderError";
   constructor(
     readonly provider: ProviderName,
@@ -36,7 +37,7 @@ export class ProviderError extends Error {
       retryAfterMs?: number;
     },
   ) {
-    super(message);
+    super("provider", message);
   }
   get httpStatus() {
     return this.options.httpStatus;

@@ -5,6 +5,7 @@ import { buildPriceBook } from "../pricing/price-book.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import type { LiveConfig } from "../providers/live-config.js";
+import { RouterError } from "../errors/router-error.js";
 
 export type ReloadResult = { accepted: true; version: number } | { accepted: false; reason: string };
 
@@ -40,7 +41,10 @@ export class LiveConfigHolder {
       const config = await this.load();
       const tiers = (c: RouterConfig) => c.tiers.map((tier) => tier.name).join(", ");
       if (tiers(config) !== tiers(this.live.config)) {
-        throw new Error(`the tier list changed (${tiers(this.live.config)} → ${tiers(config)}); restart the workers to apply it`);
+        throw new RouterError(
+          "config",
+          `the tier list changed (${tiers(this.live.config)} → ${tiers(config)}); restart the workers to apply it`,
+        );
       }
       next = { config, priceBook: buildPriceBook(config), providers: this.connect(config), version: this.live.version + 1 };
     } catch (error) {

@@ -13,6 +13,7 @@ import type { RequestJournal } from "../guards/request-journal.js";
 import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
 import { createIntakeProcessor } from "../intake/intake-processor.js";
 import { createTierProcessor } from "../tiers/tier-processor.js";
+import { RouterError } from "../errors/router-error.js";
 
 export interface StageRunnerDeps {
   /** The config in force (see LiveConfigHolder); read per job. */
@@ -42,8 +43,11 @@ export interface StageRunner {
   close(): Promise<void>;
 }
 
-export class UnknownStageError extends Error {
+export class UnknownStageError extends RouterError {
   override name = "UnknownStageError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("usage", message, options);
+  }
 }
 
 /** Every stage name this config allows: intake and one per tier. */
