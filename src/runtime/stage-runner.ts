@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { LiveConfig } from "../providers/live-config.js";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
+import { LedgerWriteError } from "../ledger/persist.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
@@ -142,7 +143,15 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     const worker: Worker = new Worker(
       tierQueueName(tier.name),
       async (job) => {
-        const ending = await processTier(job.data, job.id!, job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0);
+        const ending = await processTier(job.data, job.id!, job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0).catch(
+          (error: unknown) => {
+            // Postgres refuses the rows for good: fail now with the reason instead of holding the slot.
+            // The journal keeps the ending, so retrying the job once it is fixed writes it, no new call.
+            if (!(error instanceof LedgerWriteError)) throw error;
+            deps.metrics.jobs.inc({ stage: tier.name, outcome: "failed" });
+            throw new UnrecoverableError(error.message);
+          },
+        );
         deps.metrics.jobs.inc({ stage: tier.name, outcome: ending.status });
         switch (ending.status) {
           case "failed":

@@ -163,6 +163,7 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
     const log = deps.logger.child({ jobId: requestId, batchId: data.batchId, tier: tierName });
     const durably = <T>(what: string, write: () => Promise<T>) =>
       persist(write, {
+        what,
         signal: deps.signal,
         onRetry: (error, attempt, delayMs) =>
           log.warn(
