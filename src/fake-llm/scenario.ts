@@ -34,6 +34,8 @@ const modelBehaviourSchema = z.strictObject({
   cacheReadTokens: tokenCount.optional(),
   cacheWriteTokens: tokenCount.optional(),
   retryAfterMs: z.number().min(0, { message: "must be >= 0" }).optional(),
+  /** Errors carry `x-should-retry: true` or `false` (the providers' override of the status); unset: no header. */
+  shouldRetry: z.boolean().optional(),
 });
 
 const scenarioObject = z.strictObject({
@@ -77,6 +79,7 @@ export interface ModelBehaviour {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   retryAfterMs: number;
+  shouldRetry: boolean | undefined;
 }
 
 export const DEFAULT_RETRY_AFTER_MS = 1000;
@@ -131,6 +134,7 @@ export function resolveBehaviour(scenario: Scenario, model: string): ModelBehavi
     cacheReadTokens: merged.cacheReadTokens ?? 0,
     cacheWriteTokens: merged.cacheWriteTokens ?? 0,
     retryAfterMs: merged.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS,
+    shouldRetry: merged.shouldRetry,
   };
 }
 

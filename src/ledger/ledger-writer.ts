@@ -19,7 +19,7 @@ export interface LedgerWriter {
   close(): Promise<void>;
 }
 
-/** Keeps each statement well under Postgres' 65,535 bind parameters (18 per attempt row). */
+/** Keeps each statement well under Postgres' 65,535 bind parameters (19 per attempt row). */
 const MAX_ATTEMPT_ROWS_PER_STATEMENT = 2_000;
 const MAX_OUTCOME_ROWS_PER_STATEMENT = 2_000;
 
@@ -89,11 +89,11 @@ function insertAttempts(rows: AttemptRecord[]): SQL {
     (a) => sql`(${a.id}::uuid, ${a.requestId}, ${a.attemptNo}, ${a.tier}, ${a.provider}, ${a.model}, ${a.outcome},
       ${nullable(a.errorType)}, ${nullable(a.httpStatus)}, ${a.latencyMs}, ${a.usage.inputTokens}, ${a.usage.outputTokens},
       ${a.usage.cacheReadTokens}, ${a.usage.cacheWriteTokens}, ${a.usage.cacheWrite1hTokens}, ${formatUsd(a.cost)}::numeric,
-      ${a.startedAt.toISOString()}::timestamptz, ${a.finishedAt.toISOString()}::timestamptz)`,
+      ${a.startedAt.toISOString()}::timestamptz, ${a.finishedAt.toISOString()}::timestamptz, ${nullable(a.providerRequestId)})`,
   );
   return sql`insert into attempts (id, request_id, attempt_no, tier, provider, model, outcome, error_type, http_status,
       latency_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, cost_usd,
-      started_at, finished_at)
+      started_at, finished_at, provider_request_id)
     values ${sql.join(values, sql`, `)}
     on conflict (id, started_at) do nothing`;
 }

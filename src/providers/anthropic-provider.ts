@@ -15,7 +15,8 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
   return {
     name: "anthropic",
     async complete(model: ModelConfig, request: CompletionRequest): Promise<Completion> {
-      let response: Anthropic.Message;
+      // `_request_id`: the SDK's copy of the `request-id` header, what Anthropic support asks for.
+      let response: Anthropic.Message & { _request_id?: string | null };
       try {
         response = await client.messages.create(
           {
@@ -49,7 +50,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
           cacheWriteTokens: cacheWrite,
           cacheWrite1hTokens: usage.cache_creation?.ephemeral_1h_input_tokens ?? 0,
         },
-        providerRequestId: response.id,
+        ...(response._request_id ? { providerRequestId: response._request_id } : {}),
       };
     },
   };

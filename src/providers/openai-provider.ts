@@ -15,7 +15,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ProviderCl
   return {
     name: "openai",
     async complete(model: ModelConfig, request: CompletionRequest): Promise<Completion> {
-      let response: OpenAI.Chat.Completions.ChatCompletion;
+      // `_request_id`: the SDK's copy of the `x-request-id` header, what OpenAI support asks for.
+      let response: OpenAI.Chat.Completions.ChatCompletion & { _request_id?: string | null };
       try {
         response = await client.chat.completions.create(
           {
@@ -48,7 +49,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ProviderCl
           cacheWriteTokens: 0,
           cacheWrite1hTokens: 0,
         },
-        providerRequestId: response.id,
+        ...(response._request_id ? { providerRequestId: response._request_id } : {}),
       };
     },
   };

@@ -57,6 +57,7 @@ export async function callModel(provider: ProviderClient, model: ModelConfig, co
       outcome: verdict.ok ? "ok" : "invalid",
       latencyMs: finishedAt.getTime() - startedAt.getTime(),
       usage: completion.usage,
+      ...(completion.providerRequestId ? { providerRequestId: completion.providerRequestId } : {}),
       // An invalid answer was still generated and billed.
       cost: costOf(completion.usage, context.rates),
       finishedAt,
@@ -74,6 +75,7 @@ export async function callModel(provider: ProviderClient, model: ModelConfig, co
         outcome: "error",
         errorType: providerError.type,
         httpStatus: providerError.httpStatus,
+        ...(providerError.requestId ? { providerRequestId: providerError.requestId } : {}),
         latencyMs: finishedAt.getTime() - startedAt.getTime(),
         // A call that failed before answering reports no usage; providers do not bill it.
         usage: ZERO_USAGE,
