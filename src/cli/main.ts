@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 import { registerBatch } from "./commands/batch.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerEnqueue } from "./commands/enqueue.js";
@@ -11,10 +11,13 @@ import { registerWorker } from "./commands/worker.js";
 import { registerTrain } from "./commands/train.js";
 import { registerEval } from "./commands/eval.js";
 import { registerCalibrate } from "./commands/calibrate.js";
+import { EXIT } from "./exit.js";
 
 const program = new Command("llm-router")
   .description("route batches of LLM jobs to the cheapest tier that can do them, and account for every call")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander's own errors (unknown option, missing argument) come back here instead of exiting 1.
+  .exitOverride();
 
 registerMigrate(program);
 registerWorker(program);
@@ -29,4 +32,10 @@ registerTrain(program);
 registerEval(program);
 registerCalibrate(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Commander has already printed its message (and the help); --help and --version end with 0.
+  if (!(error instanceof CommanderError)) throw error;
+  process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+}

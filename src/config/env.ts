@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RouterError } from "../errors/router-error.js";
 
 /**
  * The process environment, parsed once at start-up. Nothing else in the code reads process.env:
@@ -51,8 +52,11 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export class EnvError extends Error {
+export class EnvError extends RouterError {
   override name = "EnvError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("config", message, options);
+  }
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -64,4 +68,12 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new EnvError(`invalid environment: ${problems}`);
   }
   return parsed.data;
+}
+
+/**
+ * Whether LOG_LEVEL asks for debug output, read without validating the rest of the environment:
+ * the CLI's exit path needs it even when the environment itself is what failed.
+ */
+export function debugRequested(source: NodeJS.ProcessEnv = process.env): boolean {
+  return ["debug", "trace"].includes(source.LOG_LEVEL?.trim() ?? "");
 }

@@ -2,11 +2,15 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { routerConfigSchema, type RouterConfig } from "./router-config-schema.js";
+import { RouterError } from "../errors/router-error.js";
 
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL("../../config/tiers.yaml", import.meta.url));
 
-export class ConfigError extends Error {
+export class ConfigError extends RouterError {
   override name = "ConfigError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("config", message, options);
+  }
 }
 
 /** Validates an already-parsed tiers document; errors name the path in the file (tiers.1.models.0.provider). */

@@ -1,9 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { RouterError } from "../errors/router-error.js";
 
 /** Prompts may be up to 2M characters (job-schema MAX_PROMPT_CHARS); leave room for JSON escaping and multi-byte text. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-export class BodyTooLargeError extends Error {}
+export class BodyTooLargeError extends RouterError {
+  override name = "BodyTooLargeError";
+  constructor(message: string) {
+    super("input", message);
+  }
+}
 
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   const chunks: Buffer[] = [];

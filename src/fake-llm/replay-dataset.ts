@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { JOB_KINDS, type JobInput, type JobKind } from "../jobs/job-schema.js";
+import { RouterError } from "../errors/router-error.js";
 
 /**
  * The routing replay format (../shared/data/routing-replay/README.md): one prompt per line with
@@ -67,8 +68,11 @@ export interface ReplayDataset {
   metric: QualityMetric;
 }
 
-export class ReplayDataError extends Error {
+export class ReplayDataError extends RouterError {
   override name = "ReplayDataError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("input", message, options);
+  }
 }
 
 /** Parses JSONL text; every bad line is reported as `file:line: reason` (up to 20 of them). */

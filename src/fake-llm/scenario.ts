@@ -5,6 +5,7 @@ import { describeIssues } from "./issues.js";
 import { MISBEHAVIOURS, type Misbehaviour } from "./misbehave.js";
 import { replaySpecSchema, resolveReplayFile } from "./replay.js";
 import { MAX_LATENCY_MS, type LatencySpec } from "./latency.js";
+import { RouterError } from "../errors/router-error.js";
 
 /**
  * The scenario: how each fake model behaves (latency, error mix, invalid answers, token counts).
@@ -54,6 +55,8 @@ const modelBehaviourSchema = z.strictObject({
   retryAfterMs: z.number().min(0, { message: "must be >= 0" }).optional(),
   /** Bend every answer of the model the way a misbehaving endpoint would (misbehave.ts). */
   misbehave: z.enum(MISBEHAVIOURS).optional(),
+  /** Errors carry `x-should-retry: true` or `false` (the providers' override of the status); unset: no header. */
+  shouldRetry: z.boolean().optional(),
 });
 
 const scenarioObject = z.strictObject({
@@ -100,14 +103,18 @@ export interface ModelBehaviour {
   cacheMinTokens: number | undefined;
   retryAfterMs: number;
   misbehave: Misbehaviour | undefined;
+  shouldRetry: boolean | undefined;
 }
 
 export const DEFAULT_RETRY_AFTER_MS = 1000;
 
 export const DEFAULT_SCENARIO: Scenario = { seed: 1, models: {} };
 
-export class ScenarioError extends Error {
+export class ScenarioError extends RouterError {
   override name = "ScenarioError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("input", message, options);
+  }
 }
 
 /** Validates a parsed JSON value; throws ScenarioError listing each problem as "path: message". */
@@ -153,6 +160,7 @@ export function resolveBehaviour(scenario: Scenario, model: string): ModelBehavi
     cacheMinTokens: merged.cacheMinTokens,
     retryAfterMs: merged.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS,
     misbehave: merged.misbehave,
+    shouldRetry: merged.shouldRetry,
   };
 }
 

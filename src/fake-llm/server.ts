@@ -96,6 +96,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
               "retry-after-ms": String(behaviour.retryAfterMs),
             }
           : {};
+      if (behaviour.shouldRetry !== undefined) retry["x-should-retry"] = String(behaviour.shouldRetry);
       return fail(outcome.kind, `fake-llm: simulated ${outcome.kind} error for model ${request.model}`, retry);
     }
     const table = await replay;

@@ -4,6 +4,7 @@ import { extname } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { JobCandidate } from "./job-candidate.js";
 import { parseJsonArrayStream } from "./read-json-array.js";
+import { RouterError } from "../errors/router-error.js";
 
 /** What `enqueue` flags fill in when a line leaves them out. */
 export interface JobDefaults {
@@ -20,7 +21,7 @@ export function formatOf(path: string): JobFileFormat {
   if (extension === ".csv") return "csv";
   if (extension === ".jsonl" || extension === ".ndjson") return "jsonl";
   if (extension === ".json") return "json";
-  throw new Error(`cannot tell the format of ${path}: use a .jsonl, .json (an array of jobs) or .csv file`);
+  throw new RouterError("input", `cannot tell the format of ${path}: use a .jsonl, .json (an array of jobs) or .csv file`);
 }
 
 /** Does the text start (after a BOM and blanks) with "["? Undefined until a non-blank byte is seen. */
@@ -198,7 +199,7 @@ export async function readJobFile(path: string, defaults: JobDefaults = {}): Pro
   try {
     content = await readFile(path);
   } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    throw new RouterError("input", `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
   return format === "csv" ? parseCsvJobs(content, defaults) : parseJsonl(content, defaults);
 }

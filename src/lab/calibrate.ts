@@ -1,3 +1,4 @@
+import { UsageError } from "../errors/router-error.js";
 /**
  * Threshold calibration: cut points on the score so that at most a target share of jobs reaches
  * each tier and above ("at most 25% premium"), and what that mix is expected to cost and deliver.
@@ -13,17 +14,17 @@ export function targetShares(tierCount: number, options: { maxTopShare?: number;
   if (tierCount < 1) throw new Error("no tiers");
   if (options.shares) {
     if (options.shares.length !== tierCount) {
-      throw new Error(`--shares has ${options.shares.length} values for ${tierCount} tiers; give one per tier, cheapest first`);
+      throw new UsageError(`--shares has ${options.shares.length} values for ${tierCount} tiers; give one per tier, cheapest first`);
     }
     const sum = options.shares.reduce((total, share) => total + share, 0);
     if (options.shares.some((share) => !(share >= 0)) || Math.abs(sum - 1) > 1e-6) {
-      throw new Error(`--shares must be non-negative and sum to 1, got ${options.shares.join(",")} (sum ${sum})`);
+      throw new UsageError(`--shares must be non-negative and sum to 1, got ${options.shares.join(",")} (sum ${sum})`);
     }
     return options.shares;
   }
   if (tierCount === 1) return [1];
   const top = options.maxTopShare ?? 0.25;
-  if (!(top >= 0 && top <= 1)) throw new Error(`--max-top-share must be between 0 and 1, got ${top}`);
+  if (!(top >= 0 && top <= 1)) throw new UsageError(`--max-top-share must be between 0 and 1, got ${top}`);
   const below = (1 - top) / (tierCount - 1);
   return [...Array.from({ length: tierCount - 1 }, () => below), top];
 }

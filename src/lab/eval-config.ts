@@ -3,6 +3,7 @@ import { routerConfigSchema, type RouterConfig } from "../config/router-config-s
 import { defaultThresholds } from "../intake/classify-job.js";
 import { loadTrainedModel } from "../intake/trained/trained-model.js";
 import { thresholdsForMaxShares } from "./calibrate.js";
+import { RouterError } from "../errors/router-error.js";
 
 /**
  * The config an eval runs with. A replay dataset knows two answers per prompt (weak and strong), so
@@ -19,12 +20,13 @@ export interface EvalTierPair {
 
 export function tierPair(config: RouterConfig): EvalTierPair {
   if (config.tiers.length < 2)
-    throw new Error("eval needs at least two tiers (the cheapest answers as the weak model, the top as the strong one)");
+    throw new RouterError("config", "eval needs at least two tiers (the cheapest answers as the weak model, the top as the strong one)");
   const cheap = config.tiers[0]!;
   const top = config.tiers[config.tiers.length - 1]!;
   const shared = cheap.models.filter((model) => top.models.some((other) => other.model === model.model));
   if (shared.length > 0) {
-    throw new Error(
+    throw new RouterError(
+      "config",
       `model ${shared[0]!.model} is in both the cheapest and the top tier; eval cannot tell which recorded answer it should give`,
     );
   }

@@ -8,6 +8,7 @@ import type { JobKind } from "../jobs/job-schema.js";
 import { buildPriceBook } from "../pricing/price-book.js";
 import { summarizeMix, targetShares, thresholdsForMaxShares, type MixRow, type MixSummary } from "./calibrate.js";
 import { routingSnippet } from "./write-routing-config.js";
+import { UsageError } from "../errors/router-error.js";
 
 /** `llm-router calibrate`: thresholds for a target mix, from a labelled file or the ledger. */
 
@@ -40,7 +41,7 @@ export interface CalibrateResult {
 }
 
 export async function runCalibrate(options: CalibrateOptions): Promise<CalibrateResult> {
-  if (options.classifier === "trained" && options.modelFile === undefined) throw new Error("--classifier trained needs --model FILE");
+  if (options.classifier === "trained" && options.modelFile === undefined) throw new UsageError("--classifier trained needs --model FILE");
   // Score with the classifier under calibration and no thresholds: those are what this computes.
   const config = routerConfigSchema.parse({
     ...options.baseConfig,

@@ -21,6 +21,7 @@ import { batchCostUsd, deleteQueuePrefix, readEvalRequests } from "./eval-ledger
 import { summarizeEval, type EvalRowResult, type EvalSummary } from "./eval-summary.js";
 import { selectRows, type SelectedSplit } from "./select-rows.js";
 import { outcomeQuality, parseReplayJsonl, rowToJob, type QualityMetric, type ReplayRow } from "../fake-llm/replay-dataset.js";
+import { UsageError } from "../errors/router-error.js";
 
 /**
  * `llm-router eval`: replays a routing dataset through the real pipeline — producer → intake
@@ -112,14 +113,14 @@ export async function prepareEval(options: EvalOptions): Promise<PreparedEval> {
   const dataset = parseReplayJsonl(text, options.dataPath);
   const sha256 = createHash("sha256").update(text).digest("hex");
 
-  if (options.classifier === "trained" && options.modelFile === undefined) throw new Error("--classifier trained needs --model FILE");
+  if (options.classifier === "trained" && options.modelFile === undefined) throw new UsageError("--classifier trained needs --model FILE");
   const model = options.classifier === "trained" ? loadTrainedModel(options.modelFile!) : undefined;
   const selected = selectRows(dataset.rows, sha256, options.split, model);
   const warnings = selected.warnings;
   const split = selected.split;
   let rows = selected.rows;
   if (options.limit !== undefined) rows = rows.slice(0, options.limit);
-  if (rows.length === 0) throw new Error("no rows to evaluate (check --split / --limit)");
+  if (rows.length === 0) throw new UsageError("no rows to evaluate (check --split / --limit)");
 
   // Job ids: a per-run tag (ids must be new to the ledger) and the dataset id.
   const tag = `eval-${randomBytes(4).toString("hex")}`;

@@ -1,4 +1,5 @@
 import { hashString } from "../intake/trained/feature-hash.js";
+import { UsageError } from "../errors/router-error.js";
 
 /**
  * Seeded train/test splits that do not depend on row order: a row (or its group) is in the test
@@ -30,7 +31,7 @@ export function splitPartOf(row: { id: string; source?: string | undefined }, sp
 }
 
 export function splitRows<T extends { id: string; source?: string | undefined }>(rows: T[], spec: SplitSpec): { train: T[]; test: T[] } {
-  if (!(spec.holdout > 0 && spec.holdout < 1)) throw new Error(`holdout must be between 0 and 1 (exclusive), got ${spec.holdout}`);
+  if (!(spec.holdout > 0 && spec.holdout < 1)) throw new UsageError(`holdout must be between 0 and 1 (exclusive), got ${spec.holdout}`);
   const train: T[] = [];
   const test: T[] = [];
   for (const row of rows) (splitPartOf(row, spec) === "test" ? test : train).push(row);

@@ -12,6 +12,7 @@ import { brierScore, logLoss, rocAuc } from "./classification-metrics.js";
 import { labelOf, type LabelOptions } from "./labels.js";
 import { fitLogistic, predictLogit, sigmoid, type TrainingRow } from "./logistic-regression.js";
 import { splitDraw, splitRows, type SplitSpec } from "./split.js";
+import { UsageError } from "../errors/router-error.js";
 
 /**
  * `llm-router train`: fits the trained router on a labelled replay file and writes the model file.
@@ -231,7 +232,7 @@ export async function trainRouter(options: TrainOptions): Promise<TrainReport> {
 
   const split: SplitSpec = { holdout: options.holdout, seed: options.seed, by: options.splitBy };
   const parts = options.holdout > 0 ? splitRows(dataset.rows, split) : { train: dataset.rows, test: [] as ReplayRow[] };
-  if (parts.train.length === 0) throw new Error("the split left no training rows; lower --holdout");
+  if (parts.train.length === 0) throw new UsageError("the split left no training rows; lower --holdout");
   const trainIndices = parts.train.map((row) => indexOf.get(row.id)!);
   const testIndices = parts.test.map((row) => indexOf.get(row.id)!);
 
@@ -343,7 +344,7 @@ function transferEstimate(
 ): NonNullable<TrainReport["transfer"]> {
   const sources = [...new Set(dataset.rows.map((row) => row.source ?? ""))];
   const folds = Math.min(options.transferFolds, sources.length);
-  if (folds < 2) throw new Error("--transfer-folds needs rows from at least two sources");
+  if (folds < 2) throw new UsageError("--transfer-folds needs rows from at least two sources");
   // Deal the sources to folds in a seeded order, so folds are balanced in sources (not rows).
   const foldOf = new Map(
     sources

@@ -2,6 +2,7 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { Document, parseDocument } from "yaml";
 import { parseRouterConfig } from "../config/load-config.js";
 import type { ClassifierMode } from "../config/routing-config-schema.js";
+import { RouterError } from "../errors/router-error.js";
 
 /** The settings `calibrate` decides: they go under `routing:` in the tiers file. */
 export interface CalibratedRouting {
@@ -28,7 +29,7 @@ export function routingSnippet(routing: CalibratedRouting): string {
  */
 export async function writeRoutingToConfig(path: string, routing: CalibratedRouting): Promise<void> {
   const document = parseDocument(await readFile(path, "utf8"));
-  if (document.errors.length > 0) throw new Error(`config ${path} is not valid YAML: ${document.errors[0]!.message}`);
+  if (document.errors.length > 0) throw new RouterError("config", `config ${path} is not valid YAML: ${document.errors[0]!.message}`);
   document.setIn(["routing", "classifier"], routing.classifier);
   if (routing.modelFile !== undefined) document.setIn(["routing", "modelFile"], routing.modelFile);
   const thresholds = document.createNode(routing.thresholds.map(round), { flow: true });

@@ -14,6 +14,8 @@ export interface AttemptRecord {
   outcome: AttemptOutcome;
   errorType?: string;
   httpStatus?: number;
+  /** The provider's id of this call (`request-id` / `x-request-id`), answered or failed; what its support asks for. */
+  providerRequestId?: string;
   latencyMs: number;
   usage: TokenUsage;
   /** Exact when the usage is the provider's; an estimate when `costEstimated`. */

@@ -30,6 +30,12 @@ export function createMetrics() {
       labelNames: ["tier", "model"],
       registers: [registry],
     }),
+    ledgerWriteFailures: new Counter({
+      name: "llm_router_ledger_write_failures_total",
+      help: "Failed ledger writes: transient (retried until Postgres is back) or permanent (the job fails with the reason)",
+      labelNames: ["kind"],
+      registers: [registry],
+    }),
     latency: new Histogram({
       name: "llm_router_provider_latency_seconds",
       help: "Provider call latency by model and outcome",

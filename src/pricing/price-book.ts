@@ -1,17 +1,19 @@
 import type { ProviderName, RouterConfig } from "../config/router-config-schema.js";
 import { catalogRates, overrideRates } from "./catalog-rates.js";
 import type { ModelRates } from "./model-rates.js";
+import { RouterError } from "../errors/router-error.js";
 
 export const modelKey = (provider: ProviderName, model: string) => `${provider}:${model}`;
 
-export class UnpricedModelsError extends Error {
+export class UnpricedModelsError extends RouterError {
+  override name = "UnpricedModelsError";
   constructor(readonly models: string[]) {
     super(
+      "config",
       `no price for ${models.join(", ")}: the catalog (@pydantic/genai-prices) does not know ` +
         `${models.length === 1 ? "it" : "them"}. Add a price to the model in the tiers file, e.g. ` +
         `price: { inputMtok: "0.25", outputMtok: "2" } (USD per million tokens).`,
     );
-    this.name = "UnpricedModelsError";
   }
 }
 

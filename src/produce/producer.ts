@@ -11,6 +11,7 @@ import { INTAKE_QUEUE } from "../queue/queue-names.js";
 import { checkJob, largestContextWindow } from "./check-job.js";
 import { contentHash, jobHash } from "./content-hash.js";
 import { stampSharedPrefixes } from "./shared-prefixes.js";
+import { RouterError } from "../errors/router-error.js";
 
 export interface RejectedLine {
   line: number;
@@ -53,8 +54,11 @@ const CHUNK_SIZE = 1_000;
 /** How many earlier batches a report names. */
 const MAX_NAMED_BATCHES = 5;
 
-export class EnqueueError extends Error {
+export class EnqueueError extends RouterError {
   override name = "EnqueueError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("input", message, options);
+  }
 }
 
 /** The submission's content matches an earlier batch and allowRepeat was not given. */

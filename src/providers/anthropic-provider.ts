@@ -19,7 +19,8 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
   return {
     name: "anthropic",
     async complete(model: ModelConfig, request: CompletionRequest): Promise<Completion> {
-      let response: Anthropic.Message;
+      // `_request_id`: the SDK's copy of the `request-id` header, what Anthropic support asks for.
+      let response: Anthropic.Message & { _request_id?: string | null };
       const plan = planCache(model, request.prompt, caching, { requestId: request.requestId, ttl: request.cacheTtl });
       // One breakpoint at the end of the shared prefix (system); the item after it is never cached.
       const system: string | Anthropic.TextBlockParam[] =
@@ -61,7 +62,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
               cacheWrite1hTokens: usage.cache_creation?.ephemeral_1h_input_tokens ?? 0,
             }
           : undefined,
-        providerRequestId: typeof body.id === "string" ? body.id : undefined,
+        ...(response._request_id ? { providerRequestId: response._request_id } : {}),
       };
     },
   };

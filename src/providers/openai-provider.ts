@@ -19,7 +19,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ProviderCl
   return {
     name: "openai",
     async complete(model: ModelConfig, request: CompletionRequest): Promise<Completion> {
-      let response: OpenAI.Chat.Completions.ChatCompletion;
+      // `_request_id`: the SDK's copy of the `x-request-id` header, what OpenAI support asks for.
+      let response: OpenAI.Chat.Completions.ChatCompletion & { _request_id?: string | null };
       const plan = planCache(model, request.prompt, caching, { requestId: request.requestId });
       try {
         response = await client.chat.completions.create(
@@ -58,7 +59,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ProviderCl
               cacheWrite1hTokens: 0,
             }
           : undefined,
-        providerRequestId: typeof body.id === "string" ? body.id : undefined,
+        ...(response._request_id ? { providerRequestId: response._request_id } : {}),
       };
     },
   };

@@ -1,6 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import type { ProviderName } from "../config/router-config-schema.js";
+import { RouterError } from "../errors/router-error.js";
 
 /** Stable names for what went wrong; stored in attempts.error_type, so keep them short and stable. */
 export type ProviderErrorType =
@@ -13,6 +14,7 @@ export type ProviderErrorType =
   | "bad_request"
   | "auth"
   | "not_found"
+  | "conflict"
   | "aborted"
   /** A 200 whose body is not the protocol's JSON (a proxy's HTML page, a truncated body, a wrong shape). */
   | "malformed_response"
@@ -22,7 +24,7 @@ export type ProviderErrorType =
  * The one error type the router sees from any provider. SDK errors are normalised where they enter
  * (here), so retry and escalation logic never branches on a vendor's class or message text.
  */
-export class ProviderError extends Error {
+export class ProviderError extends RouterError {
   override name = "ProviderError";
   constructor(
     readonly provider: ProviderName,
@@ -36,9 +38,11 @@ export class ProviderError extends Error {
       escalate: boolean;
       /** How long the provider asked us to wait, when it said. */
       retryAfterMs?: number;
+      /** The provider's id of the failed request (`request-id` / `x-request-id`), for a support ticket. */
+      requestId?: string;
     },
   ) {
-    super(message);
+    super("provider", message);
   }
   get httpStatus() {
     return this.options.httpStatus;
@@ -51,6 +55,9 @@ export class ProviderError extends Error {
   }
   get retryAfterMs() {
     return this.options.retryAfterMs;
+  }
+  get requestId() {
+    return this.options.requestId;
   }
 }
 
@@ -76,12 +83,30 @@ function classifyStatus(status: number, message: string): ProviderErrorType {
   if (status >= 500) return "server_error";
   if (status === 401 || status === 403) return "auth";
   if (status === 404) return "not_found";
+  if (status === 409) return "conflict";
   if (status === 413 || (status === 400 && CONTEXT_HINT.test(message))) return "context_length";
   if (status >= 400) return "bad_request";
   return "unknown";
 }
 
-const RETRYABLE: ReadonlySet<ProviderErrorType> = new Set(["rate_limited", "overloaded", "server_error", "timeout", "connection"]);
+// 409: a conflict with a concurrent request (e.g. a lock on the provider side); both SDKs retry it.
+const RETRYABLE: ReadonlySet<ProviderErrorType> = new Set([
+  "rate_limited",
+  "overloaded",
+  "server_error",
+  "timeout",
+  "connection",
+  "conflict",
+]);
+
+/**
+ * `x-should-retry: true|false` is the provider's own verdict and beats the status, as in both
+ * SDKs (we turned their retries off, so we honour it ourselves). Undefined when absent.
+ */
+export function shouldRetryHeader(headers: Headers | undefined): boolean | undefined {
+  const value = headers?.get("x-should-retry")?.trim().toLowerCase();
+  return value === "true" ? true : value === "false" ? false : undefined;
+}
 
 type SdkApiError = InstanceType<typeof Anthropic.APIError> | InstanceType<typeof OpenAI.APIError>;
 
@@ -109,11 +134,13 @@ export function normalizeProviderError(provider: ProviderName, error: unknown): 
     const status = error.status;
     const message = error.message.slice(0, 500);
     const type = classifyStatus(status, message);
+    const headers = error.headers as Headers | undefined;
     return new ProviderError(provider, type, `${provider} answered ${status}: ${message}`, {
       httpStatus: status,
-      retryable: RETRYABLE.has(type),
+      retryable: shouldRetryHeader(headers) ?? RETRYABLE.has(type),
       escalate: true,
-      retryAfterMs: parseRetryAfterMs(error.headers as Headers | undefined),
+      retryAfterMs: parseRetryAfterMs(headers),
+      ...(error.requestID ? { requestId: error.requestID } : {}),
     });
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -3,14 +3,18 @@ import type { ProviderName, RouterConfig } from "../config/router-config-schema.
 import { createAnthropicProvider } from "./anthropic-provider.js";
 import { createOpenAIProvider } from "./openai-provider.js";
 import type { ProviderClient } from "./provider-client.js";
+import { RouterError } from "../errors/router-error.js";
 
 export type ProviderRegistry = ReadonlyMap<ProviderName, ProviderClient>;
 
 /** Any non-empty key: the fake provider accepts every key, and the SDKs refuse to start without one. */
 const PLACEHOLDER_KEY = "fake-provider-key";
 
-export class ProviderSetupError extends Error {
+export class ProviderSetupError extends RouterError {
   override name = "ProviderSetupError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("config", message, options);
+  }
 }
 
 /**

@@ -2,8 +2,11 @@ import { createServer, type Server } from "node:http";
 import type { Registry } from "prom-client";
 
 export interface HealthChecks {
-  /** Dependencies the process needs to do work; all must answer for /readyz to be 200. */
-  readiness: Record<string, () => Promise<boolean>>;
+  /**
+   * Dependencies the process needs to do work; all must answer `true` for /readyz to be 200. A check
+   * may answer a string instead of `false`: it fails, and the string (why) is in /readyz's `reasons`.
+   */
+  readiness: Record<string, () => Promise<boolean | string>>;
   registry: Registry;
 }
 
@@ -14,7 +17,7 @@ export interface HealthServer {
 
 /**
  * /healthz: the process is alive (the event loop answers) — restart it if not.
- * /readyz: Postgres and Redis answer — stop sending it work if not.
+ * /readyz: Postgres and Redis answer, the schema is current, the ledger takes writes — stop sending it work if not.
  * /metrics: Prometheus text format.
  */
 export async function startHealthServer(port: number, checks: HealthChecks, host = "0.0.0.0"): Promise<HealthServer> {
@@ -28,8 +31,12 @@ export async function startHealthServer(port: number, checks: HealthChecks, host
             Object.entries(checks.readiness).map(async ([name, check]) => [name, await check().catch(() => false)] as const),
           ),
         );
-        const ready = Object.values(results).every(Boolean);
-        response.writeHead(ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ ready, checks: results }));
+        const checksOk = Object.fromEntries(Object.entries(results).map(([name, result]) => [name, result === true]));
+        const reasons = Object.fromEntries(Object.entries(results).filter(([, result]) => typeof result === "string"));
+        const ready = Object.values(checksOk).every(Boolean);
+        response
+          .writeHead(ready ? 200 : 503, { "content-type": "application/json" })
+          .end(JSON.stringify({ ready, checks: checksOk, ...(Object.keys(reasons).length > 0 ? { reasons } : {}) }));
       } else if (request.url === "/metrics") {
         response.writeHead(200, { "content-type": checks.registry.contentType }).end(await checks.registry.metrics());
       } else {

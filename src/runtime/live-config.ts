@@ -19,6 +19,7 @@ export function deriveLiveConfig(
 ): Omit<WorkerLiveConfig, "version" | "config"> {
   return { classifier: loadClassifier(config), priceBook: buildPriceBook(config), providers: connect(config) };
 }
+import { RouterError } from "../errors/router-error.js";
 
 export type ReloadResult = { accepted: true; version: number } | { accepted: false; reason: string };
 
@@ -57,7 +58,10 @@ export class LiveConfigHolder {
       const config = await this.load();
       const tiers = (c: RouterConfig) => c.tiers.map((tier) => tier.name).join(", ");
       if (tiers(config) !== tiers(this.live.config)) {
-        throw new Error(`the tier list changed (${tiers(this.live.config)} → ${tiers(config)}); restart the workers to apply it`);
+        throw new RouterError(
+          "config",
+          `the tier list changed (${tiers(this.live.config)} → ${tiers(config)}); restart the workers to apply it`,
+        );
       }
       next = { ...this.derive(config), config, version: this.live.version + 1 };
     } catch (error) {

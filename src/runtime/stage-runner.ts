@@ -2,6 +2,7 @@ import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type J
 import type { Redis } from "ioredis";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
+import { LedgerWriteError } from "../ledger/persist.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
@@ -15,6 +16,7 @@ import { createIntakeProcessor } from "../intake/intake-processor.js";
 import type { IntakeLiveConfig } from "../intake/loaded-classifier.js";
 import { createTierProcessor } from "../tiers/tier-processor.js";
 import { describeDbError } from "../ledger/db/describe-db-error.js";
+import { RouterError } from "../errors/router-error.js";
 
 export interface StageRunnerDeps {
   /** The config in force (see LiveConfigHolder); read once per job. */
@@ -46,8 +48,11 @@ export interface StageRunner {
   close(): Promise<void>;
 }
 
-export class UnknownStageError extends Error {
+export class UnknownStageError extends RouterError {
   override name = "UnknownStageError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("usage", message, options);
+  }
 }
 
 /** Every stage name this config allows: intake and one per tier. */
@@ -142,7 +147,15 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     const worker: Worker = new Worker(
       tierQueueName(tier.name),
       async (job, token) => {
-        const ending = await processTier(job.data, job.id!, job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0);
+        const ending = await processTier(job.data, job.id!, job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0).catch(
+          (error: unknown) => {
+            // Postgres refuses the rows for good: fail now with the reason instead of holding the slot.
+            // The journal keeps the ending, so retrying the job once it is fixed writes it, no new call.
+            if (!(error instanceof LedgerWriteError)) throw error;
+            deps.metrics.jobs.inc({ stage: tier.name, outcome: "failed" });
+            throw new UnrecoverableError(error.message);
+          },
+        );
         deps.metrics.jobs.inc({ stage: tier.name, outcome: ending.status });
         switch (ending.status) {
           case "failed":

@@ -2,6 +2,7 @@ import type { Runtime } from "./runtime.js";
 import { latestShippedMigration, schemaIsCurrent } from "../ledger/db/schema-version.js";
 import { startHealthServer, type HealthServer } from "./health-server.js";
 import { createLedgerWriter } from "../ledger/ledger-writer.js";
+import { watchLedgerWrites } from "../ledger/ledger-health.js";
 import { createMetrics, type Metrics } from "../observability/metrics.js";
 import { deriveLiveConfig, LiveConfigHolder, watchConfigFile, type ReloadResult } from "./live-config.js";
 import { registerStateGauges } from "./state-gauges.js";
@@ -51,7 +52,9 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   const database = await runtime.database();
   const connection = runtime.redis();
   const metrics = createMetrics();
-  const ledger = createLedgerWriter(database.db);
+  const { writer: ledger, health: ledgerHealth } = watchLedgerWrites(createLedgerWriter(database.db), {
+    onFailure: (_error, transient) => metrics.ledgerWriteFailures.inc({ kind: transient ? "transient" : "permanent" }),
+  });
   runtime.shutdown.register("ledger", () => ledger.close());
 
   const stages = options.stages ?? knownStages(config);
@@ -68,6 +71,8 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
         redis: () => connectionAnswers(connection),
         // Once current, it stays current: no query per probe after that.
         schema: checkSchema,
+        // Postgres answers but refuses our writes (a revoked grant): the jobs fail, and so does this.
+        ledger: async () => ledgerHealth.failing() ?? true,
       },
     });
     runtime.shutdown.register("health server", () => health!.close());

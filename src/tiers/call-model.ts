@@ -119,6 +119,7 @@ async function callModelReserved(
       outcome: verdict.ok ? "ok" : "invalid",
       latencyMs: finishedAt.getTime() - startedAt.getTime(),
       usage: answer.usage,
+      ...(completion.providerRequestId ? { providerRequestId: completion.providerRequestId } : {}),
       // An invalid answer was still generated and billed.
       cost: costOf(answer.usage, context.rates),
       ...(answer.usageIssue ? { costEstimated: true, usageIssue: answer.usageIssue } : {}),
@@ -137,6 +138,7 @@ async function callModelReserved(
         outcome: "error",
         errorType: providerError.type,
         httpStatus: providerError.httpStatus,
+        ...(providerError.requestId ? { providerRequestId: providerError.requestId } : {}),
         latencyMs: finishedAt.getTime() - startedAt.getTime(),
         // A call that failed before answering reports no usage; providers do not bill it.
         usage: ZERO_USAGE,

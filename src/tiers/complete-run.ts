@@ -10,6 +10,7 @@ const DEFAULT_JOURNAL_RETENTION_MS = 120_000;
 /** A Postgres write that must not be lost: retried while Postgres is away, given up only on shutdown. */
 export function durably<T>(run: TierRun, what: string, write: () => Promise<T>): Promise<T> {
   return persist(write, {
+    what,
     signal: run.deps.signal,
     onRetry: (error, attempt, delayMs) =>
       run.log.warn(

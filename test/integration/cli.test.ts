@@ -105,7 +105,7 @@ describe("the llm-router CLI, one process per command", () => {
     const table = await runCli(["report", "--by", "tier", "--batch", batchId], env);
     expect(table.stdout).toMatch(/saved \$/);
     const badDimension = await runCli(["report", "--by", "colour"], env);
-    expect(badDimension.code).toBe(2);
+    expect(badDimension.code).toBe(2); // a usage error
     expect(badDimension.stderr).toMatch(/unknown --by dimension colour/);
 
     // SIGTERM drains and exits cleanly.

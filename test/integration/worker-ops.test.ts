@@ -70,7 +70,7 @@ describe("a running worker: metrics, live config reload", () => {
     }
     expect(metrics).toMatch(/llm_router_attempts_total\{tier="cheap",provider="openai",model="gpt-5-mini",outcome="ok"\} [1-9]/);
     const ready = await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json();
-    expect(ready).toEqual({ ready: true, checks: { postgres: true, redis: true, schema: true } });
+    expect(ready).toEqual({ ready: true, checks: { postgres: true, redis: true, schema: true, ledger: true } });
   });
 
   it("applies a changed tiers file on the next job and refuses a bad one, keeping the old", async () => {

@@ -2,6 +2,8 @@
 // A folder may import the folders listed before it, never one after it, nor one in its own row.
 // `src/index.ts` (the public API) may import anything.
 export const LAYERS = [
+  // The one error base and its exit codes: imports nothing, used by all.
+  ["errors"],
   ["observability"],
   ["jobs"],
   ["fake-llm"],

@@ -5,6 +5,7 @@ import { runCalibrate, type CalibrateResult, type CalibrationSource } from "../.
 import { writeRoutingToConfig } from "../../lab/write-routing-config.js";
 import { withRuntime } from "../with-runtime.js";
 import { fixed, parseNumberOption } from "./train.js";
+import { UsageError } from "../../errors/router-error.js";
 
 interface CalibrateFlags {
   data?: string;
@@ -56,7 +57,7 @@ export function describeCalibration(result: CalibrateResult): string {
 
 function parseDate(value: string): Date {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new Error(`--since "${value}" is not a date (e.g. 2026-11-01)`);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--since "${value}" is not a date (e.g. 2026-11-01)`);
   return date;
 }
 
@@ -88,7 +89,8 @@ export function registerCalibrate(program: Command): void {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action((flags: CalibrateFlags) =>
       withRuntime({ configPath: flags.config }, async (runtime) => {
-        if ((flags.data === undefined) === (flags.fromLedger !== true)) throw new Error("give exactly one of --data FILE or --from-ledger");
+        if ((flags.data === undefined) === (flags.fromLedger !== true))
+          throw new UsageError("give exactly one of --data FILE or --from-ledger");
         const baseConfig = flags.config ? await loadRouterConfig(flags.config) : await runtime.config();
         let source: CalibrationSource;
         if (flags.data !== undefined) {

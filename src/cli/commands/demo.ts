@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { parseEnv } from "../../config/env.js";
 import { runDemo } from "../demo/run-demo.js";
+import { runCommand } from "../exit.js";
 
 export function registerDemo(program: Command): void {
   program
@@ -9,12 +10,7 @@ export function registerDemo(program: Command): void {
     .option("--jobs <file>", "jobs file (default: examples/jobs.jsonl)")
     .option("--scenario <file>", "fake provider scenario (default: examples/demo-scenario.json)")
     .option("--live", "call the real providers with OPENAI_API_KEY / ANTHROPIC_API_KEY (costs money)")
-    .action(async (flags: { jobs?: string; scenario?: string; live?: boolean }) => {
-      try {
-        await runDemo(parseEnv(), { jobsFile: flags.jobs, scenarioFile: flags.scenario, live: flags.live });
-      } catch (error) {
-        process.stderr.write(`error: ${(error as Error).message}\n`);
-        process.exitCode = 1;
-      }
-    });
+    .action((flags: { jobs?: string; scenario?: string; live?: boolean }) =>
+      runCommand(() => runDemo(parseEnv(), { jobsFile: flags.jobs, scenarioFile: flags.scenario, live: flags.live })),
+    );
 }

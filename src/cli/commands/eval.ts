@@ -5,6 +5,7 @@ import { runEval, type EvalResult } from "../../lab/run-eval.js";
 import { JOB_KINDS, type JobKind } from "../../jobs/job-schema.js";
 import { createProgress } from "../progress.js";
 import { fixed, parseNumberOption } from "./train.js";
+import { runCommand } from "../exit.js";
 
 interface EvalFlags {
   data: string;
@@ -82,8 +83,8 @@ export function registerEval(program: Command): void {
     .option("--limit <n>", "only the first N selected rows")
     .option("--concurrency <n>", "calls in flight per tier", "32")
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
-    .action(async (flags: EvalFlags) => {
-      try {
+    .action((flags: EvalFlags) =>
+      runCommand(async () => {
         const env = parseEnv();
         const baseConfig = await loadRouterConfig(flags.config ?? env.LLM_ROUTER_CONFIG);
         const progress = createProgress("eval");
@@ -111,9 +112,6 @@ export function registerEval(program: Command): void {
         );
         progress.stop();
         process.stdout.write(`${flags.format === "json" ? JSON.stringify(result) : formatEvalTable(result)}\n`);
-      } catch (error) {
-        process.stderr.write(`error: ${(error as Error).message}\n`);
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { loadScenarioFile, startFakeLlm } from "../../fake-llm/index.js";
+import { runCommand } from "../exit.js";
+import { UsageError } from "../../errors/router-error.js";
 
 export function registerFakeLlm(program: Command): void {
   program
@@ -8,10 +10,10 @@ export function registerFakeLlm(program: Command): void {
     .option("--port <n>", "port to listen on (0 = any free port)", "8080")
     .option("--host <host>", "address to bind", "127.0.0.1")
     .option("--scenario <file>", "scenario JSON: per-model latency, error rates, invalid answers (default: no faults)")
-    .action(async (flags: { port: string; host: string; scenario?: string }) => {
-      try {
+    .action((flags: { port: string; host: string; scenario?: string }) =>
+      runCommand(async () => {
         const port = Number(flags.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port "${flags.port}" is not a port number`);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port "${flags.port}" is not a port number`);
         const scenario = flags.scenario ? await loadScenarioFile(flags.scenario) : undefined;
         const server = await startFakeLlm({ port, host: flags.host, scenario });
         process.stdout.write(
@@ -20,9 +22,6 @@ export function registerFakeLlm(program: Command): void {
         const stop = () => void server.close().then(() => process.exit(0));
         process.once("SIGTERM", stop);
         process.once("SIGINT", stop);
-      } catch (error) {
-        process.stderr.write(`error: ${(error as Error).message}\n`);
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

@@ -3,6 +3,8 @@ import { DEFAULT_FEATURIZER_SPEC } from "../../intake/trained/featurize.js";
 import { LABEL_MODES, type LabelMode } from "../../lab/labels.js";
 import { DEFAULT_TRAIN_OPTIONS, trainRouter, type TrainReport } from "../../lab/train-router.js";
 import { JOB_KINDS, type JobKind } from "../../jobs/job-schema.js";
+import { runCommand } from "../exit.js";
+import { UsageError } from "../../errors/router-error.js";
 
 interface TrainFlags {
   data: string;
@@ -37,7 +39,7 @@ export function parseNumberOption(text: string, flag: string, limits: { min?: nu
     const range = [limits.min !== undefined ? `>= ${limits.min}` : "", limits.max !== undefined ? `<= ${limits.max}` : ""]
       .filter(Boolean)
       .join(" and ");
-    throw new Error(`${flag} "${text}" must be ${limits.integer ? "an integer" : "a number"}${range ? ` ${range}` : ""}`);
+    throw new UsageError(`${flag} "${text}" must be ${limits.integer ? "an integer" : "a number"}${range ? ` ${range}` : ""}`);
   }
   return value;
 }
@@ -46,7 +48,7 @@ function parseCharNgrams(text: string): { min: number; max: number } | null {
   if (text === "off") return null;
   const match = /^(\d)-(\d)$/.exec(text.trim());
   if (!match || Number(match[1]) < 1 || Number(match[1]) > Number(match[2]))
-    throw new Error(`--char-ngrams "${text}" must be "off" or MIN-MAX, e.g. 3-5`);
+    throw new UsageError(`--char-ngrams "${text}" must be "off" or MIN-MAX, e.g. 3-5`);
   return { min: Number(match[1]), max: Number(match[2]) };
 }
 
@@ -109,8 +111,8 @@ export function registerTrain(program: Command): void {
     .option("--refit-all", "after evaluating on the split, fit the saved model on every row (for deployment; do not eval it on this file)")
     .addOption(new Option("--kind <kind>", "job kind of rows that give none").choices([...JOB_KINDS]).default(defaults.kind))
     .option("--json", "print the report as JSON")
-    .action(async (flags: TrainFlags) => {
-      try {
+    .action((flags: TrainFlags) =>
+      runCommand(async () => {
         const report = await trainRouter({
           ...defaults,
           dataPath: flags.data,
@@ -137,9 +139,6 @@ export function registerTrain(program: Command): void {
           onProgress: (message) => process.stderr.write(`train: ${message}\n`),
         });
         process.stdout.write(`${flags.json ? JSON.stringify(report, null, 2) : describeTrainReport(report)}\n`);
-      } catch (error) {
-        process.stderr.write(`error: ${(error as Error).message}\n`);
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

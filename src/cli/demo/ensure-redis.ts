@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { redisAnswers } from "../../queue/redis-connection.js";
+import { RouterError } from "../../errors/router-error.js";
 
 export interface RedisForDemo {
   url: string;
@@ -38,7 +39,8 @@ export async function ensureRedis(url: string): Promise<RedisForDemo> {
       started.once("spawn", () => resolve(started));
     });
   } catch {
-    throw new Error(
+    throw new RouterError(
+      "unavailable",
       `no Redis answers at ${url} and redis-server is not on PATH. Start one (Debian/Ubuntu: apt-get install redis-server; ` +
         `macOS: brew install redis; Docker: docker run -p 6379:6379 redis:7) or set REDIS_URL.`,
     );

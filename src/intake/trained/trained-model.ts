@@ -6,6 +6,7 @@ import { HASH_NAME } from "./feature-hash.js";
 import { DENSE_FEATURES, Featurizer, FEATURIZER_VERSION, type FeaturizerSpec } from "./featurize.js";
 import type { RoutingSignals } from "../routing-decision.js";
 import { extractSignals } from "../heuristic/signals.js";
+import { RouterError } from "../../errors/router-error.js";
 
 /**
  * A trained router (written by `llm-router train`): logistic regression over the features of
@@ -67,8 +68,11 @@ export const modelFileSchema = z.object({
 
 export type ModelFile = z.infer<typeof modelFileSchema>;
 
-export class ModelFileError extends Error {
+export class ModelFileError extends RouterError {
   override name = "ModelFileError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("input", message, options);
+  }
 }
 
 /** Float32 weights ⇄ the JSON encoding. */

@@ -109,6 +109,8 @@ export const attempts = pgTable(
     outcome: text("outcome").$type<AttemptOutcome>().notNull(),
     errorType: text("error_type"),
     httpStatus: smallint("http_status"),
+    /** The provider's request id (Anthropic `request-id`, OpenAI `x-request-id`), for a disputed bill; null when none came back. */
+    providerRequestId: text("provider_request_id"),
     latencyMs: integer("latency_ms").notNull(),
     /** The whole prompt; cache reads and writes are parts of it, priced at their own rates. */
     inputTokens: integer("input_tokens").notNull().default(0),

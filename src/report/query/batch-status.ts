@@ -3,6 +3,7 @@ import { queryRows, type Db } from "../../ledger/db/database.js";
 import { formatUsd, parseUsd } from "../../pricing/money.js";
 import { trimDecimal } from "./decimal.js";
 import { etaMs } from "./finish-rate.js";
+import { RouterError } from "../../errors/router-error.js";
 
 /** One tier's share of a batch: the calls made in it, their cost, and the requests that ended there. */
 export interface BatchTierSplit {
@@ -46,8 +47,11 @@ export interface BatchStatus {
   etaMs: number | null;
 }
 
-export class BatchNotFoundError extends Error {
+export class BatchNotFoundError extends RouterError {
   override name = "BatchNotFoundError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("not_found", message, options);
+  }
 }
 
 /** Read from the rollups: as fast for a batch of a million jobs as for ten. */

@@ -402,3 +402,39 @@ describe("normalizeProviderError never leaks the API key", () => {
     });
   });
 });
+
+describe("x-should-retry, 409 and the provider's request id", () => {
+  it.each([
+    ["anthropic", (status: number, headers: Record<string, string>) => anthropicError(status, anthropicBody("api_error", "x"), headers)],
+    ["openai", (status: number, headers: Record<string, string>) => openAiError(status, openAiBody("x"), headers)],
+  ] as const)("%s: x-should-retry beats the status, both ways", (provider, make) => {
+    expect(normalizeProviderError(provider, make(400, { "x-should-retry": "true" })).retryable).toBe(true);
+    expect(normalizeProviderError(provider, make(500, { "x-should-retry": "false" })).retryable).toBe(false);
+    expect(normalizeProviderError(provider, make(529, { "x-should-retry": "FALSE" })).retryable).toBe(false);
+    // Absent or unreadable: the status decides.
+    expect(normalizeProviderError(provider, make(500, {})).retryable).toBe(true);
+    expect(normalizeProviderError(provider, make(400, { "x-should-retry": "maybe" })).retryable).toBe(false);
+    // Not retrying the same model still lets another one try.
+    expect(normalizeProviderError(provider, make(500, { "x-should-retry": "false" })).escalate).toBe(true);
+  });
+
+  it("retries a 409 conflict, as both SDKs do", () => {
+    expect(summary(normalizeProviderError("openai", openAiError(409, openAiBody("conflict"))))).toMatchObject({
+      type: "conflict",
+      httpStatus: 409,
+      retryable: true,
+    });
+    expect(normalizeProviderError("anthropic", anthropicError(409, anthropicBody("conflict_error", "x"))).retryable).toBe(true);
+  });
+
+  it("keeps the request id from each provider's own header", () => {
+    const anthropic = Anthropic.APIError.generate(500, anthropicBody("api_error", "x"), undefined, new Headers({ "request-id": "req_a" }));
+    const openai = OpenAI.APIError.generate(500, openAiBody("x"), undefined, new Headers({ "x-request-id": "req_o" }));
+    expect(normalizeProviderError("anthropic", anthropic).requestId).toBe("req_a");
+    expect(normalizeProviderError("openai", openai).requestId).toBe("req_o");
+    expect(
+      normalizeProviderError("openai", OpenAI.APIError.generate(500, openAiBody("x"), undefined, new Headers())).requestId,
+    ).toBeUndefined();
+    expect(normalizeProviderError("openai", new Error("socket hang up")).requestId).toBeUndefined();
+  });
+});

@@ -1,0 +1,41 @@
+import type { LedgerWriter } from "./ledger-writer.js";
+import { dbErrorReason, isTransientDbError } from "./transient-db-error.js";
+
+export interface LedgerHealth {
+  /** Why the ledger is failing (the last write failed permanently, none has succeeded since), or undefined. */
+  failing(): string | undefined;
+}
+
+export interface LedgerWriteWatcher {
+  /** Every failed write, transient (retried by persist) or not (the job fails). */
+  onFailure?: (error: unknown, transient: boolean) => void;
+}
+
+/**
+ * Wraps a ledger writer to see how its writes end: a permanent failure (a revoked grant, a
+ * constraint) marks the ledger as failing until a later write succeeds, so /readyz and the
+ * metrics show what the failed jobs say. Transient failures do not: /readyz's own Postgres probe
+ * covers an outage.
+ */
+export function watchLedgerWrites(writer: LedgerWriter, watcher: LedgerWriteWatcher = {}): { writer: LedgerWriter; health: LedgerHealth } {
+  let failure: string | undefined;
+  return {
+    health: { failing: () => failure },
+    writer: {
+      write: (attempts, outcome) =>
+        writer.write(attempts, outcome).then(
+          () => {
+            failure = undefined;
+          },
+          (error: unknown) => {
+            const transient = isTransientDbError(error);
+            if (!transient) failure = dbErrorReason(error);
+            watcher.onFailure?.(error, transient);
+            throw error;
+          },
+        ),
+      flush: () => writer.flush(),
+      close: () => writer.close(),
+    },
+  };
+}
