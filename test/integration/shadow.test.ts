@@ -7,6 +7,8 @@ import { shadowKeyOf, shadowSampled } from "../../src/tiers/shadow/shadow-sample
 import { TICKET_LABELS } from "../helpers/jobs.js";
 import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
 import { waitFor } from "../helpers/wait-for.js";
+import { Featurizer } from "../../src/intake/trained/featurize.js";
+import { decodeFeatures } from "../../src/intake/trained/stored-features.js";
 
 const RATE = 0.5;
 const JOBS = 40;
@@ -82,5 +84,21 @@ describe("shadow sampling", () => {
       sql`select checks::text, agreement_rate::text from report_shadow_agreement where feature = 'support-triage' and tier = 'cheap'`,
     );
     expect(Number(view!.checks)).toBe(expected.length);
+  });
+
+  it("keeps each routed request's features (not its text, by default) so a model can be trained from the ledger", async () => {
+    const job = { id: "features-1", kind: "generate" as const, prompt: "Prove that there are infinitely many primes, step by step." };
+    const { batchId } = await pipeline.producer.enqueueJobs([job], { batchName: "features" });
+    await pipeline.waitForBatch(batchId);
+    const [row] = await queryRows<{ routing_features: unknown; prompt: string | null }>(
+      pipeline.testDb.database.db,
+      sql`select routing_features, prompt from requests where id = 'features-1'`,
+    );
+    expect(row!.prompt).toBeNull();
+    const stored = decodeFeatures(row!.routing_features);
+    const fresh = new Featurizer().featurize(job);
+    expect(Array.from(stored.indices)).toEqual(Array.from(fresh.indices));
+    expect(Array.from(stored.values)).toEqual(Array.from(fresh.values));
+    expect(Array.from(stored.dense)).toEqual(Array.from(fresh.dense));
   });
 });
