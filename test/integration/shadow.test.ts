@@ -9,6 +9,7 @@ import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pip
 import { waitFor } from "../helpers/wait-for.js";
 import { Featurizer } from "../../src/intake/trained/featurize.js";
 import { decodeFeatures } from "../../src/intake/trained/stored-features.js";
+import { readLedgerLabels } from "../../src/lab/ledger-labels.js";
 
 const RATE = 0.5;
 const JOBS = 40;
@@ -100,5 +101,19 @@ describe("shadow sampling", () => {
     expect(Array.from(stored.indices)).toEqual(Array.from(fresh.indices));
     expect(Array.from(stored.values)).toEqual(Array.from(fresh.values));
     expect(Array.from(stored.dense)).toEqual(Array.from(fresh.dense));
+  });
+
+  it("turns the shadow verdicts into training labels, one per request with stored features", async () => {
+    const db = pipeline.testDb.database.db;
+    const checks = await queryRows<{ request_id: string; agrees: boolean }>(
+      db,
+      sql`select request_id, agrees from shadow_checks where agrees is not null order by request_id`,
+    );
+    const labels = await readLedgerLabels(db, { feature: "support-triage" });
+    expect(labels.map((label) => [label.requestId, label.label]).sort()).toEqual(
+      checks.map((check) => [check.request_id, check.agrees ? 0 : 1]).sort(),
+    );
+    expect(labels.every((label) => label.source === "shadow")).toBe(true);
+    expect(await readLedgerLabels(db, { feature: "no-such-feature" })).toEqual([]);
   });
 });
