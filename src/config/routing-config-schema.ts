@@ -62,6 +62,11 @@ export const routingConfigSchema = z
     modelFile: z.string().min(1).optional(),
     /** `hybrid`: how close to a threshold (in score units) a job must be to ask the llm. Default 0.05. */
     hybridMargin: z.number().min(0).max(0.5).default(0.05),
+    /**
+     * Keep each job's text on its request row (`requests.prompt`). Default false: the ledger keeps
+     * only the hashed routing features, which are enough to retrain and re-price (docs/routing.md).
+     */
+    storePrompts: z.boolean().default(false),
     /** Shadow sampling; default off. */
     shadow: shadowConfigSchema.default({ rate: 0, key: "id" }),
   })
@@ -85,7 +90,7 @@ export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 
 /** Every default: what `routing` means when the tiers file leaves it out (a fresh object each call). */
 export function defaultRoutingConfig(): RoutingConfig {
-  return { classifier: "heuristic", hybridMargin: 0.05, shadow: { rate: 0, key: "id" } };
+  return { classifier: "heuristic", hybridMargin: 0.05, storePrompts: false, shadow: { rate: 0, key: "id" } };
 }
 
 /**

@@ -9,6 +9,7 @@ import { failedOutcome } from "../ledger/records.js";
 import type { BudgetGuard } from "../guards/budget-guard.js";
 import { callBudget } from "../guards/call-budget.js";
 import type { IntakeLiveConfig } from "./loaded-classifier.js";
+import { routingRecordOf } from "./routing-record.js";
 
 export interface IntakeStageDeps {
   /** The config in force, with its loaded classifier; read once per job. */
@@ -66,6 +67,10 @@ export function createIntakeProcessor(deps: IntakeStageDeps) {
           // Written before the hand-off: the call happened (and may be billed) whatever comes next.
           if (routingCall) await deps.ledger.write([routingCall]);
         }
+        // Before the hand-off, so a request that finishes fast still finds its row and keeps its features.
+        await deps.ledger.writeRouting(
+          routingRecordOf(parsed.data.requestId, parsed.data.job, decision.signals, config.routing.storePrompts),
+        );
         await deps.forward(decision.tier, {
           ...parsed.data,
           route: { initialTier: decision.tier, classifier: decision.classifier, reason: decision.reason, score: decision.score },

@@ -64,3 +64,36 @@ export async function deleteQueuePrefix(redis: Redis, prefix: string): Promise<v
     if (keys.length > 0) await redis.del(...keys);
   } while (cursor !== "0");
 }
+
+/** Shadow checks settle after their requests; a quiet spell this long means the rest were skipped. */
+const SHADOW_QUIET_MS = 10_000;
+
+/**
+ * Waits for the batch's shadow checks of the sampled requests, then writes each one's verdict from
+ * the recorded outcomes (free-text kinds get none from the pipeline). Returns how many were labelled.
+ */
+export async function settleShadowVerdicts(db: Db, batchId: string, verdicts: Map<string, boolean>): Promise<number> {
+  let last = -1;
+  let since = Date.now();
+  for (;;) {
+    const [row] = await queryRows<{ n: string }>(
+      db,
+      sql`select count(*)::text as n from shadow_checks s join requests r on r.id = s.request_id where r.batch_id = ${batchId}`,
+    );
+    const count = Number(row?.n ?? 0);
+    if (count >= verdicts.size) break;
+    if (count !== last) {
+      last = count;
+      since = Date.now();
+    } else if (Date.now() - since > SHADOW_QUIET_MS) break;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+  }
+  if (verdicts.size === 0) return 0;
+  const values = [...verdicts].map(([id, agrees]) => sql`(${id}, ${agrees}::boolean)`);
+  const updated = await queryRows<{ id: string }>(
+    db,
+    sql`update shadow_checks s set agrees = v.agrees from (values ${sql.join(values, sql`, `)}) as v(id, agrees)
+        where s.request_id = v.id returning s.request_id as id`,
+  );
+  return updated.length;
+}

@@ -32,6 +32,11 @@ export interface LogisticOptions {
   tolerance?: number;
   /** L-BFGS memory. Default 10. */
   history?: number;
+  /**
+   * Warm start: fitting starts from these weights and the L2 penalty pulls towards them instead of
+   * towards zero, so a few hundred labels adjust a model rather than replace it. Default none.
+   */
+  prior?: { bias: number; dense: ArrayLike<number>; hashed: ArrayLike<number> };
   /** Called after each iteration (progress output). */
   onIteration?: (iteration: number, loss: number) => void;
 }
@@ -79,6 +84,7 @@ export function fitLogistic(rows: TrainingRow[], shape: { dense: number; buckets
   const size = 1 + denseCount + shape.buckets;
   const l2 = options.l2;
   const l2Dense = options.l2Dense ?? options.l2;
+  const center = options.prior ? packPrior(options.prior, denseCount, shape.buckets) : undefined;
   const maxIterations = options.maxIterations ?? 300;
   const tolerance = options.tolerance ?? 1e-9;
   const memory = options.history ?? 10;
@@ -107,18 +113,21 @@ export function fitLogistic(rows: TrainingRow[], shape: { dense: number; buckets
     let penalty = 0;
     for (let k = 1; k < size; k++) {
       const lambda = k < offset ? l2Dense : l2;
-      const wk = w[k]!;
+      const wk = w[k]! - (center ? center[k]! : 0);
       penalty += lambda * wk * wk;
       grad[k]! += lambda * wk;
     }
     return loss + penalty / 2;
   };
 
-  // Start from the base rate: the bias alone, every other weight zero.
+  // Start from the prior, or from the base rate: the bias alone, every other weight zero.
   const w = new Float64Array(size);
-  const mean = rows.reduce((sum, row) => sum + (row.weight ?? 1) * row.label, 0) / totalWeight;
-  const clipped = Math.min(1 - 1e-6, Math.max(1e-6, mean));
-  w[0] = Math.log(clipped / (1 - clipped));
+  if (center) w.set(center);
+  else {
+    const mean = rows.reduce((sum, row) => sum + (row.weight ?? 1) * row.label, 0) / totalWeight;
+    const clipped = Math.min(1 - 1e-6, Math.max(1e-6, mean));
+    w[0] = Math.log(clipped / (1 - clipped));
+  }
 
   let grad = new Float64Array(size);
   let loss = evaluate(w, grad);
@@ -236,4 +245,17 @@ function axpy(a: number, x: Float64Array, y: Float64Array): void {
 
 function scale(x: Float64Array, a: number): void {
   for (let k = 0; k < x.length; k++) x[k]! *= a;
+}
+
+function packPrior(prior: NonNullable<LogisticOptions["prior"]>, denseCount: number, buckets: number): Float64Array {
+  if (prior.dense.length !== denseCount || prior.hashed.length !== buckets) {
+    throw new Error(
+      `warm start: the prior has ${prior.dense.length} dense and ${prior.hashed.length} hashed weights, the fit ${denseCount} and ${buckets}`,
+    );
+  }
+  const packed = new Float64Array(1 + denseCount + buckets);
+  packed[0] = prior.bias;
+  for (let k = 0; k < denseCount; k++) packed[1 + k] = prior.dense[k]!;
+  for (let k = 0; k < buckets; k++) packed[1 + denseCount + k] = prior.hashed[k]!;
+  return packed;
 }

@@ -17,7 +17,8 @@ import { loadTrainedModel } from "../intake/trained/trained-model.js";
 import type { SplitBy } from "./split.js";
 import { configuredTopThreshold, evalConfig, thresholdForTopShare, tierPair, type EvalTierPair } from "./eval-config.js";
 import { rowCosts } from "./eval-costs.js";
-import { batchCostUsd, deleteQueuePrefix, readEvalRequests } from "./eval-ledger.js";
+import { batchCostUsd, deleteQueuePrefix, readEvalRequests, settleShadowVerdicts } from "./eval-ledger.js";
+import { shadowSampled } from "../tiers/shadow/shadow-sample.js";
 import { summarizeEval, type EvalRowResult, type EvalSummary } from "./eval-summary.js";
 import { selectRows, type SelectedSplit } from "./select-rows.js";
 import { outcomeQuality, parseReplayJsonl, rowToJob, type QualityMetric, type ReplayRow } from "../fake-llm/replay-dataset.js";
@@ -54,6 +55,12 @@ export interface EvalOptions {
   limit?: number;
   /** Calls in flight per tier. Default 32. */
   concurrency?: number;
+  /**
+   * Shadow-check this share of the jobs the cheap tier answered, and give each check its verdict
+   * from the recorded outcomes (the cheap answer is good enough when weak ≥ strong), so the run
+   * leaves labels `train --from-ledger` reads. Default 0 (none).
+   */
+  shadowRate?: number;
   /** Give up when no request finishes for this long. Default 60000. */
   stallTimeoutMs?: number;
   onProgress?: (done: number, total: number) => void;
@@ -155,6 +162,7 @@ export async function prepareEval(options: EvalOptions): Promise<PreparedEval> {
           : "the heuristic's default thresholds (top-tier cut)";
   }
   const config = evalConfig(options.baseConfig, { ...routing, threshold }, concurrency);
+  config.routing.shadow = { rate: options.shadowRate ?? 0, key: "id" };
   const pair = tierPair(config);
   const scenario: ScenarioInput = {
     seed: 1,
@@ -245,6 +253,19 @@ export async function executeEval(prepared: PreparedEval, deps: EvalRunDeps): Pr
       ledgerCost: parseUsd(request.costUsd),
     });
   });
+  if ((options.shadowRate ?? 0) > 0) {
+    const verdicts = new Map<string, boolean>();
+    prepared.rows.forEach((row, index) => {
+      const id = prepared.jobs[index]!.id!;
+      const request = ledger.get(id);
+      if (request?.status === "succeeded" && request.finalTier === prepared.pair.cheap.name && shadowSampled(id, options.shadowRate!)) {
+        verdicts.set(id, outcomeQuality(row.weak, prepared.metric) >= outcomeQuality(row.strong, prepared.metric));
+      }
+    });
+    const labelled = await settleShadowVerdicts(deps.db, enqueued.batchId, verdicts);
+    if (labelled < verdicts.size)
+      warnings.push(`${verdicts.size - labelled} sampled shadow check(s) were skipped (top model busy) and give no label`);
+  }
   const summary = summarizeEval(results);
   if (summary.router.failed > 0) warnings.push(`${summary.router.failed} request(s) failed in the pipeline and count as quality 0`);
   const replay = deps.replayStats?.();

@@ -1,5 +1,5 @@
 import type { LedgerWriter } from "./ledger-writer.js";
-import type { AttemptRecord, RequestOutcome } from "./records.js";
+import type { AttemptRecord, RequestOutcome, RoutingRecord } from "./records.js";
 
 /**
  * The LedgerWriter of one process, without Postgres: the same semantics as createLedgerWriter — a
@@ -20,6 +20,7 @@ export interface InMemoryLedger extends LedgerWriter {
 export function createInMemoryLedgerWriter(): InMemoryLedger {
   const attempts = new Map<string, AttemptRecord>();
   const requests = new Map<string, { status: "queued" } | RequestOutcome>();
+  const routings = new Map<string, RoutingRecord>();
   let closed = false;
   const copy = <T extends object>(value: T): T => structuredClone(value);
   return {
@@ -27,6 +28,11 @@ export function createInMemoryLedgerWriter(): InMemoryLedger {
       if (closed) throw new Error("ledger writer is closed");
       for (const attempt of newAttempts) if (!attempts.has(attempt.id)) attempts.set(attempt.id, copy(attempt));
       if (outcome && requests.get(outcome.requestId)?.status === "queued") requests.set(outcome.requestId, copy(outcome));
+    },
+    async writeRouting(routing) {
+      if (closed) throw new Error("ledger writer is closed");
+      // Set once per request, as the Postgres writer does (`where routing_features is null`).
+      if (!routings.has(routing.requestId)) routings.set(routing.requestId, copy(routing));
     },
     // Every write settles before it returns: nothing is ever pending.
     async flush() {},

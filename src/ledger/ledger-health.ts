@@ -19,21 +19,23 @@ export interface LedgerWriteWatcher {
  */
 export function watchLedgerWrites(writer: LedgerWriter, watcher: LedgerWriteWatcher = {}): { writer: LedgerWriter; health: LedgerHealth } {
   let failure: string | undefined;
+  const watched = (write: Promise<void>) =>
+    write.then(
+      () => {
+        failure = undefined;
+      },
+      (error: unknown) => {
+        const transient = isTransientDbError(error);
+        if (!transient) failure = dbErrorReason(error);
+        watcher.onFailure?.(error, transient);
+        throw error;
+      },
+    );
   return {
     health: { failing: () => failure },
     writer: {
-      write: (attempts, outcome) =>
-        writer.write(attempts, outcome).then(
-          () => {
-            failure = undefined;
-          },
-          (error: unknown) => {
-            const transient = isTransientDbError(error);
-            if (!transient) failure = dbErrorReason(error);
-            watcher.onFailure?.(error, transient);
-            throw error;
-          },
-        ),
+      write: (attempts, outcome) => watched(writer.write(attempts, outcome)),
+      writeRouting: (routing) => watched(writer.writeRouting(routing)),
       flush: () => writer.flush(),
       close: () => writer.close(),
     },

@@ -1,12 +1,13 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "./db/database.js";
 import { formatUsd } from "../pricing/money.js";
-import type { AttemptRecord, RequestOutcome } from "./records.js";
+import type { AttemptRecord, RequestOutcome, RoutingRecord } from "./records.js";
 
 /** What one job hands the writer: its new attempts and, when it is done, how it ended. */
 interface PendingWrite {
   attempts: AttemptRecord[];
   outcome?: RequestOutcome;
+  routing?: RoutingRecord;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -14,6 +15,8 @@ interface PendingWrite {
 export interface LedgerWriter {
   /** Resolves once the rows are committed. Attempts are idempotent by id, the outcome by status. */
   write(attempts: AttemptRecord[], outcome?: RequestOutcome): Promise<void>;
+  /** Intake's routing features for a queued request; group-committed like the rest. */
+  writeRouting(routing: RoutingRecord): Promise<void>;
   /** Waits for everything handed over so far. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -59,6 +62,13 @@ export function createLedgerWriter(db: Db): LedgerWriter {
         void pump();
       });
     },
+    writeRouting(routing) {
+      if (closed) return Promise.reject(new Error("ledger writer is closed"));
+      return new Promise<void>((resolve, reject) => {
+        pending.push({ attempts: [], routing, resolve, reject });
+        void pump();
+      });
+    },
     async flush() {
       while (inFlight || pending.length > 0) await pump().catch(() => {});
     },
@@ -72,7 +82,12 @@ export function createLedgerWriter(db: Db): LedgerWriter {
 async function commitGroup(db: Db, group: PendingWrite[]): Promise<void> {
   const attempts = group.flatMap((write) => write.attempts);
   const outcomes = group.flatMap((write) => (write.outcome ? [write.outcome] : []));
+  const routings = group.flatMap((write) => (write.routing ? [write.routing] : []));
   await db.transaction(async (tx) => {
+    // Before the outcomes: a request finished in the same group keeps its features.
+    for (let start = 0; start < routings.length; start += MAX_OUTCOME_ROWS_PER_STATEMENT) {
+      await tx.execute(recordRouting(routings.slice(start, start + MAX_OUTCOME_ROWS_PER_STATEMENT)));
+    }
     for (let start = 0; start < attempts.length; start += MAX_ATTEMPT_ROWS_PER_STATEMENT) {
       await tx.execute(insertAttempts(attempts.slice(start, start + MAX_ATTEMPT_ROWS_PER_STATEMENT)));
     }
@@ -125,4 +140,12 @@ function finishRequests(rows: RequestOutcome[]): SQL {
       escalations, attempt_count, classifier, routing_reason, complexity_score, cost_usd, baseline_cost_usd, result,
       error, finished_at)
     where r.id = v.id and r.status = 'queued'`;
+}
+
+/** Features are set once: a redelivered intake job recomputes the same ones and changes nothing. */
+function recordRouting(rows: RoutingRecord[]): SQL {
+  const values = rows.map((r) => sql`(${r.requestId}, ${JSON.stringify(r.features)}::jsonb, ${nullable(r.prompt)})`);
+  return sql`update requests r set routing_features = v.features, prompt = coalesce(v.prompt, r.prompt)
+    from (values ${sql.join(values, sql`, `)}) as v(id, features, prompt)
+    where r.id = v.id and r.routing_features is null`;
 }

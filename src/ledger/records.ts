@@ -113,3 +113,12 @@ export function failedOutcome(requestId: string, error: string): RequestOutcome 
     finishedAt: new Date(),
   };
 }
+
+/** What intake keeps of a job for learning (`requests.routing_features`, and the text only when asked). */
+export interface RoutingRecord {
+  requestId: string;
+  /** JSON of src/intake/trained/stored-features.ts. */
+  features: unknown;
+  /** Only with `routing.storePrompts: true`. */
+  prompt?: string;
+}

@@ -8,6 +8,7 @@ import { executeEval, prepareEval, type EvalResult } from "../../src/lab/run-eva
 import { buildPriceBook } from "../../src/pricing/price-book.js";
 import { thresholdsForMaxShares } from "../../src/lab/calibrate.js";
 import { runCalibrate } from "../../src/lab/run-calibrate.js";
+import { readLedgerLabels } from "../../src/lab/ledger-labels.js";
 import { writeSyntheticReplay } from "../helpers/eval/synthetic-replay.js";
 import { runCli } from "../helpers/cli-process.js";
 import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
@@ -48,6 +49,7 @@ describe("eval through the real pipeline (Redis, Postgres, SDKs, fake provider i
       kind: "generate",
       topShare: 0.3,
       concurrency: 8,
+      shadowRate: 0.5,
     });
     pipeline = await startTestPipeline({ config: prepared.config, scenario: prepared.scenario });
     result = await executeEval(prepared, {
@@ -62,6 +64,19 @@ describe("eval through the real pipeline (Redis, Postgres, SDKs, fake provider i
     await pipeline?.close();
   });
 
+  it("--shadow-rate leaves shadow labels with the recorded outcomes' verdicts, which train --from-ledger reads", async () => {
+    const db = pipeline.testDb.database.db;
+    const labels = await readLedgerLabels(db, { batchId: result.pipeline.batch_id });
+    const shadow = labels.filter((label) => label.source === "shadow");
+    expect(shadow.length).toBeGreaterThan(0);
+    const [unlabelled] = await queryRows<{ n: string }>(
+      db,
+      sql`select count(*)::text as n from shadow_checks s join requests r on r.id = s.request_id
+          where r.batch_id = ${result.pipeline.batch_id} and s.agrees is null`,
+    );
+    expect(Number(unlabelled!.n)).toBe(0);
+  });
+
   it("reports every baseline with quality, cost and top share, and RouteLLM's metrics", () => {
     expectEvalShape(result);
     expect(result.rows).toBe(ROWS);
@@ -70,14 +85,20 @@ describe("eval through the real pipeline (Redis, Postgres, SDKs, fake provider i
     expect(result.warnings).toEqual([]);
   });
 
-  it("every job went through the pipeline and got its recorded answer", () => {
+  it("every job went through the pipeline and got its recorded answer", async () => {
     expect(result.pipeline.requests).toBe(ROWS);
     expect(result.pipeline.rejected).toBe(0);
     expect(result.router.failed).toBe(0);
     const replay = result.pipeline.replay!;
-    expect(replay.hits.weak + replay.hits.strong).toBe(ROWS);
+    // Shadow checks (--shadow-rate) ask the top tier again: strong answers beyond the routed ones.
+    const [row] = await queryRows<{ n: string }>(
+      pipeline.testDb.database.db,
+      sql`select count(*)::text as n from shadow_checks s join requests r on r.id = s.request_id where r.batch_id = ${result.pipeline.batch_id}`,
+    );
+    const shadows = Number(row!.n);
+    expect(replay.hits.weak + replay.hits.strong).toBe(ROWS + shadows);
     expect(replay.misses).toBe(0);
-    expect(replay.hits.strong / ROWS).toBe(result.router.top_share);
+    expect((replay.hits.strong - shadows) / ROWS).toBe(result.router.top_share);
   });
 
   it("the router sends at most the asked share up, and the ledger's prices match the offline ones", async () => {

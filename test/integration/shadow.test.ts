@@ -7,6 +7,9 @@ import { shadowKeyOf, shadowSampled } from "../../src/tiers/shadow/shadow-sample
 import { TICKET_LABELS } from "../helpers/jobs.js";
 import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
 import { waitFor } from "../helpers/wait-for.js";
+import { Featurizer } from "../../src/intake/trained/featurize.js";
+import { decodeFeatures } from "../../src/intake/trained/stored-features.js";
+import { readLedgerLabels } from "../../src/lab/ledger-labels.js";
 
 const RATE = 0.5;
 const JOBS = 40;
@@ -82,5 +85,35 @@ describe("shadow sampling", () => {
       sql`select checks::text, agreement_rate::text from report_shadow_agreement where feature = 'support-triage' and tier = 'cheap'`,
     );
     expect(Number(view!.checks)).toBe(expected.length);
+  });
+
+  it("keeps each routed request's features (not its text, by default) so a model can be trained from the ledger", async () => {
+    const job = { id: "features-1", kind: "generate" as const, prompt: "Prove that there are infinitely many primes, step by step." };
+    const { batchId } = await pipeline.producer.enqueueJobs([job], { batchName: "features" });
+    await pipeline.waitForBatch(batchId);
+    const [row] = await queryRows<{ routing_features: unknown; prompt: string | null }>(
+      pipeline.testDb.database.db,
+      sql`select routing_features, prompt from requests where id = 'features-1'`,
+    );
+    expect(row!.prompt).toBeNull();
+    const stored = decodeFeatures(row!.routing_features);
+    const fresh = new Featurizer().featurize(job);
+    expect(Array.from(stored.indices)).toEqual(Array.from(fresh.indices));
+    expect(Array.from(stored.values)).toEqual(Array.from(fresh.values));
+    expect(Array.from(stored.dense)).toEqual(Array.from(fresh.dense));
+  });
+
+  it("turns the shadow verdicts into training labels, one per request with stored features", async () => {
+    const db = pipeline.testDb.database.db;
+    const checks = await queryRows<{ request_id: string; agrees: boolean }>(
+      db,
+      sql`select request_id, agrees from shadow_checks where agrees is not null order by request_id`,
+    );
+    const labels = await readLedgerLabels(db, { feature: "support-triage" });
+    expect(labels.map((label) => [label.requestId, label.label]).sort()).toEqual(
+      checks.map((check) => [check.request_id, check.agrees ? 0 : 1]).sort(),
+    );
+    expect(labels.every((label) => label.source === "shadow")).toBe(true);
+    expect(await readLedgerLabels(db, { feature: "no-such-feature" })).toEqual([]);
   });
 });

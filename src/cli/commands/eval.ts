@@ -21,6 +21,7 @@ interface EvalFlags {
   kind: JobKind;
   limit?: string;
   concurrency: string;
+  shadowRate: string;
   format: "table" | "json";
 }
 
@@ -82,6 +83,11 @@ export function registerEval(program: Command): void {
     .addOption(new Option("--kind <kind>", "job kind of rows that give none").choices([...JOB_KINDS]).default("generate"))
     .option("--limit <n>", "only the first N selected rows")
     .option("--concurrency <n>", "calls in flight per tier", "32")
+    .option(
+      "--shadow-rate <share>",
+      "shadow-check this share of the cheap tier's answers, with verdicts from the recorded outcomes: labels for `train --from-ledger`",
+      "0",
+    )
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action((flags: EvalFlags) =>
       runCommand(async () => {
@@ -104,6 +110,7 @@ export function registerEval(program: Command): void {
             topShare: flags.topShare !== undefined ? parseNumberOption(flags.topShare, "--top-share", { min: 0, max: 1 }) : undefined,
             kind: flags.kind,
             limit: flags.limit !== undefined ? parseNumberOption(flags.limit, "--limit", { integer: true, min: 1 }) : undefined,
+            shadowRate: parseNumberOption(flags.shadowRate, "--shadow-rate", { min: 0, max: 1 }),
             concurrency: parseNumberOption(flags.concurrency, "--concurrency", { integer: true, min: 1, max: 1000 }),
             onProgress: (done, total) => progress.update(done, total),
             onMessage: (message) => process.stderr.write(`${message}\n`),

@@ -5,9 +5,17 @@ import { DEFAULT_TRAIN_OPTIONS, trainRouter, type TrainReport } from "../../lab/
 import { JOB_KINDS, type JobKind } from "../../jobs/job-schema.js";
 import { runCommand } from "../exit.js";
 import { UsageError } from "../../errors/router-error.js";
+import { DEFAULT_LEDGER_TRAIN_OPTIONS, trainFromLedger, type LabelMetrics, type LedgerTrainReport } from "../../lab/train-from-ledger.js";
+import { withRuntime } from "../with-runtime.js";
 
 interface TrainFlags {
-  data: string;
+  data?: string;
+  fromLedger?: boolean;
+  warmStart?: string;
+  feature?: string;
+  since?: string;
+  until?: string;
+  minLabels: string;
   out: string;
   holdout: string;
   seed: string;
@@ -77,12 +85,69 @@ export function describeTrainReport(report: TrainReport): string {
   return lines.join("\n");
 }
 
+const describeLabelMetrics = (name: string, m: LabelMetrics) =>
+  `  ${name.padEnd(11)} APGR ${fixed(m.apgr)}, AUC ${fixed(m.auc)}, log-loss ${fixed(m.logLoss, 4)}, Brier ${fixed(m.brier, 4)} (${m.positives}/${m.rows} not good enough)`;
+
+export function describeLedgerTrainReport(report: LedgerTrainReport): string {
+  const lines = [
+    `model written to ${report.outPath}`,
+    `labels ${report.labels} (${report.fromShadow} shadow checks, ${report.fromEscalations} escalations after invalid answers): trained on the oldest ${report.trainRows}, held out the newest ${report.testRows}${report.splitAt ? ` (from ${report.splitAt})` : ""}; L-BFGS ${report.iterations} iterations${report.converged ? "" : " (stopped at the limit)"}`,
+  ];
+  if (report.heldOut) {
+    lines.push(`held-out (newest ${report.heldOut.rows} labels):`, describeLabelMetrics("this model", report.heldOut));
+    if (report.warmStartHeldOut) lines.push(describeLabelMetrics("warm start", report.warmStartHeldOut));
+    if (report.heuristicHeldOut) lines.push(describeLabelMetrics("heuristic", report.heuristicHeldOut));
+  }
+  return lines.join("\n");
+}
+
+function parseDateFlag(value: string, flag: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`${flag} "${value}" is not a date (use e.g. 2026-01-31 or an ISO timestamp)`);
+  return date;
+}
+
+function runFromLedger(flags: TrainFlags): Promise<void> {
+  return withRuntime({}, async (runtime) => {
+    if (flags.data !== undefined) throw new UsageError("give --data or --from-ledger, not both");
+    const { db } = await runtime.database();
+    const report = await trainFromLedger(db, {
+      ...DEFAULT_LEDGER_TRAIN_OPTIONS,
+      outPath: flags.out,
+      ...(flags.warmStart !== undefined ? { warmStart: flags.warmStart } : {}),
+      filter: {
+        ...(flags.feature !== undefined ? { feature: flags.feature } : {}),
+        ...(flags.since !== undefined ? { since: parseDateFlag(flags.since, "--since") } : {}),
+        ...(flags.until !== undefined ? { until: parseDateFlag(flags.until, "--until") } : {}),
+      },
+      minLabels: parseNumberOption(flags.minLabels, "--min-labels", { integer: true, min: 1 }),
+      holdout: parseNumberOption(flags.holdout, "--holdout", { min: 0, max: 0.95 }),
+      l2: parseNumberOption(flags.l2, "--l2", { min: 0 }),
+      l2Dense: parseNumberOption(flags.l2Dense, "--l2-dense", { min: 0 }),
+      maxIterations: parseNumberOption(flags.maxIterations, "--max-iterations", { integer: true, min: 1 }),
+      onProgress: (message) => process.stderr.write(`train: ${message}\n`),
+    });
+    process.stdout.write(`${flags.json ? JSON.stringify(report, null, 2) : describeLedgerTrainReport(report)}\n`);
+  });
+}
+
 export function registerTrain(program: Command): void {
   const defaults = DEFAULT_TRAIN_OPTIONS;
   program
     .command("train")
-    .description("fit the trained router (logistic regression over hashed n-grams + heuristic signals) on a labelled replay file")
-    .requiredOption("--data <file>", "labelled JSONL in the routing replay format (prompt + weak/strong outcomes)")
+    .description(
+      "fit the trained router (logistic regression over hashed n-grams + heuristic signals) on a labelled replay file, or on the ledger's own labels",
+    )
+    .option("--data <file>", "labelled JSONL in the routing replay format (prompt + weak/strong outcomes)")
+    .option(
+      "--from-ledger",
+      "train on the ledger (DATABASE_URL): shadow-check verdicts and escalations after invalid answers, from stored features",
+    )
+    .option("--warm-start <model>", "--from-ledger: start from this model and regularise towards it (default: from zero)")
+    .option("--feature <name>", "--from-ledger: only requests of this feature (default: all)")
+    .option("--since <date>", "--from-ledger: only requests created at or after this (default: all)")
+    .option("--until <date>", "--from-ledger: only requests created before this (default: all)")
+    .option("--min-labels <n>", "--from-ledger: refuse with fewer labels than this", String(DEFAULT_LEDGER_TRAIN_OPTIONS.minLabels))
     .requiredOption("--out <file>", "where to write the model (JSON)")
     .option("--holdout <share>", "share of rows held out for the reported metrics (0: train on all, report none)", String(defaults.holdout))
     .option("--seed <n>", "seed of the train/test split", String(defaults.seed))
@@ -112,33 +177,36 @@ export function registerTrain(program: Command): void {
     .addOption(new Option("--kind <kind>", "job kind of rows that give none").choices([...JOB_KINDS]).default(defaults.kind))
     .option("--json", "print the report as JSON")
     .action((flags: TrainFlags) =>
-      runCommand(async () => {
-        const report = await trainRouter({
-          ...defaults,
-          dataPath: flags.data,
-          outPath: flags.out,
-          holdout: parseNumberOption(flags.holdout, "--holdout", { min: 0, max: 0.95 }),
-          seed: parseNumberOption(flags.seed, "--seed", { integer: true }),
-          splitBy: flags.splitBy,
-          label: {
-            mode: flags.label,
-            ...(flags.minScore !== undefined ? { minScore: parseNumberOption(flags.minScore, "--min-score") } : {}),
-            ...(flags.margin !== undefined ? { margin: parseNumberOption(flags.margin, "--margin", { min: 0 }) } : {}),
-          },
-          l2: parseNumberOption(flags.l2, "--l2", { min: 0 }),
-          l2Dense: parseNumberOption(flags.l2Dense, "--l2-dense", { min: 0 }),
-          featurizer: {
-            ...DEFAULT_FEATURIZER_SPEC,
-            bucketsLog2: parseNumberOption(flags.buckets, "--buckets", { integer: true, min: 4, max: 24 }),
-            charNgrams: parseCharNgrams(flags.charNgrams),
-          },
-          maxIterations: parseNumberOption(flags.maxIterations, "--max-iterations", { integer: true, min: 1 }),
-          transferFolds: parseNumberOption(flags.transferFolds, "--transfer-folds", { integer: true, min: 0 }),
-          refitAll: flags.refitAll === true,
-          kind: flags.kind,
-          onProgress: (message) => process.stderr.write(`train: ${message}\n`),
-        });
-        process.stdout.write(`${flags.json ? JSON.stringify(report, null, 2) : describeTrainReport(report)}\n`);
-      }),
+      flags.fromLedger
+        ? runFromLedger(flags)
+        : runCommand(async () => {
+            if (flags.data === undefined) throw new UsageError("give --data <file> (a replay file) or --from-ledger");
+            const report = await trainRouter({
+              ...defaults,
+              dataPath: flags.data,
+              outPath: flags.out,
+              holdout: parseNumberOption(flags.holdout, "--holdout", { min: 0, max: 0.95 }),
+              seed: parseNumberOption(flags.seed, "--seed", { integer: true }),
+              splitBy: flags.splitBy,
+              label: {
+                mode: flags.label,
+                ...(flags.minScore !== undefined ? { minScore: parseNumberOption(flags.minScore, "--min-score") } : {}),
+                ...(flags.margin !== undefined ? { margin: parseNumberOption(flags.margin, "--margin", { min: 0 }) } : {}),
+              },
+              l2: parseNumberOption(flags.l2, "--l2", { min: 0 }),
+              l2Dense: parseNumberOption(flags.l2Dense, "--l2-dense", { min: 0 }),
+              featurizer: {
+                ...DEFAULT_FEATURIZER_SPEC,
+                bucketsLog2: parseNumberOption(flags.buckets, "--buckets", { integer: true, min: 4, max: 24 }),
+                charNgrams: parseCharNgrams(flags.charNgrams),
+              },
+              maxIterations: parseNumberOption(flags.maxIterations, "--max-iterations", { integer: true, min: 1 }),
+              transferFolds: parseNumberOption(flags.transferFolds, "--transfer-folds", { integer: true, min: 0 }),
+              refitAll: flags.refitAll === true,
+              kind: flags.kind,
+              onProgress: (message) => process.stderr.write(`train: ${message}\n`),
+            });
+            process.stdout.write(`${flags.json ? JSON.stringify(report, null, 2) : describeTrainReport(report)}\n`);
+          }),
     );
 }

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import type { JobInput } from "../../jobs/job-schema.js";
 import { HASH_NAME } from "./feature-hash.js";
-import { DENSE_FEATURES, Featurizer, FEATURIZER_VERSION, type FeaturizerSpec } from "./featurize.js";
+import { DENSE_FEATURES, Featurizer, FEATURIZER_VERSION, type FeaturizerSpec, type JobFeatures } from "./featurize.js";
 import type { RoutingSignals } from "../routing-decision.js";
 import { extractSignals } from "../heuristic/signals.js";
 import { RouterError } from "../../errors/router-error.js";
@@ -143,7 +143,11 @@ export class TrainedRouter {
 
   /** The model's logit for a job (its log-odds of "the cheap answer is not good enough"). */
   logit(job: JobInput, signals: RoutingSignals = extractSignals(job)): number {
-    const features = this.featurizer.featurize(job, signals);
+    return this.logitOfFeatures(this.featurizer.featurize(job, signals));
+  }
+
+  /** The logit from features already computed (stored ones: `train --from-ledger`, `reprice`). */
+  logitOfFeatures(features: JobFeatures): number {
     const clip = this.file.dense.clip;
     let z = this.file.weights.bias;
     for (let k = 0; k < this.denseWeights.length; k++) {
@@ -154,6 +158,12 @@ export class TrainedRouter {
     const { indices, values } = features;
     for (let k = 0; k < indices.length; k++) z += this.hashed[indices[k]!]! * values[k]!;
     return z;
+  }
+
+  /** P(the cheap tier's answer is not good enough) from precomputed features. */
+  scoreOfFeatures(features: JobFeatures): number {
+    const z = this.logitOfFeatures(features);
+    return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
   }
 
   /** P(the cheap tier's answer is not good enough), in [0, 1]. */

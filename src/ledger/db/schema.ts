@@ -4,6 +4,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   numeric,
   pgTable,
   primaryKey,
@@ -73,6 +74,14 @@ export const requests = pgTable(
     classifier: text("classifier"),
     routingReason: text("routing_reason"),
     complexityScore: real("complexity_score"),
+    /**
+     * What the trained router sees of the job, without its text (src/intake/trained/stored-features.ts):
+     * hashed n-gram buckets and values, and the dense signals, under the default featurizer. Written at
+     * intake; `train --from-ledger` and `reprice` read it. Null for requests from before it existed.
+     */
+    routingFeatures: jsonb("routing_features"),
+    /** The job's text as the router saw it; only with `routing.storePrompts: true` (default off). */
+    prompt: text("prompt"),
     /** Sum of every attempt's cost for this request, failed ones included. */
     costUsd: usd("cost_usd").notNull().default("0"),
     /** What the answering call's tokens would have cost on the top tier's primary model. */
