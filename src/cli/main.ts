@@ -1,5 +1,7 @@
 import { Command } from "commander";
 import { registerBatch } from "./commands/batch.js";
+import { registerBatches } from "./commands/batches.js";
+import { registerResults } from "./commands/results.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerEnqueue } from "./commands/enqueue.js";
 import { registerFakeLlm } from "./commands/fake-llm.js";
@@ -19,6 +21,8 @@ registerMigrate(program);
 registerWorker(program);
 registerEnqueue(program);
 registerBatch(program);
+registerBatches(program);
+registerResults(program);
 registerReport(program);
 registerMaintain(program);
 registerFakeLlm(program);

@@ -7,6 +7,7 @@ import type { TierJobInput } from "../queue/job-payloads.js";
 import { askRoutingModel, nearThreshold } from "./llm/ask-routing-model.js";
 import { classifyJob, scoreJob } from "./index.js";
 import { failedOutcome } from "../ledger/records.js";
+import type { CancelCheck } from "../guards/cancelled-batch.js";
 
 export interface IntakeStageDeps {
   /** The config in force; read once per job. */
@@ -15,14 +16,17 @@ export interface IntakeStageDeps {
   forward: (tier: string, job: TierJobInput) => Promise<void>;
   logger: Logger;
   metrics: Metrics;
+  /** Skips (and ends as cancelled) a job of a cancelled batch. Default: no check. */
+  cancelled?: CancelCheck;
   now?: () => Date;
 }
 
-export type IntakeEnding = { status: "routed"; tier: string } | { status: "failed"; error: string };
+export type IntakeEnding = { status: "routed"; tier: string } | { status: "failed"; error: string } | { status: "cancelled" };
 
 /** Classifies a job and hands it to its first tier. A job that cannot be read or routed ends as a failed request. */
 export function createIntakeProcessor(deps: IntakeStageDeps) {
   return async function processIntakeJob(payload: unknown, jobId: string): Promise<IntakeEnding> {
+    if (await deps.cancelled?.(payload, jobId)) return { status: "cancelled" };
     const parsed = queuedJobSchema.safeParse(payload);
     let error: string;
     if (parsed.success) {
@@ -42,6 +46,7 @@ export function createIntakeProcessor(deps: IntakeStageDeps) {
           const asked = await askRoutingModel(parsed.data.job, decision, live, {
             requestId: parsed.data.requestId,
             now: deps.now ?? (() => new Date()),
+            attemptNo: (parsed.data.carried?.attempts ?? 0) + 1,
           });
           decision = asked.decision;
           routingCall = asked.record;
@@ -52,8 +57,8 @@ export function createIntakeProcessor(deps: IntakeStageDeps) {
           ...parsed.data,
           route: { initialTier: decision.tier, classifier: decision.classifier, reason: decision.reason, score: decision.score },
           escalations: 0,
-          attemptsSoFar: routingCall ? 1 : 0,
-          costSoFarPico: (routingCall?.cost ?? 0n).toString(),
+          attemptsSoFar: (parsed.data.carried?.attempts ?? 0) + (routingCall ? 1 : 0),
+          costSoFarPico: (BigInt(parsed.data.carried?.costPico ?? "0") + (routingCall?.cost ?? 0n)).toString(),
           history: [],
         });
         deps.metrics.jobs.inc({ stage: "intake", outcome: "routed" });

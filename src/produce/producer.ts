@@ -93,6 +93,7 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
     }
 
     await deps.db.execute(sql`insert into batches (id, name) values (${batchId}, ${options.batchName}) on conflict (id) do nothing`);
+    await refuseCancelled(deps.db, batchId);
     let queued = 0;
     options.onProgress?.(0, accepted.length);
     for (let start = 0; start < accepted.length; start += CHUNK_SIZE) {
@@ -128,6 +129,17 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
 }
 
 /**
+ * A cancelled batch stays cancelled: more jobs for it are refused here, and a job that was already
+ * on its way (a producer racing the cancel) is skipped by the workers' cancel check.
+ */
+async function refuseCancelled(db: Db, batchId: string): Promise<void> {
+  const [batch] = await queryRows<{ cancelled_at: string | null }>(db, sql`select cancelled_at::text from batches where id = ${batchId}`);
+  if (batch?.cancelled_at) {
+    throw new EnqueueError(`batch ${batchId} was cancelled at ${batch.cancelled_at}: enqueue into a new batch instead`);
+  }
+}
+
+/**
  * Inserts the chunk's request rows and returns the jobs to queue: the new ids, plus ids of this batch
  * still queued from an earlier run that stopped half-way (BullMQ drops the re-add if the job is there).
  * An id that has already finished, or belongs to another batch, is a duplicate and is not queued again.
@@ -137,10 +149,13 @@ async function claimRequestRows(
   batchId: string,
   chunk: { requestId: string; job: JobInput }[],
 ): Promise<{ requestId: string; job: JobInput }[]> {
-  const rows = chunk.map(({ requestId, job }) => sql`(${requestId}, ${batchId}, ${job.kind}, ${job.feature ?? null})`);
+  const rows = chunk.map(
+    ({ requestId, job }) =>
+      sql`(${requestId}, ${batchId}, ${job.kind}, ${job.feature ?? null}, ${job.metadata === undefined ? null : JSON.stringify(job.metadata)}::jsonb)`,
+  );
   const inserted = await queryRows<{ id: string }>(
     db,
-    sql`insert into requests (id, batch_id, kind, feature) values ${sql.join(rows, sql`, `)}
+    sql`insert into requests (id, batch_id, kind, feature, metadata) values ${sql.join(rows, sql`, `)}
         on conflict (id) do nothing returning id`,
   );
   const fresh = new Set(inserted.map((row) => row.id));

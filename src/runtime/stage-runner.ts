@@ -10,6 +10,7 @@ import type { TierJobInput } from "../queue/job-payloads.js";
 import { INTAKE_QUEUE, INTAKE_STAGE, tierQueueName } from "../queue/queue-names.js";
 import type { ModelGate } from "../guards/model-gate.js";
 import type { RequestJournal } from "../guards/request-journal.js";
+import type { CancelCheck } from "../guards/cancelled-batch.js";
 import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
 import { createIntakeProcessor } from "../intake/intake-processor.js";
 import { createTierProcessor } from "../tiers/tier-processor.js";
@@ -23,6 +24,8 @@ export interface StageRunnerDeps {
   journal: RequestJournal;
   gate: ModelGate;
   shadowStore?: ShadowStore;
+  /** Skips jobs of cancelled batches in every stage. Default: no check. */
+  cancelled?: CancelCheck;
   logger: Logger;
   metrics: Metrics;
   /** A dead worker's jobs go to another worker after about this long. */

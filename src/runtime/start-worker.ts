@@ -11,6 +11,7 @@ import { createShadowStore } from "../tiers/shadow/shadow-store.js";
 import { createRedisConnection } from "../queue/redis-connection.js";
 import { createModelGate } from "../guards/model-gate.js";
 import { createRequestJournal } from "../guards/request-journal.js";
+import { createCancelCheck } from "../guards/cancelled-batch.js";
 import { knownStages, startStages } from "./stage-runner.js";
 
 export interface WorkerHandle {
@@ -101,6 +102,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     ledger,
     journal: createRequestJournal(fast, prefix),
     shadowStore: createShadowStore(database.db),
+    cancelled: createCancelCheck({ redis: fast, prefix, db: database.db }),
     gate,
     lockDurationMs: runtime.env.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: runtime.env.WORKER_STALLED_INTERVAL_MS,

@@ -18,6 +18,7 @@ import { answersAgree } from "./shadow/answers-agree.js";
 import { shadowKeyOf, shadowSampled } from "./shadow/shadow-sample.js";
 import type { ShadowStore } from "./shadow/shadow-store.js";
 import { callModel } from "./call-model.js";
+import type { CancelCheck } from "../guards/cancelled-batch.js";
 
 export interface TierStageDeps {
   /** The config in force; read once per job, so a reload takes effect on the next job. */
@@ -33,6 +34,8 @@ export interface TierStageDeps {
   journalRetentionMs?: number;
   logger: Logger;
   metrics: Metrics;
+  /** Skips (and ends as cancelled) a job of a cancelled batch. Default: no check. */
+  cancelled?: CancelCheck;
   /** Aborts on shutdown: stops waiting on Postgres so the worker can exit (the journal keeps the work). */
   signal?: AbortSignal;
   now?: () => Date;
@@ -46,6 +49,8 @@ export type TierJobEnding =
   /** A shadow job: the top tier answered the same question, for measurement only. */
   | { status: "shadowed"; agrees?: boolean }
   | { status: "failed"; error: string }
+  /** Its batch was cancelled before this tier called anything. */
+  | { status: "cancelled" }
   /** Every usable model was cooling down: back to the queue for `delayMs`, with `job` as its new data. */
   | { status: "deferred"; delayMs: number; job: TierJob }
   /** Stopped without an ending (shutting down); the job must run again. */
@@ -137,6 +142,7 @@ export function createTierProcessor(tierName: string, deps: TierStageDeps) {
    * journal can exist for it and reading one is skipped (a round trip saved on the common path).
    */
   return async function processTierJob(payload: unknown, jobId: string, firstRun = false): Promise<TierJobEnding> {
+    if (await deps.cancelled?.(payload, jobId)) return { status: "cancelled" };
     const { config, priceBook, providers } = live();
     const tierNames = config.tiers.map((tier) => tier.name);
     const tier = config.tiers.find((candidate) => candidate.name === tierName);

@@ -14,7 +14,11 @@ export const LAYERS = [
   ["tiers"],
   ["intake"],
   ["produce"],
+  // batch control: results stream, list, cancel, retry (reads the ledger, reaches every queue)
+  ["batches"],
   ["report"],
+  // the live page: batches' progress from report/, queues through Bull Board
+  ["dashboard"],
   ["runtime"],
   ["lab"],
   ["cli"],

@@ -29,7 +29,8 @@ export async function askRoutingModel(
   job: JobInput,
   scored: RoutingDecision,
   live: LiveConfig,
-  context: { requestId: string; now: () => Date },
+  /** `attemptNo`: the routing call's number in its request. Default 1. */
+  context: { requestId: string; now: () => Date; attemptNo?: number },
 ): Promise<LlmRouting> {
   const { config, providers, priceBook } = live;
   const model = config.tiers[0]!.models[0]!;
@@ -38,7 +39,7 @@ export async function askRoutingModel(
   const routeJob = buildRouteJob(job, config.tiers);
   const call = await callModel(provider, model, {
     requestId: context.requestId,
-    attemptNo: 1,
+    attemptNo: context.attemptNo ?? 1,
     tier: ROUTER_TIER,
     job: routeJob,
     prompt: buildPrompt(routeJob),

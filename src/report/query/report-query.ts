@@ -49,6 +49,8 @@ export interface ReportSummary {
   succeeded: number;
   failed: number;
   queued: number;
+  /** Requests of cancelled batches that ended without an answer. */
+  cancelled: number;
   escalated: number;
   calls: number;
   costUsd: string;
@@ -156,7 +158,8 @@ export async function buildReport(db: Db, by: Dimension[], filters: ReportFilter
  * time) from the attempt relation, like the rows.
  */
 async function buildSummary(db: Db, plan: SourcePlan, filters: ReportFilters): Promise<ReportSummary> {
-  const finished = sql`nullif(coalesce(sum(rq.requests) filter (where rq.status <> 'queued'), 0), 0)`;
+  // Cancelled requests got no verdict: counted apart, outside the rates of finished work.
+  const finished = sql`nullif(coalesce(sum(rq.requests) filter (where rq.status in ('succeeded', 'failed')), 0), 0)`;
   const share = (part: SQL, whole: SQL) => sql`round(100 * coalesce(${part}, 0)::numeric / ${whole}, 2)::text`;
   const [[requests], [calls]] = await Promise.all([
     queryRows<Record<string, string | null>>(
@@ -165,6 +168,7 @@ async function buildSummary(db: Db, plan: SourcePlan, filters: ReportFilters): P
           coalesce(sum(rq.requests) filter (where rq.status = 'succeeded'), 0)::text as succeeded,
           coalesce(sum(rq.requests) filter (where rq.status = 'failed'), 0)::text as failed,
           coalesce(sum(rq.requests) filter (where rq.status = 'queued'), 0)::text as queued,
+          coalesce(sum(rq.requests) filter (where rq.status = 'cancelled'), 0)::text as cancelled,
           coalesce(sum(rq.escalated), 0)::text as escalated,
           coalesce(sum(rq.attempts), 0)::text as calls,
           coalesce(sum(rq.cost_usd), 0)::text as cost_usd,
@@ -172,7 +176,7 @@ async function buildSummary(db: Db, plan: SourcePlan, filters: ReportFilters): P
           coalesce(sum(rq.baseline_cost_usd) - sum(rq.cost_usd), 0)::text as savings_usd,
           case when sum(rq.baseline_cost_usd) > 0
             then round(100 * (sum(rq.baseline_cost_usd) - sum(rq.cost_usd)) / sum(rq.baseline_cost_usd), 2)::text end as savings_percent,
-          ${share(sql`sum(rq.escalated) filter (where rq.status <> 'queued')`, finished)} as escalation_percent,
+          ${share(sql`sum(rq.escalated) filter (where rq.status in ('succeeded', 'failed'))`, finished)} as escalation_percent,
           ${share(sql`sum(rq.requests) filter (where rq.status = 'failed')`, finished)} as failure_percent
         from ${requestSource(plan, filters)}`,
     ),
@@ -190,6 +194,7 @@ async function buildSummary(db: Db, plan: SourcePlan, filters: ReportFilters): P
     succeeded: Number(requests!.succeeded),
     failed: Number(requests!.failed),
     queued: Number(requests!.queued),
+    cancelled: Number(requests!.cancelled),
     escalated: Number(requests!.escalated),
     calls: Number(requests!.calls),
     costUsd: trimDecimal(requests!.cost_usd!),
