@@ -51,7 +51,12 @@ describe("the dashboard, live, in headless Chromium", () => {
   });
 
   it("answers 401 and nothing else without the right token", async () => {
-    for (const headers of [{}, { authorization: "Bearer wrong-token-of-some-length" }, { cookie: "llm_router_dashboard=nope" }]) {
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: "Bearer wrong-token-of-some-length" },
+      { cookie: "llm_router_dashboard=nope" },
+    ];
+    for (const headers of attempts) {
       for (const path of ["/", "/queues/", "/queues/api/queues", `/batches/${batchId}/report`, "/no-such-page"]) {
         const response = await fetch(`${server.url}${path}`, { headers });
         expect(response.status).toBe(401);
