@@ -10,9 +10,6 @@ export interface BatchControlDeps {
   tiers: string[];
 }
 
-/** States in which a job will still run: a request whose job is in one of them is not over yet. */
-export const LIVE_STATES = new Set(["waiting", "delayed", "prioritized", "active", "waiting-children"]);
-
 export const shadowJobId = (requestId: string) => `${requestId}~shadow`;
 
 /** Opens the intake and tier queues on the shared connection; `close` leaves the connection open. */

@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../ledger/db/database.js";
 import { cancelledBatchKey, cancelQueuedRequests } from "../guards/cancelled-batch.js";
 import { requireBatch } from "./find-batch.js";
-import { LIVE_STATES, openQueues, shadowJobId, type BatchControlDeps } from "./batch-queues.js";
+import { openQueues, shadowJobId, type BatchControlDeps } from "./batch-queues.js";
+import type { Queue } from "bullmq";
 
 export interface CancelReport {
   batchId: string;
@@ -54,19 +55,13 @@ export async function cancelBatch(db: Db, deps: BatchControlDeps, batchId: strin
       if (page.length === 0) break;
       lastSeq = Number(page.at(-1)!.seq);
       const queued = page.filter((row) => row.status === "queued").map((row) => row.id);
-      // A removal fails (0) only for a locked, i.e. running, job: that one finishes.
-      const removed = await Promise.all(queued.map((id) => Promise.all(queues.all.map((queue) => queue.remove(id)))));
+      const swept = await Promise.all(queued.map((id) => sweepJob(queues.all, id)));
       const topTier = queues.tiers.at(-1);
-      const shadows = topTier ? await Promise.all(page.map((row) => topTier.remove(shadowJobId(row.id)))) : [];
-      report.removedJobs += removed.flat().reduce((sum, count) => sum + count, 0) + shadows.reduce((sum, count) => sum + count, 0);
-      // Not removed anywhere: still running, or its job is in no queue at all (then nothing will end it but us).
-      const states = await Promise.all(
-        queued.map((id, index) =>
-          removed[index]!.some((count) => count > 0) ? Promise.resolve([]) : Promise.all(queues.all.map((queue) => queue.getJobState(id))),
-        ),
-      );
-      const running = queued.filter((_, index) => states[index]!.some((state) => LIVE_STATES.has(state)));
-      const toCancel = queued.filter((id) => !running.includes(id));
+      const shadows = topTier ? await Promise.all(page.map((row) => sweepJob([topTier], shadowJobId(row.id)))) : [];
+      report.removedJobs += [...swept, ...shadows].reduce((sum, job) => sum + job.removed, 0);
+      const running = queued.filter((_, index) => swept[index]!.running);
+      // Taken out, or in no queue at all (then nothing but this would ever end it).
+      const toCancel = queued.filter((_, index) => !swept[index]!.running);
       report.stillRunning += running.length;
       if (toCancel.length > 0) {
         const ended = await queryRows<{ id: string }>(
@@ -85,4 +80,26 @@ export async function cancelBatch(db: Db, deps: BatchControlDeps, batchId: strin
     await queues.close();
   }
   return report;
+}
+
+/** States a job waits in; `active` is not among them: a running job is left to finish. */
+const REMOVABLE_STATES = new Set(["waiting", "delayed", "prioritized", "waiting-children"]);
+
+/**
+ * Takes one job id out of the queues where it waits. BullMQ's remove answers 1 for a job that does
+ * not exist, so the state is read first; a remove that answers 0 found the job locked: it started
+ * running in between, and is left to finish like any running job.
+ */
+async function sweepJob(queues: Queue[], jobId: string): Promise<{ removed: number; running: boolean }> {
+  const states = await Promise.all(queues.map((queue) => queue.getJobState(jobId)));
+  let removed = 0;
+  let running = states.includes("active");
+  await Promise.all(
+    queues.map(async (queue, index) => {
+      if (!REMOVABLE_STATES.has(states[index]!)) return;
+      if ((await queue.remove(jobId)) === 1) removed++;
+      else running = true;
+    }),
+  );
+  return { removed, running };
 }

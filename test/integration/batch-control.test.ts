@@ -146,6 +146,14 @@ describe("batch control", () => {
       sql`select count(*)::text as attempts from attempts a join requests r on r.id = a.request_id where r.batch_id = ${batchId}`,
     )) as [{ attempts: string }];
     expect(Number(attempts)).toBe(pipeline.fake.stats().totalCalls - callsBefore);
+    // A call that was running at the cancel finished and its answer counts: no answered request is "cancelled".
+    const [{ answeredButCancelled }] = (await queryRows<{ answeredButCancelled: string }>(
+      db,
+      sql`select count(*)::text as "answeredButCancelled" from requests r where r.batch_id = ${batchId} and r.status = 'cancelled'
+          and exists (select 1 from attempts a where a.request_id = r.id and a.outcome = 'ok')`,
+    )) as [{ answeredButCancelled: string }];
+    expect(answeredButCancelled).toBe("0");
+    expect(report.removedJobs).toBe(report.cancelledRequests);
 
     // Idempotent, and it stays cancelled: a producer is refused, a job already on its way is skipped.
     expect(await control.cancel(batchId)).toMatchObject({ newlyCancelled: false, cancelledRequests: 0 });
