@@ -2,7 +2,10 @@ import { mkdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Registry } from "prom-client";
+import { createDashboard } from "../../src/dashboard/dashboard-app.js";
 import { startDashboardServer, type DashboardServer } from "../../src/dashboard/dashboard-server.js";
+import { startHealthServer } from "../../src/runtime/health-server.js";
 import { batchStatus } from "../../src/report/query/batch-status.js";
 import { dumpDom, LET_SCRIPTS_RUN, screenshot } from "../report/chromium.js";
 import { mixedJobs } from "../helpers/jobs.js";
@@ -65,6 +68,35 @@ describe("the dashboard, live, in headless Chromium", () => {
     }
     const ok = await fetch(`${server.url}/`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(ok.status).toBe(200);
+  });
+
+  it("mounts in the worker's health server under /dashboard, behind the token", async () => {
+    const dashboard = await createDashboard({
+      database: pipeline.testDb.database,
+      connection: pipeline.runtime.redis(),
+      prefix: pipeline.prefix,
+      tiers: TIERS,
+      token: TOKEN,
+      basePath: "/dashboard",
+    });
+    const health = await startHealthServer(
+      0,
+      { registry: new Registry(), readiness: {}, mount: { path: "/dashboard", handle: dashboard.handle } },
+      "127.0.0.1",
+    );
+    try {
+      const base = `http://127.0.0.1:${health.port}`;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/dashboard/`)).status).toBe(401);
+      const page = await fetch(`${base}/dashboard/`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('href="/dashboard/queues/"');
+      const board = await fetch(`${base}/dashboard/queues/api/queues`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(board.status).toBe(200);
+    } finally {
+      await health.close();
+      await dashboard.close();
+    }
   });
 
   it("refuses to listen off loopback without a token", async () => {
