@@ -57,6 +57,8 @@ for format in jsonl csv; do
   rows=$(($(wc -l <"$WORK/results.$format") - header))
   echo "$format: $rows records in ${secs}s (process start included) = $(node -e "console.log(Math.round($rows/$secs))") rows/s, max RSS $((kb / 1024)) MiB"
 done
+/usr/bin/time -f "%M" -o "$WORK/time.base" $CLI batches --limit 1 >/dev/null 2>&1
+echo "baseline: max RSS of a command that loads the same code and reads one row (batches --limit 1): $(($(cat "$WORK/time.base") / 1024)) MiB"
 echo "SQL:   $(sql "select count(*) || ' requests, ' || count(*) filter (where status='succeeded') || ' succeeded, cost ' || trim_scale(sum(cost_usd)) || ', md5(results) ' || md5(string_agg(coalesce(result,''), '|' order by seq)) from requests where batch_id='$BIG'")"
 echo "jsonl: $(node -e '
   const { createHash } = require("crypto"); const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => JSON.parse(l));
@@ -105,3 +107,5 @@ echo "requests: $(sql "select string_agg(status || ' ' || n, ', ') from (select 
 echo "requests whose attempt numbers are not exactly 1..n: $(sql "select count(*) from (select r.id from requests r join attempts a on a.request_id = r.id where r.batch_id='$PIN' group by r.id having min(a.attempt_no) <> 1 or max(a.attempt_no) <> count(*) or count(distinct a.attempt_no) <> count(*)) x")"
 echo "requests whose cost is not the sum of their attempts: $(sql "select count(*) from requests r where r.batch_id='$PIN' and r.cost_usd <> (select coalesce(sum(cost_usd), 0) from attempts a where a.request_id = r.id)")"
 echo "sum of request costs = sum of attempt costs: $(sql "select (select sum(cost_usd) from requests where batch_id='$PIN') = (select sum(a.cost_usd) from attempts a join requests r on r.id = a.request_id where r.batch_id='$PIN')")"
+/usr/bin/time -f "%M" -o "$WORK/time.small" $CLI results "$PIN" --out "$WORK/small.jsonl" 2>/dev/null
+echo "results of this 1000-job batch: max RSS $(($(cat "$WORK/time.small") / 1024)) MiB (the 10,000-job export's is above: memory does not grow with the batch)"

@@ -87,19 +87,22 @@ const REMOVABLE_STATES = new Set(["waiting", "delayed", "prioritized", "waiting-
 
 /**
  * Takes one job id out of the queues where it waits. BullMQ's remove answers 1 for a job that does
- * not exist, so the state is read first; a remove that answers 0 found the job locked: it started
- * running in between, and is left to finish like any running job.
+ * not exist, so the state is read first; a remove that answers 0 found the job locked (it started
+ * running in between). The job runs (and the request is left to end by itself) only when nothing was
+ * taken out: a stage forwards before it completes, so a waiting job in a later queue next to an
+ * active one in an earlier queue means the active one has already handed over, and the request's
+ * path ended with the removal.
  */
 async function sweepJob(queues: Queue[], jobId: string): Promise<{ removed: number; running: boolean }> {
   const states = await Promise.all(queues.map((queue) => queue.getJobState(jobId)));
   let removed = 0;
-  let running = states.includes("active");
+  let locked = states.includes("active");
   await Promise.all(
     queues.map(async (queue, index) => {
       if (!REMOVABLE_STATES.has(states[index]!)) return;
       if ((await queue.remove(jobId)) === 1) removed++;
-      else running = true;
+      else locked = true;
     }),
   );
-  return { removed, running };
+  return { removed, running: locked && removed === 0 };
 }

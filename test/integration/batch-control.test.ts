@@ -153,7 +153,10 @@ describe("batch control", () => {
           and exists (select 1 from attempts a where a.request_id = r.id and a.outcome = 'ok')`,
     )) as [{ answeredButCancelled: string }];
     expect(answeredButCancelled).toBe("0");
-    expect(report.removedJobs).toBe(report.cancelledRequests);
+    // A missing job is not counted as taken out (BullMQ's remove answers 1 for it): at most the job
+    // and, mid hand-over, the earlier stage's finished one per request.
+    expect(report.removedJobs).toBeGreaterThanOrEqual(report.cancelledRequests);
+    expect(report.removedJobs).toBeLessThanOrEqual(2 * report.cancelledRequests);
 
     // Idempotent, and it stays cancelled: a producer is refused, a job already on its way is skipped.
     expect(await control.cancel(batchId)).toMatchObject({ newlyCancelled: false, cancelledRequests: 0 });
