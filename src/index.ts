@@ -8,4 +8,20 @@ export { jobInputSchema, type JobInput, type JobKind } from "./jobs/job-schema.j
 export { createProducer, type Producer, type EnqueueReport, type EnqueueOptions } from "./produce/producer.js";
 export { buildReport, type Report, type Dimension } from "./report/query/report-query.js";
 export { batchStatus, type BatchStatus } from "./report/query/batch-status.js";
+export {
+  createBatchControl,
+  BatchNotFoundError,
+  RetryError,
+  RESULT_STATUSES,
+  type BatchControl,
+  type BatchControlDeps,
+  type BatchSummary,
+  type CancelReport,
+  type FailureReason,
+  type ResultRecord,
+  type ResultStatus,
+  type ResultsOptions,
+  type RetryReport,
+} from "./batches/index.js";
+export { openDatabase, type Database } from "./ledger/db/database.js";
 export { startFakeLlm, type FakeLlm } from "./fake-llm/index.js";

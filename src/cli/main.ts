@@ -1,5 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { registerBatch } from "./commands/batch.js";
+import { registerBatches } from "./commands/batches.js";
+import { registerResults } from "./commands/results.js";
+import { registerDashboard } from "./commands/dashboard.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerEnqueue } from "./commands/enqueue.js";
 import { registerEstimate } from "./commands/estimate.js";
@@ -24,6 +27,9 @@ registerWorker(program);
 registerEnqueue(program);
 registerEstimate(program);
 registerBatch(program);
+registerBatches(program);
+registerResults(program);
+registerDashboard(program);
 registerReport(program);
 registerMaintain(program);
 registerFakeLlm(program);

@@ -46,6 +46,12 @@ export const envSchema = z.object({
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** How often workers look for jobs whose worker died. Default 30000. */
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /**
+   * Required by `dashboard --host` off loopback, and by the worker to serve /dashboard on PORT
+   * (which listens on every interface); compared in constant time. Default: unset (no dashboard in
+   * the worker; `dashboard` on 127.0.0.1 open without a token).
+   */
+  DASHBOARD_TOKEN: optionalString.pipe(z.string().min(16, { message: "must be at least 16 characters" }).optional()),
   /** How long SIGTERM waits for in-flight jobs before giving up on them. Default 30000. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
 });

@@ -10,6 +10,7 @@ import type { BudgetGuard } from "../guards/budget-guard.js";
 import { callBudget } from "../guards/call-budget.js";
 import type { IntakeLiveConfig } from "./loaded-classifier.js";
 import { routingRecordOf } from "./routing-record.js";
+import type { CancelCheck } from "../guards/cancelled-batch.js";
 
 export interface IntakeStageDeps {
   /** The config in force, with its loaded classifier; read once per job. */
@@ -20,14 +21,17 @@ export interface IntakeStageDeps {
   budgets?: BudgetGuard;
   logger: Logger;
   metrics: Metrics;
+  /** Skips (and ends as cancelled) a job of a cancelled batch. Default: no check. */
+  cancelled?: CancelCheck;
   now?: () => Date;
 }
 
-export type IntakeEnding = { status: "routed"; tier: string } | { status: "failed"; error: string };
+export type IntakeEnding = { status: "routed"; tier: string } | { status: "failed"; error: string } | { status: "cancelled" };
 
 /** Classifies a job and hands it to its first tier. A job that cannot be read or routed ends as a failed request. */
 export function createIntakeProcessor(deps: IntakeStageDeps) {
   return async function processIntakeJob(payload: unknown, jobId: string): Promise<IntakeEnding> {
+    if (await deps.cancelled?.(payload, jobId)) return { status: "cancelled" };
     const parsed = queuedJobSchema.safeParse(payload);
     let error: string;
     if (parsed.success) {
@@ -51,6 +55,7 @@ export function createIntakeProcessor(deps: IntakeStageDeps) {
           const asked = await askRoutingModel(parsed.data.job, decision, live, {
             requestId: parsed.data.requestId,
             now: deps.now ?? (() => new Date()),
+            attemptNo: (parsed.data.carried?.attempts ?? 0) + 1,
             budget:
               deps.budgets &&
               callBudget(
@@ -75,8 +80,8 @@ export function createIntakeProcessor(deps: IntakeStageDeps) {
           ...parsed.data,
           route: { initialTier: decision.tier, classifier: decision.classifier, reason: decision.reason, score: decision.score },
           escalations: 0,
-          attemptsSoFar: routingCall ? 1 : 0,
-          costSoFarPico: (routingCall?.cost ?? 0n).toString(),
+          attemptsSoFar: (parsed.data.carried?.attempts ?? 0) + (routingCall ? 1 : 0),
+          costSoFarPico: (BigInt(parsed.data.carried?.costPico ?? "0") + (routingCall?.cost ?? 0n)).toString(),
           history: [],
         });
         deps.metrics.jobs.inc({ stage: "intake", outcome: "routed" });

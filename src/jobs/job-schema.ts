@@ -112,6 +112,11 @@ export const queuedJobSchema = z.object({
   batchId: z.string().min(1),
   job: jobInputSchema,
   enqueuedAt: z.string(),
+  /**
+   * Set on a job of `batch ID --retry-failed`: the calls the request already made (numbering goes
+   * on after them) and their cost in picodollars (the request's cost adds up both runs).
+   */
+  carried: z.object({ attempts: z.number().int().min(0), costPico: z.string().regex(/^\d+$/) }).optional(),
 });
 export type QueuedJob = z.infer<typeof queuedJobSchema>;
 

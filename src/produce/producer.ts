@@ -125,6 +125,7 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
     await deps.db.execute(
       sql`insert into batches (id, name, content_hash) values (${batchId}, ${options.batchName}, ${hash}) on conflict (id) do nothing`,
     );
+    await refuseCancelled(deps.db, batchId);
     let queued = 0;
     const alreadyQueuedIn = new Set<string>();
     options.onProgress?.(0, accepted.length);
@@ -203,6 +204,17 @@ async function refuseRepeat(db: Db, hash: string, batchId: string): Promise<void
 }
 
 /**
+ * A cancelled batch stays cancelled: more jobs for it are refused here, and a job that was already
+ * on its way (a producer racing the cancel) is skipped by the workers' cancel check.
+ */
+async function refuseCancelled(db: Db, batchId: string): Promise<void> {
+  const [batch] = await queryRows<{ cancelled_at: string | null }>(db, sql`select cancelled_at::text from batches where id = ${batchId}`);
+  if (batch?.cancelled_at) {
+    throw new EnqueueError(`batch ${batchId} was cancelled at ${batch.cancelled_at}: enqueue into a new batch instead`);
+  }
+}
+
+/**
  * Inserts the chunk's request rows and sorts the rest: new ids, and ids of this batch still queued
  * from an earlier run that stopped half-way (BullMQ drops the re-add if the job is there), are
  * queued; a known id with the same job is a duplicate (with the batch that holds it); a known id
@@ -213,10 +225,13 @@ async function claimRequestRows(
   batchId: string,
   chunk: Accepted[],
 ): Promise<{ toQueue: Accepted[]; duplicates: string[]; conflicts: RejectedLine[] }> {
-  const rows = chunk.map(({ requestId, job, hash }) => sql`(${requestId}, ${batchId}, ${job.kind}, ${job.feature ?? null}, ${hash})`);
+  const rows = chunk.map(
+    ({ requestId, job, hash }) =>
+      sql`(${requestId}, ${batchId}, ${job.kind}, ${job.feature ?? null}, ${hash}, ${job.metadata === undefined ? null : JSON.stringify(job.metadata)}::jsonb)`,
+  );
   const inserted = await queryRows<{ id: string }>(
     db,
-    sql`insert into requests (id, batch_id, kind, feature, job_hash) values ${sql.join(rows, sql`, `)}
+    sql`insert into requests (id, batch_id, kind, feature, job_hash, metadata) values ${sql.join(rows, sql`, `)}
         on conflict (id) do nothing returning id`,
   );
   const fresh = new Set(inserted.map((row) => row.id));

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 
 export interface HealthChecks {
@@ -8,6 +8,8 @@ export interface HealthChecks {
    */
   readiness: Record<string, () => Promise<boolean | string>>;
   registry: Registry;
+  /** Another handler served under a path (the dashboard at /dashboard), with its own auth. */
+  mount?: { path: string; handle: (request: IncomingMessage, response: ServerResponse) => void };
 }
 
 export interface HealthServer {
@@ -23,7 +25,10 @@ export interface HealthServer {
 export async function startHealthServer(port: number, checks: HealthChecks, host = "0.0.0.0"): Promise<HealthServer> {
   const server: Server = createServer(async (request, response) => {
     try {
-      if (request.url === "/healthz") {
+      const mount = checks.mount;
+      if (mount && (request.url === mount.path || request.url?.startsWith(`${mount.path}/`) || request.url?.startsWith(`${mount.path}?`))) {
+        mount.handle(request, response);
+      } else if (request.url === "/healthz") {
         response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
       } else if (request.url === "/readyz") {
         const results = Object.fromEntries(

@@ -11,6 +11,7 @@ import { INTAKE_QUEUE, INTAKE_STAGE, tierQueueName } from "../queue/queue-names.
 import type { ModelGate } from "../guards/model-gate.js";
 import type { RequestJournal } from "../guards/request-journal.js";
 import type { BudgetGuard } from "../guards/budget-guard.js";
+import type { CancelCheck } from "../guards/cancelled-batch.js";
 import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
 import { createIntakeProcessor } from "../intake/intake-processor.js";
 import type { IntakeLiveConfig } from "../intake/loaded-classifier.js";
@@ -29,6 +30,8 @@ export interface StageRunnerDeps {
   /** Hard budgets (batch, feature per UTC day / month). Default: none. */
   budgets?: BudgetGuard;
   shadowStore?: ShadowStore;
+  /** Skips jobs of cancelled batches in every stage. Default: no check. */
+  cancelled?: CancelCheck;
   logger: Logger;
   metrics: Metrics;
   /** A dead worker's jobs go to another worker after about this long. */

@@ -12,7 +12,9 @@ import { connectionAnswers, createRedisConnection } from "../queue/redis-connect
 import { createModelGate } from "../guards/model-gate.js";
 import { createBudgetGuard } from "../guards/budget-guard.js";
 import { createRequestJournal } from "../guards/request-journal.js";
+import { createCancelCheck } from "../guards/cancelled-batch.js";
 import { knownStages, startStages } from "./stage-runner.js";
+import { createDashboard } from "../dashboard/dashboard-app.js";
 
 export interface WorkerHandle {
   stages: string[];
@@ -63,7 +65,21 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   let schemaCurrent = false;
   const checkSchema = async () => (schemaCurrent ||= await schemaIsCurrent(database.db, shipped));
   if (options.healthPort !== undefined) {
+    // The worker's port listens on every interface: the dashboard is mounted only behind a token.
+    const token = runtime.env.DASHBOARD_TOKEN;
+    const dashboard = token
+      ? await createDashboard({
+          database,
+          connection,
+          prefix: runtime.env.QUEUE_PREFIX,
+          tiers: config.tiers.map((tier) => tier.name),
+          token,
+          basePath: "/dashboard",
+        })
+      : undefined;
+    if (dashboard) runtime.shutdown.register("dashboard", () => dashboard.close());
     health = await startHealthServer(options.healthPort, {
+      mount: dashboard ? { path: "/dashboard", handle: dashboard.handle } : undefined,
       registry: metrics.registry,
       readiness: {
         postgres: () => database.ping(),
@@ -104,6 +120,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     ledger,
     journal: createRequestJournal(fast, prefix),
     shadowStore: createShadowStore(database.db),
+    cancelled: createCancelCheck({ redis: fast, prefix, db: database.db }),
     gate,
     budgets,
     lockDurationMs: runtime.env.WORKER_LOCK_DURATION_MS,

@@ -39,6 +39,7 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
 
   /** `firstRun`: BullMQ says the job has neither failed nor stalled in this queue (see recoverRun). */
   return async function processTierJob(payload: unknown, jobId: string, firstRun = false): Promise<TierJobEnding> {
+    if (await deps.cancelled?.(payload, jobId)) return { status: "cancelled" };
     // Read once: every part of this job sees the same config, whatever reloads meanwhile.
     const settings = tierSettings(deps.live(), tierName);
     const parsed = tierJobSchema.safeParse(payload);

@@ -6,6 +6,7 @@ import type { TierJob, TierJobInput } from "../queue/job-payloads.js";
 import type { ModelGate } from "../guards/model-gate.js";
 import type { RequestJournal } from "../guards/request-journal.js";
 import type { BudgetGuard } from "../guards/budget-guard.js";
+import type { CancelCheck } from "../guards/cancelled-batch.js";
 import type { ShadowStore } from "./shadow/shadow-store.js";
 
 /** What a tier stage is built from: every piece of I/O is passed in (the unit tests pass in-memory ones). */
@@ -25,6 +26,8 @@ export interface TierStageDeps {
   journalRetentionMs?: number;
   logger: Logger;
   metrics: Metrics;
+  /** Skips (and ends as cancelled) a job of a cancelled batch. Default: no check. */
+  cancelled?: CancelCheck;
   /** Aborts on shutdown: stops waiting on Postgres so the worker can exit (the journal keeps the work). */
   signal?: AbortSignal;
   /** Default: the wall clock. */
@@ -44,6 +47,8 @@ export type TierJobEnding =
   /** A shadow job: the top tier answered the same question, for measurement only. */
   | { status: "shadowed"; agrees?: boolean }
   | { status: "failed"; error: string }
+  /** Its batch was cancelled before this tier called anything. */
+  | { status: "cancelled" }
   /** Every usable model was cooling down: back to the queue for `delayMs`, with `job` as its new data. */
   | { status: "deferred"; delayMs: number; job: TierJob }
   /** A budget had no room for the next call: back to the queue (delayed, this job only) without burning an attempt. */

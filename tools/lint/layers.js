@@ -16,9 +16,13 @@ export const LAYERS = [
   ["tiers"],
   ["intake"],
   ["produce"],
+  // batch control: results stream, list, cancel, retry (reads the ledger, reaches every queue)
+  ["batches"],
   // Dry-run cost of a job file: reads like produce, routes like intake, prices like the tiers; writes nothing.
   ["estimate"],
   ["report"],
+  // the live page: batches' progress from report/, queues through Bull Board
+  ["dashboard"],
   ["runtime"],
   ["lab"],
   ["cli"],

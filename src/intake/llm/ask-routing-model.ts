@@ -31,7 +31,8 @@ export async function askRoutingModel(
   job: JobInput,
   scored: RoutingDecision,
   live: LiveConfig,
-  context: { requestId: string; now: () => Date; budget?: CallBudget },
+  /** `attemptNo`: the routing call's number in its request. Default 1. */
+  context: { requestId: string; now: () => Date; attemptNo?: number; budget?: CallBudget },
 ): Promise<LlmRouting> {
   const { config, providers, priceBook } = live;
   const model = config.tiers[0]!.models[0]!;
@@ -42,7 +43,7 @@ export async function askRoutingModel(
   try {
     call = await callModel(provider, model, {
       requestId: context.requestId,
-      attemptNo: 1,
+      attemptNo: context.attemptNo ?? 1,
       tier: ROUTER_TIER,
       job: routeJob,
       prompt: buildPrompt(routeJob),

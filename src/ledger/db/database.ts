@@ -1,12 +1,13 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { randomUUID } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { lockDirectory } from "./directory-lock.js";
 import { schema } from "./schema.js";
@@ -19,6 +20,11 @@ export interface Database {
   /** Where it lives, for log lines (never includes a password). */
   describe: string;
   migrate(): Promise<void>;
+  /**
+   * The rows of a query in pages of `pageSize` through a server-side cursor: memory stays one page,
+   * however many rows match. Stopping early (break, throw) closes the cursor.
+   */
+  stream<T>(query: SQL, pageSize: number): AsyncGenerator<T[]>;
   /** True when a trivial query answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -62,6 +68,32 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
         client.release();
       }
     },
+    async *stream<T>(query: SQL, pageSize: number) {
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      const cursor = cursorName();
+      // A cursor lives in a transaction on one connection: this client is the stream's alone.
+      const client = await pool.connect();
+      let state: "open" | "committed" | "broken" = "open";
+      try {
+        await client.query("begin read only");
+        await client.query(`declare ${cursor} no scroll cursor for ${text}`, params);
+        for (;;) {
+          const page = await client.query(`fetch forward ${pageSize} from ${cursor}`);
+          if (page.rows.length === 0) break;
+          yield page.rows as T[];
+          if (page.rows.length < pageSize) break;
+        }
+        await client.query("commit");
+        state = "committed";
+      } catch (error) {
+        state = "broken";
+        throw error;
+      } finally {
+        // An early stop (break) leaves the transaction open: end it before the client goes back to the pool.
+        if (state === "open") await client.query("rollback").catch(() => (state = "broken"));
+        client.release(state === "broken");
+      }
+    },
     ping: () => pingDb(db),
     close: () => (closed ??= pool.end()),
   };
@@ -89,10 +121,31 @@ export async function openPglite(dataDir: string): Promise<Database> {
     kind: "pglite",
     describe: `pglite:${dataDir}`,
     migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
+    async *stream<T>(query: SQL, pageSize: number) {
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      const cursor = cursorName();
+      // PGlite has one connection shared by the whole process: a cursor WITH HOLD needs no open
+      // transaction (other queries run between pages); it holds its rows in PGlite's memory, which
+      // is fine at the single-process scale PGlite is for.
+      await client.query(`declare ${cursor} no scroll cursor with hold for ${text}`, params);
+      try {
+        for (;;) {
+          const page = await client.query<T>(`fetch forward ${pageSize} from ${cursor}`);
+          if (page.rows.length === 0) break;
+          yield page.rows;
+          if (page.rows.length < pageSize) break;
+        }
+      } finally {
+        await client.query(`close ${cursor}`).catch(() => {});
+      }
+    },
     ping: () => pingDb(db),
     close: () => (closed ??= client.close().finally(() => lock.release())),
   };
 }
+
+const dialect = new PgDialect();
+const cursorName = () => `results_${randomUUID().replace(/-/g, "")}`;
 
 export function openDatabase(env: { DATABASE_URL?: string; PGLITE_DIR: string }): Promise<Database> {
   return env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openPglite(env.PGLITE_DIR);

@@ -42,11 +42,13 @@ export const batches = pgTable(
      */
     contentHash: text("content_hash"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Set once by `batch ID --cancel` (never cleared): its queued requests end as `cancelled`, new ones too. */
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
   },
   (table) => [index("batches_content_hash_idx").on(table.contentHash)],
 );
 
-export const REQUEST_STATUSES = ["queued", "succeeded", "failed"] as const;
+export const REQUEST_STATUSES = ["queued", "succeeded", "failed", "cancelled"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const requests = pgTable(
@@ -61,7 +63,10 @@ export const requests = pgTable(
     feature: text("feature"),
     /** sha256 of the job as accepted: the same id with a different job is refused, not skipped. Null before it existed. */
     jobHash: text("job_hash"),
-    /** queued → succeeded | failed. Written once at the end; never goes back. */
+    /**
+     * queued → succeeded | failed | cancelled, written once at the end; only `batch ID --retry-failed`
+     * moves a failed request back to queued (its attempts and cost stay and add up).
+     */
     status: text("status").$type<RequestStatus>().notNull().default("queued"),
     initialTier: text("initial_tier"),
     finalTier: text("final_tier"),
@@ -90,8 +95,16 @@ export const requests = pgTable(
     error: text("error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /** The job's `metadata` as given at enqueue, handed back by `results`. */
+    metadata: jsonb("metadata"),
+    /** Enqueue order (identity): `results` streams a batch in it, through requests_batch_seq_idx. */
+    seq: bigint("seq", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
   },
-  (table) => [index("requests_batch_status_idx").on(table.batchId, table.status), index("requests_finished_at_idx").on(table.finishedAt)],
+  (table) => [
+    index("requests_batch_status_idx").on(table.batchId, table.status),
+    index("requests_finished_at_idx").on(table.finishedAt),
+    index("requests_batch_seq_idx").on(table.batchId, table.seq),
+  ],
 );
 
 export const ATTEMPT_OUTCOMES = ["ok", "error", "invalid", "abandoned"] as const;

@@ -3,7 +3,10 @@ import { queryRows, type Db } from "../../ledger/db/database.js";
 import { formatUsd, parseUsd } from "../../pricing/money.js";
 import { trimDecimal } from "./decimal.js";
 import { etaMs } from "./finish-rate.js";
-import { RouterError } from "../../errors/router-error.js";
+import { BatchNotFoundError } from "../../batches/find-batch.js";
+import { topFailureReasons, type FailureReason } from "../../batches/failure-reasons.js";
+
+export { BatchNotFoundError };
 
 /** One tier's share of a batch: the calls made in it, their cost, and the requests that ended there. */
 export interface BatchTierSplit {
@@ -25,6 +28,12 @@ export interface BatchStatus {
   queued: number;
   succeeded: number;
   failed: number;
+  /** Ended by `batch ID --cancel` without an answer. */
+  cancelled: number;
+  /** When the batch was cancelled; null while it is live. */
+  cancelledAt: string | null;
+  /** The most common reasons of its failed requests, with counts (empty when none failed). */
+  failureReasons: FailureReason[];
   escalated: number;
   /** Cost of the finished requests. */
   costUsd: string;
@@ -32,7 +41,7 @@ export interface BatchStatus {
   /** Finished requests by the tier that ended them. */
   byFinalTier: { tier: string; requests: number; costUsd: string }[];
   done: boolean;
-  /** succeeded + failed. */
+  /** succeeded + failed + cancelled. */
   finished: number;
   /** Every call of the batch so far, in-progress requests' included (exact). */
   costSoFarUsd: string;
@@ -47,19 +56,20 @@ export interface BatchStatus {
   etaMs: number | null;
 }
 
-export class BatchNotFoundError extends RouterError {
-  override name = "BatchNotFoundError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("not_found", message, options);
-  }
-}
-
 /** Read from the rollups: as fast for a batch of a million jobs as for ten. */
 export async function batchStatus(db: Db, batchId: string, options: { tierOrder?: string[] } = {}): Promise<BatchStatus> {
   const [[batch], requestGroups, tierGroups] = await Promise.all([
-    queryRows<{ id: string; name: string; created_at: string; job_count: number; rejected_count: number; elapsed_ms: string }>(
+    queryRows<{
+      id: string;
+      name: string;
+      created_at: string;
+      cancelled_at: string | null;
+      job_count: number;
+      rejected_count: number;
+      elapsed_ms: string;
+    }>(
       db,
-      sql`select id, name, created_at::text, job_count, rejected_count,
+      sql`select id, name, created_at::text, cancelled_at::text, job_count, rejected_count,
             greatest(0, round(extract(epoch from (now() - created_at)) * 1000))::text as elapsed_ms
           from batches where id = ${batchId}`,
     ),
@@ -86,7 +96,9 @@ export async function batchStatus(db: Db, batchId: string, options: { tierOrder?
   const queued = count("queued");
   const succeeded = count("succeeded");
   const failed = count("failed");
-  const finished = succeeded + failed;
+  const cancelled = count("cancelled");
+  const finished = succeeded + failed + cancelled;
+  const failureReasons = failed > 0 ? await topFailureReasons(db, batchId) : [];
   const elapsedMs = Number(batch.elapsed_ms);
 
   const finalTiers = new Map<string, { requests: number; cost: string[] }>();
@@ -113,6 +125,9 @@ export async function batchStatus(db: Db, batchId: string, options: { tierOrder?
     queued,
     succeeded,
     failed,
+    cancelled,
+    cancelledAt: batch.cancelled_at,
+    failureReasons,
     escalated: requestGroups.reduce((sum, row) => sum + Number(row.escalated), 0),
     costUsd: usdOf(sumUsd(ended.map((row) => row.cost))),
     baselineCostUsd: usdOf(sumUsd(ended.map((row) => row.baseline))),

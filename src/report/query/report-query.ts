@@ -71,6 +71,8 @@ export interface ReportSummary {
   succeeded: number;
   failed: number;
   queued: number;
+  /** Requests of cancelled batches that ended without an answer. */
+  cancelled: number;
   escalated: number;
   /** Calls, tokens and cost from the same relation as the rows: the total row equals these. */
   calls: number;
@@ -291,7 +293,8 @@ async function checkBatchExists(db: Db, batchId: string): Promise<void> {
  * as its own line instead of being set against a baseline.
  */
 async function buildSummary(db: Db, plan: SourcePlan, filters: ReportFilters): Promise<{ summary: ReportSummary; total: ReportRow }> {
-  const finished = sql`nullif(coalesce(sum(rq.requests) filter (where rq.status <> 'queued'), 0), 0)`;
+  // Cancelled requests got no verdict: counted apart, outside the rates of finished work.
+  const finished = sql`nullif(coalesce(sum(rq.requests) filter (where rq.status in ('succeeded', 'failed')), 0), 0)`;
   const share = (part: SQL, whole: SQL) => sql`round(100 * coalesce(${part}, 0)::numeric / ${whole}, 2)::text`;
   const [[requests], [calls]] = await Promise.all([
     queryRows<Record<string, string | null>>(
@@ -300,6 +303,7 @@ async function buildSummary(db: Db, plan: SourcePlan, filters: ReportFilters): P
           coalesce(sum(rq.requests) filter (where rq.status = 'succeeded'), 0)::text as succeeded,
           coalesce(sum(rq.requests) filter (where rq.status = 'failed'), 0)::text as failed,
           coalesce(sum(rq.requests) filter (where rq.status = 'queued'), 0)::text as queued,
+          coalesce(sum(rq.requests) filter (where rq.status = 'cancelled'), 0)::text as cancelled,
           coalesce(sum(rq.escalated), 0)::text as escalated,
           coalesce(sum(rq.cost_usd) filter (where rq.status = 'succeeded'), 0)::text as succeeded_cost_usd,
           coalesce(sum(rq.cost_usd) filter (where rq.status = 'failed'), 0)::text as failed_cost_usd,
@@ -308,7 +312,7 @@ async function buildSummary(db: Db, plan: SourcePlan, filters: ReportFilters): P
           case when sum(rq.baseline_cost_usd) filter (where rq.status = 'succeeded') > 0
             then round(100 * sum(rq.baseline_cost_usd - rq.cost_usd) filter (where rq.status = 'succeeded')
               / sum(rq.baseline_cost_usd) filter (where rq.status = 'succeeded'), 2)::text end as savings_percent,
-          ${share(sql`sum(rq.escalated) filter (where rq.status <> 'queued')`, finished)} as escalation_percent,
+          ${share(sql`sum(rq.escalated) filter (where rq.status in ('succeeded', 'failed'))`, finished)} as escalation_percent,
           ${share(sql`sum(rq.requests) filter (where rq.status = 'failed')`, finished)} as failure_percent
         from ${requestSource(plan, filters)}`,
     ),
@@ -341,6 +345,7 @@ async function buildSummary(db: Db, plan: SourcePlan, filters: ReportFilters): P
     succeeded: Number(requests!.succeeded),
     failed: Number(requests!.failed),
     queued: Number(requests!.queued),
+    cancelled: Number(requests!.cancelled),
     escalated: Number(requests!.escalated),
     calls: Number(total.calls),
     inputTokens: Number(total.input_tokens),

@@ -12,7 +12,7 @@ export function describeBudget(budget: BatchBudget): string {
 }
 
 export function describeBatch(status: BatchStatus): string {
-  const finished = status.succeeded + status.failed;
+  const finished = status.finished;
   const percent = status.jobs > 0 ? ` (${Math.floor((1000 * finished) / status.jobs) / 10}%)` : "";
   const eta = status.done
     ? "done"
@@ -21,9 +21,10 @@ export function describeBatch(status: BatchStatus): string {
       : `ETA ${formatDuration(status.etaMs)} at ${status.finishRatePerSecond}/s`;
   const lines = [
     `batch ${status.id} (${status.name}), created ${status.createdAt}`,
-    `jobs ${status.jobs}: ${finished} finished${percent} (${status.succeeded} succeeded, ${status.failed} failed), ${status.queued} in progress; ${status.rejectedAtEnqueue} rejected at enqueue; ${eta}`,
+    `jobs ${status.jobs}: ${finished} finished${percent} (${status.succeeded} succeeded, ${status.failed} failed, ${status.cancelled} cancelled), ${status.queued} in progress; ${status.rejectedAtEnqueue} rejected at enqueue; ${eta}`,
     `escalated ${status.escalated}; cost ${usd(status.costUsd)}; all-top-tier baseline ${usd(status.baselineCostUsd)}`,
   ];
+  if (status.cancelledAt) lines.push(`cancelled at ${status.cancelledAt}`);
   if (!status.done) lines.push(`cost so far, calls of unfinished jobs included: ${usd(status.costSoFarUsd)}`);
   for (const tier of status.byFinalTier) lines.push(`  ended in ${tier.tier}: ${tier.requests} requests, ${usd(tier.costUsd)}`);
   if (status.byTier.length > 0) {
@@ -33,6 +34,10 @@ export function describeBatch(status: BatchStatus): string {
         `  ${tier.tier}: ${tier.calls} calls (${tier.failedCalls} failed), ${usd(tier.costUsd)}; ${tier.requestsEnded} requests ended there`,
       );
     }
+  }
+  if (status.failureReasons.length > 0) {
+    lines.push("top failure reasons:");
+    for (const failure of status.failureReasons) lines.push(`  ${failure.requests} × ${failure.reason}`);
   }
   return lines.join("\n");
 }

@@ -32,7 +32,8 @@ export function formatReport(report: Report, format: ReportFormat): string {
   }
 }
 
-function csvCell(value: string): string {
+/** One CSV cell, quoted as needed and guarded against formula injection (shared by every CSV export). */
+export function csvCell(value: string): string {
   // Quote anything a spreadsheet could misread; a leading = + - @ would run as a formula in Excel.
   const guarded = /^[=+\-@]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
   return /[",\n\r]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
@@ -161,7 +162,7 @@ function formatTable(report: Report): string {
   const overSucceeded = summary.succeededCostUsd !== undefined ? " over succeeded requests" : "";
   const summaryLines = [
     ...(report.window ? [`window: ${report.window}`] : []),
-    `requests ${count(summary.requests)}: ${count(summary.succeeded)} succeeded, ${count(summary.failed)} failed, ${count(summary.queued)} queued; ${count(summary.escalated)} escalated`,
+    `requests ${count(summary.requests)}: ${count(summary.succeeded)} succeeded, ${count(summary.failed)} failed, ${count(summary.cancelled)} cancelled, ${count(summary.queued)} queued; ${count(summary.escalated)} escalated`,
     `provider calls ${count(summary.calls)}; cost ${usd(summary.costUsd)}; all-top-tier baseline ${usd(summary.baselineCostUsd)}; saved ${savings}${overSucceeded}`,
     ...spendLines(summary),
     ...ratesLine(summary),

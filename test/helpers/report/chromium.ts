@@ -19,14 +19,15 @@ const FLAGS = [
   "--hide-scrollbars",
 ];
 
-/** Runs headless Chromium on a local file with a profile of its own; fails loudly when it is not installed. */
+/** Runs headless Chromium on a local file (or an http URL) with a profile of its own; fails loudly when it is not installed. */
 async function runChromium(file: string, extra: string[]): Promise<string> {
+  const target = /^https?:\/\//.test(file) ? file : pathToFileURL(file).href;
   const profile = await mkdtemp(join(tmpdir(), "llm-router-chromium-"));
   try {
     return await new Promise<string>((resolve, reject) => {
       execFile(
         CHROMIUM,
-        [...FLAGS, `--user-data-dir=${profile}`, ...extra, pathToFileURL(file).href],
+        [...FLAGS, `--user-data-dir=${profile}`, ...extra, target],
         { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) => {
           if (error && (error as NodeJS.ErrnoException).code === "ENOENT") {
@@ -42,8 +43,11 @@ async function runChromium(file: string, extra: string[]): Promise<string> {
 }
 
 /** The DOM after the page loaded and its scripts ran. */
-export const dumpDom = (file: string) => runChromium(file, ["--dump-dom"]);
+export const dumpDom = (file: string, extra: string[] = []) => runChromium(file, ["--dump-dom", ...extra]);
 
-export async function screenshot(file: string, png: string, size = "1280,2000"): Promise<void> {
-  await runChromium(file, [`--screenshot=${png}`, `--window-size=${size}`]);
+export async function screenshot(file: string, png: string, size = "1280,2000", extra: string[] = []): Promise<void> {
+  await runChromium(file, [`--screenshot=${png}`, `--window-size=${size}`, ...extra]);
 }
+
+/** Lets a page's scripts fetch and render (a single-page app such as Bull Board) before the dump or shot. */
+export const LET_SCRIPTS_RUN = ["--virtual-time-budget=8000"];

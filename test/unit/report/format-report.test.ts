@@ -7,6 +7,7 @@ const SUMMARY: ReportSummary = {
   succeeded: 1200,
   failed: 30,
   queued: 4,
+  cancelled: 0,
   escalated: 17,
   calls: 1300,
   costUsd: "0.00123",
@@ -148,7 +149,7 @@ describe("formatReport", () => {
 
     it("starts with the summary, including the savings percentage", () => {
       const lines = formatReport(report, "table").split("\n");
-      expect(lines[0]).toBe("requests 1,234: 1,200 succeeded, 30 failed, 4 queued; 17 escalated");
+      expect(lines[0]).toBe("requests 1,234: 1,200 succeeded, 30 failed, 0 cancelled, 4 queued; 17 escalated");
       expect(lines[1]).toBe("provider calls 1,300; cost $0.0012; all-top-tier baseline $0.0023; saved $0.0010 (45.58%)");
       expect(lines[2]).toBe("");
     });
@@ -177,7 +178,7 @@ describe("formatReport", () => {
     it("says so when no calls match", () => {
       expect(formatReport({ ...report, rows: [] }, "table")).toBe(
         [
-          "requests 1,234: 1,200 succeeded, 30 failed, 4 queued; 17 escalated",
+          "requests 1,234: 1,200 succeeded, 30 failed, 0 cancelled, 4 queued; 17 escalated",
           "provider calls 1,300; cost $0.0012; all-top-tier baseline $0.0023; saved $0.0010 (45.58%)",
           "",
           "(no provider calls match)",
