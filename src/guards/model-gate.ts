@@ -2,11 +2,12 @@ import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { CircuitBreakerConfig, ModelConfig } from "../config/router-config-schema.js";
 import { modelKeys, type ModelKeys } from "../queue/redis-keys.js";
-import { admit } from "./gate-scripts/admit.js";
-import { coolDown } from "./gate-scripts/cool-down.js";
-import { endCoolDown } from "./gate-scripts/end-cool-down.js";
-import { releaseProbe } from "./gate-scripts/release-probe.js";
-import { reportCall } from "./gate-scripts/report-call.js";
+import { ADMIT, admit } from "./gate-scripts/admit.js";
+import { COOL_DOWN, coolDown } from "./gate-scripts/cool-down.js";
+import { END_COOL_DOWN, endCoolDown } from "./gate-scripts/end-cool-down.js";
+import { RELEASE_PROBE, releaseProbe } from "./gate-scripts/release-probe.js";
+import { REPORT_CALL, reportCall } from "./gate-scripts/report-call.js";
+import { defineGateScripts } from "./gate-scripts/gate-script.js";
 
 /** Why a model cannot take a call right now, and when it may again. */
 export type GateRefusal = {
@@ -63,6 +64,7 @@ const PROBE_GRACE_MS = 5_000;
 
 export function createModelGate(options: ModelGateOptions): ModelGate {
   const { redis } = options;
+  defineGateScripts(redis, [ADMIT, COOL_DOWN, END_COOL_DOWN, RELEASE_PROBE, REPORT_CALL]);
   const now = options.now ?? Date.now;
   const keysByModel = new Map<string, ModelKeys>();
   const keysOf = (model: ModelConfig) => {

@@ -80,7 +80,11 @@ describe("prompt caching on a 2,000-job shared-prefix batch", () => {
         prompt: `#${index}: ${ITEMS[index % ITEMS.length]}`,
         maxOutputTokens: 8,
       }));
-      const { batchId, accepted } = await producer.enqueueJobs(jobs, { batchName: `caching-${enabled ? "on" : "off"}` });
+      const { batchId, accepted } = await producer.enqueueJobs(jobs, {
+        batchName: `caching-${enabled ? "on" : "off"}`,
+        // The same file twice on purpose: once without caching, once with.
+        allowRepeat: true,
+      });
       expect(accepted).toBe(JOBS);
       const status = await waitFor(
         () => batchStatus(testDb.database.db, batchId),
