@@ -168,20 +168,15 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
             throw new Error(ending.error);
           case "deferred":
             await job.updateData(ending.job);
-            if (ending.job.job.model !== undefined) {
-              // A job pinned to one model waits alone: the tier's other jobs may use other models,
-              // and pausing the queue for one cooling model starved them all (3 jobs/s of 40).
-              await job.moveToDelayed(Date.now() + ending.delayMs, token);
-              throw new DelayedError();
-            }
-            // Every model of the tier is cooling down: pause the whole tier queue rather than burn attempts.
+            // Neither wait burns an attempt. A pinned job waits alone: pausing the queue for its one
+            // cooling model starved every other job of the tier (3 jobs/s of 40).
+            if (ending.scope === "job") return delayAlone(job, token, ending.delayMs);
             await queue.rateLimit(ending.delayMs);
             throw new RateLimitError();
           case "paused":
-            // A budget is spent: this job alone waits (delayed), the queue goes on; no attempt is burned.
+            // A budget is spent: this job alone waits, the queue goes on.
             await job.updateData(ending.job);
-            await job.moveToDelayed(Date.now() + ending.delayMs, token);
-            throw new DelayedError();
+            return delayAlone(job, token, ending.delayMs);
           default:
             return ending;
         }
@@ -206,4 +201,10 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
         await Promise.all([...queues.values()].map((queue) => queue.close()));
       })()),
   };
+}
+
+/** Back to the delayed set for `delayMs` without counting an attempt (BullMQ's manual delay). */
+async function delayAlone(job: Job, token: string | undefined, delayMs: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + delayMs, token);
+  throw new DelayedError();
 }

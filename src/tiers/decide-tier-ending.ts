@@ -40,11 +40,17 @@ export interface TierEndingFacts {
 }
 
 export type TierEnding =
-  /** Back to this tier's queue for `delayMs`: its models may answer soon, cheaper than a higher tier. */
-  | { action: "defer"; delayMs: number; reason: string }
+  /**
+   * Back to this tier's queue for `delayMs`: its models may answer soon, cheaper than a higher tier.
+   * `scope`: `tier` pauses the whole tier queue (every job would meet the same busy models); `job`
+   * delays this job alone — a job pinned to one model must not hold back jobs that may use others.
+   */
+  | { action: "defer"; delayMs: number; scope: DeferralScope; reason: string }
   | { action: "escalate"; to: string; reason: string }
   /** The request ends as failed; `reason` is what `requests.error` says. */
   | { action: "fail"; reason: string };
+
+export type DeferralScope = "tier" | "job";
 
 export function isRealFailure(attempt: Pick<AttemptRecord, "outcome" | "errorType">): boolean {
   return attempt.outcome === "invalid" || (attempt.outcome === "error" && attempt.errorType !== "rate_limited");
@@ -62,6 +68,7 @@ export function decideTierEnding(facts: TierEndingFacts): TierEnding {
     return {
       action: "defer",
       delayMs,
+      scope: facts.pinnedModel === undefined ? "tier" : "job",
       reason: `every usable model of tier ${facts.tier} is busy (${reasons}): deferral ${facts.deferrals + 1} of ${facts.maxDeferrals}`,
     };
   }

@@ -130,7 +130,7 @@ async function endWithoutAnswer(run: TierRun, state: TierRunState): Promise<Tier
     case "defer":
       await releaseRun(run, state.records);
       log.debug({ delayMs: decision.delayMs, busy: state.busy.map((model) => model.reason) }, decision.reason);
-      return { status: "deferred", delayMs: decision.delayMs, job: { ...carried, deferrals: data.deferrals + 1 } };
+      return { status: "deferred", delayMs: decision.delayMs, scope: decision.scope, job: { ...carried, deferrals: data.deferrals + 1 } };
     case "escalate":
       deps.metrics.escalations.inc({ from: tierName, to: decision.to });
       log.info({ to: decision.to, why: decision.reason, reasons: state.reasons }, "escalated");

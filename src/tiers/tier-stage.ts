@@ -8,6 +8,7 @@ import type { RequestJournal } from "../guards/request-journal.js";
 import type { BudgetGuard } from "../guards/budget-guard.js";
 import type { CancelCheck } from "../guards/cancelled-batch.js";
 import type { ShadowStore } from "./shadow/shadow-store.js";
+import type { DeferralScope } from "./decide-tier-ending.js";
 
 /** What a tier stage is built from: every piece of I/O is passed in (the unit tests pass in-memory ones). */
 export interface TierStageDeps {
@@ -49,8 +50,8 @@ export type TierJobEnding =
   | { status: "failed"; error: string }
   /** Its batch was cancelled before this tier called anything. */
   | { status: "cancelled" }
-  /** Every usable model was cooling down: back to the queue for `delayMs`, with `job` as its new data. */
-  | { status: "deferred"; delayMs: number; job: TierJob }
+  /** Every usable model was cooling down: back to the queue for `delayMs`, with `job` as its new data (scope: decideTierEnding). */
+  | { status: "deferred"; delayMs: number; scope: DeferralScope; job: TierJob }
   /** A budget had no room for the next call: back to the queue (delayed, this job only) without burning an attempt. */
   | { status: "paused"; delayMs: number; job: TierJob; budget: string }
   /** Stopped without an ending (shutting down); the job must run again. */

@@ -59,7 +59,8 @@ describe("decideTierEnding", () => {
     ["maxDeferrals 0: busy escalates at once", { busy: [cooling(10)], maxDeferrals: 0 }, { action: "escalate" }],
     ["top tier, failures → fail", { higherTier: undefined, attempts: [invalid], tier: "premium" }, { action: "fail" }],
     ["top tier, deferrals used up → fail", { higherTier: undefined, busy: [cooling(10)], deferrals: 3 }, { action: "fail" }],
-    ["pinned model busy → still defers", { pinnedModel: "m1", busy: [cooling(10)] }, { action: "defer" }],
+    ["busy tier → the whole tier queue waits", { busy: [cooling(10)] }, { action: "defer", scope: "tier" }],
+    ["pinned model busy → still defers, this job alone", { pinnedModel: "m1", busy: [cooling(10)] }, { action: "defer", scope: "job" }],
     ["pinned model failed → fail, never escalate", { pinnedModel: "m1", attempts: [serverError] }, { action: "fail" }],
   ];
   it.each(table)("%s", (_name, overrides, expected) => {
@@ -79,6 +80,7 @@ describe("decideTierEnding", () => {
     expect(ending).toEqual({
       action: "defer",
       delayMs: 5,
+      scope: "tier",
       reason: "every usable model of tier cheap is busy (cooling_down, tpm_limit): deferral 2 of 3",
     });
   });
