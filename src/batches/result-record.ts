@@ -22,20 +22,8 @@ export interface ResultRecord {
   cost_usd: string;
 }
 
-export interface ResultRow {
-  id: string;
-  status: string;
-  kind: string;
-  feature: string | null;
-  metadata: unknown;
-  initial_tier: string | null;
-  final_tier: string | null;
-  final_model: string | null;
-  escalations: number;
-  cost_usd: string;
-  result: string | null;
-  error: string | null;
-}
+/** A row as Postgres returns it: the answer still as stored text (resultRecordOf decodes it). */
+export type ResultRow = Omit<ResultRecord, "result"> & { result: string | null };
 
 /** An extract answer was validated as JSON before it was stored, so it goes back as an object. */
 export function toResultRecord(row: ResultRow): ResultRecord {

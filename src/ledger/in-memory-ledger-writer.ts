@@ -15,6 +15,8 @@ export interface InMemoryLedger extends LedgerWriter {
   attempts(): AttemptRecord[];
   /** A request's state: queued, or how it ended; undefined if never added. */
   request(id: string): { status: "queued" } | RequestOutcome | undefined;
+  /** The routing features intake stored for a request (the first write wins); undefined if none. */
+  routing(id: string): RoutingRecord | undefined;
 }
 
 export function createInMemoryLedgerWriter(): InMemoryLedger {
@@ -43,6 +45,10 @@ export function createInMemoryLedgerWriter(): InMemoryLedger {
       for (const id of ids) if (!requests.has(id)) requests.set(id, { status: "queued" });
     },
     attempts: () => [...attempts.values()].map(copy),
+    routing: (id) => {
+      const found = routings.get(id);
+      return found && copy(found);
+    },
     request: (id) => {
       const found = requests.get(id);
       return found && copy(found);

@@ -41,6 +41,10 @@ describe("intake processor (in-memory ledger, scripted providers)", () => {
       },
     });
     expect(t.providers.calls).toEqual([]);
+    // What training from the ledger needs, without the prompt (routing.storePrompts is off by default).
+    const routing = t.deps.ledger.routing("i1");
+    expect(routing?.features).toBeDefined();
+    expect(routing).not.toHaveProperty("prompt");
   });
 
   it("a rule stands: a forced tier is routed as a rule, never asking the llm", async () => {
