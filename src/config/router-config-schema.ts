@@ -22,9 +22,9 @@ export const priceOverrideSchema = z
     outputMtok: decimalPrice,
     /** Default: inputMtok (no discount known). */
     cacheReadMtok: decimalPrice.optional(),
-    /** Default: inputMtok. Anthropic's 5-minute cache writes. */
+    /** Default: 1.25 × inputMtok for Anthropic (its published multiplier), inputMtok for OpenAI. Anthropic's 5-minute cache writes. */
     cacheWriteMtok: decimalPrice.optional(),
-    /** Default: cacheWriteMtok. Anthropic's 1-hour cache writes. */
+    /** Default: 2 × inputMtok for Anthropic (its published multiplier), else cacheWriteMtok. Anthropic's 1-hour cache writes. */
     cacheWrite1hMtok: decimalPrice.optional(),
   })
   .strict();

@@ -40,15 +40,28 @@ export function catalogRates(provider: ProviderName, model: string, at: Date = n
   };
 }
 
-export function overrideRates(price: PriceOverride): ModelRates {
-  const input = flatRate(perMtokToPicoPerToken(price.inputMtok));
-  const cacheWrite = price.cacheWriteMtok ? flatRate(perMtokToPicoPerToken(price.cacheWriteMtok)) : input;
+/**
+ * Anthropic's published cache-write multipliers of the input price: 1.25x for the 5-minute
+ * lifetime, 2x for the 1-hour one. An override that leaves them out gets these (rounded up to
+ * the picodollar), because billing a write as plain input would under-price it, and a budget must
+ * never under-price. Reads left out stay at input: over-pricing is the safe side.
+ */
+const ANTHROPIC_WRITE_5M = { num: 5n, den: 4n };
+const ANTHROPIC_WRITE_1H = { num: 2n, den: 1n };
+const times = (rate: bigint, factor: { num: bigint; den: bigint }) => (rate * factor.num + factor.den - 1n) / factor.den;
+
+export function overrideRates(price: PriceOverride, provider: ProviderName): ModelRates {
+  const inputRate = perMtokToPicoPerToken(price.inputMtok);
+  const input = flatRate(inputRate);
+  const given = (mtok: string | undefined) => (mtok ? flatRate(perMtokToPicoPerToken(mtok)) : undefined);
+  const anthropic = provider === "anthropic";
+  const cacheWrite = given(price.cacheWriteMtok) ?? (anthropic ? flatRate(times(inputRate, ANTHROPIC_WRITE_5M)) : input);
   return {
     source: "config",
     input,
     output: flatRate(perMtokToPicoPerToken(price.outputMtok)),
-    cacheRead: price.cacheReadMtok ? flatRate(perMtokToPicoPerToken(price.cacheReadMtok)) : input,
+    cacheRead: given(price.cacheReadMtok) ?? input,
     cacheWrite,
-    cacheWrite1h: price.cacheWrite1hMtok ? flatRate(perMtokToPicoPerToken(price.cacheWrite1hMtok)) : cacheWrite,
+    cacheWrite1h: given(price.cacheWrite1hMtok) ?? (anthropic ? flatRate(times(inputRate, ANTHROPIC_WRITE_1H)) : cacheWrite),
   };
 }

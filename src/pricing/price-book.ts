@@ -29,7 +29,7 @@ export function buildPriceBook(config: RouterConfig, at: Date = new Date()): Pri
     for (const entry of tier.models) {
       const key = modelKey(entry.provider, entry.model);
       if (rates.has(key)) continue;
-      const resolved = entry.price ? overrideRates(entry.price) : catalogRates(entry.provider, entry.model, at);
+      const resolved = entry.price ? overrideRates(entry.price, entry.provider) : catalogRates(entry.provider, entry.model, at);
       if (resolved) rates.set(key, resolved);
       else if (!missing.includes(key)) missing.push(key);
     }

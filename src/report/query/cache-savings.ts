@@ -15,7 +15,8 @@ export type RatesLookup = (provider: ProviderName, model: string) => ModelRates 
 export function configuredRates(config?: RouterConfig): RatesLookup {
   const overrides = new Map<string, ModelRates>();
   for (const tier of config?.tiers ?? []) {
-    for (const model of tier.models) if (model.price) overrides.set(`${model.provider}:${model.model}`, overrideRates(model.price));
+    for (const model of tier.models)
+      if (model.price) overrides.set(`${model.provider}:${model.model}`, overrideRates(model.price, model.provider));
   }
   return (provider, model) => overrides.get(`${provider}:${model}`) ?? catalogRates(provider, model);
 }

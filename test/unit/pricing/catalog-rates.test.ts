@@ -161,7 +161,10 @@ describe("costOf agrees with @pydantic/genai-prices' calcPrice", () => {
 describe("overrideRates", () => {
   it("uses every price given", () => {
     expect(
-      overrideRates({ inputMtok: "0.25", outputMtok: "2", cacheReadMtok: "0.025", cacheWriteMtok: "0.3125", cacheWrite1hMtok: "0.5" }),
+      overrideRates(
+        { inputMtok: "0.25", outputMtok: "2", cacheReadMtok: "0.025", cacheWriteMtok: "0.3125", cacheWrite1hMtok: "0.5" },
+        "anthropic",
+      ),
     ).toEqual({
       source: "config",
       input: flatRate(250_000n),
@@ -173,7 +176,7 @@ describe("overrideRates", () => {
   });
 
   it("defaults cache reads and writes to the input price, and 1h writes to the write price", () => {
-    expect(overrideRates({ inputMtok: "0.25", outputMtok: "2" })).toEqual({
+    expect(overrideRates({ inputMtok: "0.25", outputMtok: "2" }, "openai")).toEqual({
       source: "config",
       input: flatRate(250_000n),
       output: flatRate(2_000_000n),
@@ -181,12 +184,28 @@ describe("overrideRates", () => {
       cacheWrite: flatRate(250_000n),
       cacheWrite1h: flatRate(250_000n),
     });
-    const withWrite = overrideRates({ inputMtok: "1", outputMtok: "5", cacheWriteMtok: "1.25" });
+    const withWrite = overrideRates({ inputMtok: "1", outputMtok: "5", cacheWriteMtok: "1.25" }, "openai");
     expect(withWrite.cacheWrite1h).toEqual(flatRate(1_250_000n));
     expect(withWrite.cacheRead).toEqual(flatRate(1_000_000n));
   });
 
+  it("prices an Anthropic override's missing cache writes at Anthropic's multipliers: 5m at 1.25x input, 1h at 2x", () => {
+    // Issue 15: with only cacheWriteMtok given, 1h writes were priced at the 5m rate (1.25x).
+    const withWrite = overrideRates({ inputMtok: "3", outputMtok: "15", cacheWriteMtok: "3.75" }, "anthropic");
+    expect(withWrite.cacheWrite).toEqual(flatRate(3_750_000n));
+    expect(withWrite.cacheWrite1h).toEqual(flatRate(6_000_000n));
+    const bare = overrideRates({ inputMtok: "3", outputMtok: "15" }, "anthropic");
+    expect(bare.cacheWrite).toEqual(flatRate(3_750_000n));
+    expect(bare.cacheWrite1h).toEqual(flatRate(6_000_000n));
+    // Reads stay at input when not given: over-pricing is the safe side for a budget.
+    expect(bare.cacheRead).toEqual(flatRate(3_000_000n));
+    // A fraction of a picodollar rounds up, never down.
+    expect(overrideRates({ inputMtok: "0.000001", outputMtok: "1" }, "anthropic").cacheWrite).toEqual(flatRate(2n));
+    // OpenAI has no write fee: writes stay at input.
+    expect(overrideRates({ inputMtok: "3", outputMtok: "15" }, "openai").cacheWrite1h).toEqual(flatRate(3_000_000n));
+  });
+
   it("refuses a price that cannot be exact", () => {
-    expect(() => overrideRates({ inputMtok: "0.0000001", outputMtok: "1" })).toThrow(/more than 6 decimals/);
+    expect(() => overrideRates({ inputMtok: "0.0000001", outputMtok: "1" }, "openai")).toThrow(/more than 6 decimals/);
   });
 });

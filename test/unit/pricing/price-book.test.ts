@@ -87,7 +87,8 @@ describe("buildPriceBook", () => {
       output: flatRate(10_000_000n),
       cacheRead: flatRate(2_000_000n),
       cacheWrite: flatRate(2_500_000n),
-      cacheWrite1h: flatRate(2_500_000n),
+      // No 1h price given: Anthropic's 2x input, not the 5-minute rate.
+      cacheWrite1h: flatRate(4_000_000n),
     });
   });
 
