@@ -11,6 +11,20 @@ export interface BudgetTicket {
   keys: string[];
 }
 
+/** A ticket as the request journal keeps it (JSON): so a run that recovers an abandoned call can keep its reservation. */
+export interface EncodedBudgetTicket {
+  amountPicodollars: string;
+  keys: string[];
+}
+export const encodeTicket = (ticket: BudgetTicket): EncodedBudgetTicket => ({
+  amountPicodollars: ticket.amount.toString(),
+  keys: ticket.keys,
+});
+export const decodeTicket = (encoded: EncodedBudgetTicket): BudgetTicket => ({
+  amount: BigInt(encoded.amountPicodollars),
+  keys: encoded.keys,
+});
+
 export type ReserveResult = { ok: true; ticket: BudgetTicket } | { ok: false; scope: BudgetScope; available: Picodollars };
 
 /**

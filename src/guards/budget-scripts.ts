@@ -6,7 +6,7 @@
  * (exact 64-bit arithmetic in Redis; Lua's doubles never carry money):
  *   limit      the cap
  *   spent      settled calls' exact cost
- *   reserved   calls in flight, at their worst case (an abandoned call's stays: it may have been billed)
+ *   reserved   calls in flight, at their worst case (an abandoned call's stays until the run that recovers it moves it to spent: it may have been billed)
  *   available  limit − spent − reserved, kept alongside so the check is one signed comparison
  *   refusedAt  ms of the last refused reservation;  limitSetAt  ms the limit was last set
  */

@@ -20,6 +20,8 @@ export interface CallBudget {
   reserve(worstCase: Picodollars): Promise<BudgetTicket>;
   /** Settles to the exact cost (0: released). Never throws: an unsettled reservation simply stays held. */
   settle(ticket: BudgetTicket, cost: Picodollars): Promise<void>;
+  /** An abandoned call (its worker died mid-call; it may have been billed): the worst case becomes spent. Never throws. */
+  keep(ticket: BudgetTicket): Promise<void>;
 }
 
 /**
@@ -40,6 +42,13 @@ export function callBudget(
     async settle(ticket, cost) {
       try {
         await guard.settle(ticket, cost);
+      } catch (error) {
+        options.onSettleError?.(error);
+      }
+    },
+    async keep(ticket) {
+      try {
+        await guard.keep(ticket);
       } catch (error) {
         options.onSettleError?.(error);
       }

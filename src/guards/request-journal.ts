@@ -3,6 +3,7 @@ import { decodeAttempt, decodeOutcome, encodeAttempt, encodeOutcome } from "../l
 import type { AttemptRecord, EncodedExposure, RequestOutcome } from "../ledger/records.js";
 import type { TierJob } from "../queue/job-payloads.js";
 import { journalKey } from "../queue/redis-keys.js";
+import type { EncodedBudgetTicket } from "./budget-guard.js";
 
 /** A call that started but whose worker never said how it ended. */
 export interface InFlightCall {
@@ -14,6 +15,8 @@ export interface InFlightCall {
   startedAt: string;
   /** What the call may cost if it is never heard of again (callModel passes it to onStart); see abandonedAttempt. */
   exposure?: EncodedExposure;
+  /** The budget reservation held for the call, if any: recovery keeps it (moves it to spent), never releases it. */
+  budget?: EncodedBudgetTicket;
 }
 
 /** How a tier run ended, decided but perhaps not yet durable in Postgres or handed to the next queue. */

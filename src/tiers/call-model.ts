@@ -11,6 +11,7 @@ import type { ProviderClient } from "../providers/provider-client.js";
 import { normalizeProviderError } from "../providers/provider-error.js";
 import { promptTokenBound, worstCaseCost } from "../guards/budget-decision.js";
 import type { CallBudget } from "../guards/call-budget.js";
+import { encodeTicket, type BudgetTicket, type EncodedBudgetTicket } from "../guards/budget-guard.js";
 import type { AttemptFailure } from "./next-step.js";
 import { validateOutput } from "./validate-output.js";
 
@@ -41,9 +42,10 @@ export interface CallContext {
   /**
    * Runs before the HTTP call, with the attempt's id: the journal notes the call so a crash cannot
    * hide it. `exposure` is what the call may cost if it is never heard of again: note it with the
-   * call (InFlightCall.exposure) so an abandoned row carries it (abandonedAttempt).
+   * call (InFlightCall.exposure) so an abandoned row carries it (abandonedAttempt); `budget`, the
+   * reservation held for it, so recovery can keep it (InFlightCall.budget).
    */
-  onStart?: (attemptId: string, startedAt: Date, exposure: EncodedExposure) => Promise<void>;
+  onStart?: (attemptId: string, startedAt: Date, exposure: EncodedExposure, budget?: EncodedBudgetTicket) => Promise<void>;
 }
 
 /** Characters per token of the router's rough estimate (estimateTokens), used for an answer's length too. */
@@ -68,14 +70,14 @@ export async function callModel(provider: ProviderClient, model: ModelConfig, co
   const ticket = await context.budget?.reserve(worstCaseCost(promptTokenBound(context.prompt), maxOutputTokens, context.rates));
   let result: CallResult;
   try {
-    result = await callModelReserved(provider, model, context, maxOutputTokens);
+    result = await callModelReserved(provider, model, context, maxOutputTokens, ticket);
   } catch (error) {
     // Only the journal's note (before the HTTP call) can throw here: nothing was sent, nothing billed.
     if (ticket) await context.budget!.settle(ticket, 0n);
     throw error;
   }
   // A call that failed before billing costs 0: settling releases it. A worker that dies mid-call never
-  // gets here, so an abandoned call's reservation stays held (it may have been billed).
+  // gets here: the run that recovers it keeps the reservation as spent (recoverRun; it may have been billed).
   if (ticket) await context.budget!.settle(ticket, result.record.cost);
   return result;
 }
@@ -85,10 +87,11 @@ async function callModelReserved(
   model: ModelConfig,
   context: CallContext,
   maxOutputTokens: number,
+  ticket: BudgetTicket | undefined,
 ): Promise<CallResult> {
   const id = randomUUID();
   const promptTokens = estimateTokens(context.prompt);
-  await context.onStart?.(id, context.now(), callExposure(promptTokens, maxOutputTokens, context.rates));
+  await context.onStart?.(id, context.now(), callExposure(promptTokens, maxOutputTokens, context.rates), ticket && encodeTicket(ticket));
   const startedAt = context.now();
   const base = {
     id,

@@ -1,6 +1,7 @@
 import { abandonedAttempt, type AttemptRecord } from "../ledger/records.js";
 import type { JournalEnding } from "../guards/request-journal.js";
 import type { TierRun } from "./tier-run.js";
+import { decodeTicket } from "../guards/budget-guard.js";
 
 export interface RecoveredRun {
   /** An ending decided by a previous run but perhaps not yet durable: replay it. */
@@ -20,6 +21,8 @@ export async function recoverRun(run: TierRun, firstRun: boolean): Promise<Recov
   if (journal.ending) return { ending: journal.ending, records: journal.finished };
   const recovered = journal.inFlight.map((call) => abandonedAttempt(call, data.requestId, deps.now()));
   for (const record of recovered) await deps.journal.callFinished(runId, record);
+  // After the abandoned rows are noted, so a crash in between leaves a reservation held (safe), never kept twice.
+  for (const call of journal.inFlight) if (call.budget) await run.budget?.keep(decodeTicket(call.budget));
   const records = [...journal.finished, ...recovered].sort((a, b) => a.attemptNo - b.attemptNo);
   if (records.length > 0) log.warn({ recovered: records.length, abandoned: recovered.length }, "recovered calls of an interrupted run");
   return { records };

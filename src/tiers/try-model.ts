@@ -51,7 +51,7 @@ export async function tryModel(
         prompt,
         rates,
         now: deps.now,
-        onStart: (id, startedAt, exposure) =>
+        onStart: (id, startedAt, exposure, budget) =>
           deps.journal.callStarted(runId, {
             id,
             attemptNo,
@@ -60,6 +60,7 @@ export async function tryModel(
             model: model.model,
             startedAt: startedAt.toISOString(),
             exposure,
+            ...(budget ? { budget } : {}),
           }),
         budget: run.budget,
       });

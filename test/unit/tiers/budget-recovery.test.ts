@@ -1,0 +1,78 @@
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ModelConfig, ProviderName } from "../../../src/config/router-config-schema.js";
+import { createBudgetGuard } from "../../../src/guards/budget-guard.js";
+import { journalRunId } from "../../../src/guards/request-journal.js";
+import { parseUsd } from "../../../src/pricing/money.js";
+import type { Completion, ProviderClient } from "../../../src/providers/provider-client.js";
+import type { TierJobInput } from "../../../src/queue/job-payloads.js";
+import { createTierProcessor } from "../../../src/tiers/tier-processor.js";
+import { TICKET_LABELS } from "../../helpers/jobs.js";
+import { inMemoryStage } from "../../helpers/in-memory-stage.js";
+import { testConfig } from "../../helpers/pipeline.js";
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from "../../helpers/redis.js";
+
+const CONFIG = testConfig({});
+
+const job: TierJobInput = {
+  requestId: "r-crash",
+  batchId: "b1",
+  enqueuedAt: "2026-11-01T00:00:00Z",
+  job: { kind: "classify", prompt: "I was charged twice, please refund me.", labels: TICKET_LABELS },
+  route: { initialTier: "cheap", classifier: "heuristic", reason: "test", score: 0.1 },
+  escalations: 0,
+  attemptsSoFar: 0,
+  costSoFarPico: "0",
+  history: [],
+};
+
+/** The first call never returns (its worker is about to die); later calls answer "billing". */
+function dyingThenAnswering() {
+  let calls = 0;
+  const client = (name: ProviderName): ProviderClient => ({
+    name,
+    complete(_model: ModelConfig): Promise<Completion> {
+      if (calls++ === 0) return new Promise<Completion>(() => {});
+      return Promise.resolve({
+        text: "billing",
+        usage: { inputTokens: 100, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0 },
+      });
+    },
+  });
+  return new Map<ProviderName, ProviderClient>([
+    ["openai", client("openai")],
+    ["anthropic", client("anthropic")],
+  ]);
+}
+
+describe("journal recovery and budgets (in-memory stage, budgets in real Redis)", () => {
+  const redis = new Redis(TEST_REDIS_URL);
+  afterAll(() => redis.disconnect());
+
+  it("keeps an abandoned call's reservation as spent (it may have been billed) instead of leaving it reserved", async () => {
+    const prefix = uniquePrefix();
+    const stage = inMemoryStage(CONFIG);
+    stage.live.providers = dyingThenAnswering();
+    const budgets = createBudgetGuard({ redis, prefix, budgets: () => ({}) });
+    await budgets.setBatchLimit("b1", parseUsd("1"));
+    const deps = { ...stage.deps, budgets };
+    stage.deps.ledger.addRequests([job.requestId]);
+
+    // The first worker reserves, notes the call in the journal, sends it, and dies waiting.
+    void createTierProcessor("cheap", deps)(job, job.requestId, true);
+    const runId = journalRunId(job.requestId, "cheap");
+    while ((await deps.journal.load(runId)).inFlight.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const held = (await budgets.batchState("b1"))!;
+    expect(held.reserved).toBeGreaterThan(0n);
+    expect(held.spent).toBe(0n);
+
+    // The next worker recovers the run: the abandoned call's worst case moves from reserved to spent.
+    expect(await createTierProcessor("cheap", deps)(job, job.requestId, false)).toMatchObject({ status: "succeeded" });
+    const answered = stage.deps.ledger.attempts().find((attempt) => attempt.outcome === "ok")!;
+    const after = (await budgets.batchState("b1"))!;
+    expect(after.reserved).toBe(0n);
+    expect(after.spent).toBe(held.reserved + answered.cost);
+    expect(after.remaining).toBe(parseUsd("1") - held.reserved - answered.cost);
+    await deletePrefix(prefix);
+  });
+});
