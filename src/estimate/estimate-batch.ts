@@ -1,5 +1,5 @@
 import type { ModelConfig, RouterConfig } from "../config/router-config-schema.js";
-import { buildPrompt } from "../jobs/build-prompt.js";
+import { buildPrompt, promptText } from "../jobs/build-prompt.js";
 import type { JobInput } from "../jobs/job-schema.js";
 import { costOf, type ModelRates } from "../pricing/model-rates.js";
 import type { Picodollars } from "../pricing/money.js";
@@ -92,7 +92,7 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
   let jobsWithHistory = 0;
 
   for (const job of jobs) {
-    const prompt = buildPrompt(job);
+    const prompt = promptText(job);
     const tokensByCounting = new Map<TokenCounting, number>();
     const promptTokens = (model: ModelConfig) => {
       const counting = countings.get(model)!;

@@ -69,9 +69,13 @@ export function prefixHash(system: string): string {
   return createHash("sha256").update(system).digest("hex");
 }
 
+/** The prompt's text alone, without the cache facts (no hash): what a dry run counts. */
+export function promptText(job: JobInput): Pick<Prompt, "system" | "messages"> {
+  return { system: promptPrefix(job), messages: job.messages ?? [{ role: "user", content: job.prompt ?? "" }] };
+}
+
 export function buildPrompt(job: JobInput): Prompt {
-  const system = promptPrefix(job);
-  const messages: ChatMessage[] = job.messages ?? [{ role: "user", content: job.prompt ?? "" }];
+  const { system, messages } = promptText(job);
   return {
     system,
     messages,
