@@ -10,6 +10,7 @@ import { nearThreshold, ROUTER_TIER } from "../intake/llm/ask-routing-model.js";
 import { buildRouteJob } from "../intake/llm/route-prompt.js";
 import { DEFAULT_ESCALATION_RATE, DEFAULT_OUTPUT_TOKENS, DEFAULT_ROUTER_OUTPUT_TOKENS, historyKey, type History } from "./history.js";
 import { countingFor, createTokenCounter, type TokenCounting } from "./token-count.js";
+import { cacheTermsFor, createFirstCallLedger, type CacheTerms } from "./cache-discount.js";
 
 /** One tier and model's share of the expected cost. Calls and tokens are expectations (fractions allowed). */
 export interface EstimateRow {
@@ -19,6 +20,8 @@ export interface EstimateRow {
   jobs: number;
   calls: number;
   input_tokens: number;
+  /** Of input_tokens, expected to be read from the prompt cache (cache-discount.ts). */
+  cache_read_tokens: number;
   output_tokens: number;
   expected_usd: Picodollars;
 }
@@ -40,6 +43,7 @@ interface Accumulator {
   jobs: number;
   calls: number;
   input: number;
+  cacheRead: number;
   output: number;
   /** Σ exact cost of one call × its expected count in millionths: integer money, the weights quantised at 1e-6. */
   costMicro: bigint;
@@ -49,6 +53,14 @@ const MICRO = 1_000_000n;
 const micro = (weight: number) => BigInt(Math.round(weight * 1e6));
 
 const usage = (inputTokens: number, outputTokens: number) => ({ ...ZERO_USAGE, inputTokens, outputTokens });
+/** A call's usage with its prefix read from the cache, or (`first`) the call that writes it. */
+const cachedUsage = (inputTokens: number, outputTokens: number, terms: CacheTerms | undefined, first: boolean) => {
+  if (!terms) return usage(inputTokens, outputTokens);
+  if (!first) return { ...ZERO_USAGE, inputTokens, outputTokens, cacheReadTokens: terms.readTokens };
+  if (!terms.writes) return usage(inputTokens, outputTokens);
+  const written = terms.readTokens;
+  return { ...ZERO_USAGE, inputTokens, outputTokens, cacheWriteTokens: written, cacheWrite1hTokens: terms.write1h ? written : 0 };
+};
 
 /**
  * The dry-run cost of a set of jobs under a config: routed by the configured classifier, prompts
@@ -75,9 +87,10 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
         jobs: 0,
         calls: 0,
         input_tokens: 0,
+        cache_read_tokens: 0,
         output_tokens: 0,
         expected_usd: 0n,
-        acc: { jobs: 0, calls: 0, input: 0, output: 0, costMicro: 0n },
+        acc: { jobs: 0, calls: 0, input: 0, cacheRead: 0, output: 0, costMicro: 0n },
       };
       rows.set(key, row);
     }
@@ -90,9 +103,20 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
   let worst = 0n;
   let baseline = 0n;
   let jobsWithHistory = 0;
+  // Jobs sharing each prefix, counted over the file as enqueue counts them (stampSharedPrefixes).
+  const prompts = jobs.map((job) => promptText(job));
+  const sharing = new Map<string, number>();
+  for (const { system } of prompts) sharing.set(system, (sharing.get(system) ?? 0) + 1);
+  // First calls per prefix and model: per row (expected), and for the low and baseline totals.
+  const firstCalls = new Map<string, ReturnType<typeof createFirstCallLedger>>();
+  const lowFirst = createFirstCallLedger();
+  const baselineFirst = createFirstCallLedger();
+  const cacheTerms = (model: ModelConfig, system: string, sharedJobs: number) =>
+    cacheTermsFor(model, system, count.system(countings.get(model)!, system), sharedJobs, config.promptCaching);
 
-  for (const job of jobs) {
-    const prompt = promptText(job);
+  jobs.forEach((job, jobIndex) => {
+    const prompt = prompts[jobIndex]!;
+    const sharedJobs = Math.max(sharing.get(prompt.system)!, job.sharedPrefixJobs ?? 0);
     const tokensByCounting = new Map<TokenCounting, number>();
     const promptTokens = (model: ModelConfig) => {
       const counting = countings.get(model)!;
@@ -142,13 +166,26 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
       models.forEach((model, position) => {
         const rates = ratesOf.get(model)!;
         const input = promptTokens(model);
-        worst += costOf(usage(input, maxOutput(model)), rates);
+        const terms = cacheTerms(model, prompt.system, sharedJobs);
+        // The worst case writes the prefix on every call (a write is the dearest an input token gets).
+        worst += costOf(cachedUsage(input, maxOutput(model), terms, true), rates);
         const billed = known ? (known.models.get(model.model)?.billedPerVisit ?? 0) : position === 0 ? 1 : 0;
         const output = expectedOutput(model, tier.name);
-        const cost = costOf(usage(input, Math.round(output)), rates);
-        if (index === firstIndex && position === 0) low += cost;
+        const cost = costOf(cachedUsage(input, Math.round(output), terms, false), rates);
+        const firstExtra = terms ? costOf(cachedUsage(input, Math.round(output), terms, true), rates) - cost : 0n;
+        if (index === firstIndex && position === 0) {
+          low += cost;
+          if (terms) lowFirst.add(`${model.model}\u0000${prompt.system}`, 1, firstExtra);
+        }
+        const rowKey = `${tier.name}\u0000${model.model}`;
         const acc = rowFor(tier.name, model);
         acc.costMicro += cost * micro(reach * billed);
+        if (terms && reach * billed > 0) {
+          let ledger = firstCalls.get(rowKey);
+          if (!ledger) firstCalls.set(rowKey, (ledger = createFirstCallLedger()));
+          ledger.add(prompt.system, reach * billed, firstExtra);
+          acc.cacheRead += reach * billed * terms.readTokens;
+        }
         if (position === 0) acc.jobs += reach;
         acc.calls += reach * billed;
         acc.input += reach * billed * input;
@@ -159,20 +196,28 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
       reach *= known ? known.escalationRate : DEFAULT_ESCALATION_RATE;
     }
     const topModel = top.models[0]!;
-    baseline += costOf(usage(promptTokens(topModel), Math.round(expectedOutput(topModel, top.name))), ratesOf.get(topModel)!);
+    const topTerms = cacheTerms(topModel, prompt.system, sharedJobs);
+    const topUsage = [promptTokens(topModel), Math.round(expectedOutput(topModel, top.name))] as const;
+    const topCost = costOf(cachedUsage(...topUsage, topTerms, false), ratesOf.get(topModel)!);
+    baseline += topCost;
+    if (topTerms) baselineFirst.add(prompt.system, 1, costOf(cachedUsage(...topUsage, topTerms, true), ratesOf.get(topModel)!) - topCost);
     if (usedHistory) jobsWithHistory++;
-  }
+  });
+  low += lowFirst.correction();
+  baseline += baselineFirst.correction();
 
   const tierRank = (name: string) => (name === ROUTER_TIER ? -1 : config.tiers.findIndex((tier) => tier.name === name));
-  const out: EstimateRow[] = [...rows.values()]
-    .map(({ acc, ...row }) => ({
+  const out: EstimateRow[] = [...rows.entries()]
+    .map(([key, { acc, ...row }]) => ({
       ...row,
       jobs: round2(acc.jobs),
       calls: round2(acc.calls),
       input_tokens: Math.round(acc.input),
+      cache_read_tokens: Math.round(acc.cacheRead),
       output_tokens: Math.round(acc.output),
-      // Each job's call priced exactly (long-context steps included), weighted by its expected count.
-      expected_usd: acc.costMicro / MICRO,
+      // Each job's call priced exactly (long-context steps included), weighted by its expected count,
+      // plus each cached prefix's first call on this model (a write, or plain input).
+      expected_usd: acc.costMicro / MICRO + (firstCalls.get(key)?.correction() ?? 0n),
     }))
     .sort((a, b) => tierRank(a.tier) - tierRank(b.tier));
   const expected = out.reduce((sum, row) => sum + row.expected_usd, 0n);

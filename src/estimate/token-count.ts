@@ -79,17 +79,22 @@ export function createTokenCounter() {
     if (counting === "cl100k_base") return cl100kCount(text);
     return Math.ceil(text.length / APPROX_CHARS_PER_TOKEN);
   };
-  return function promptTokens(counting: TokenCounting, prompt: Pick<Prompt, "system" | "messages">): number {
-    const cacheKey = `${counting}\u0000${prompt.system}`;
+  const systemTokens = (counting: TokenCounting, text: string): number => {
+    const cacheKey = `${counting}\u0000${text}`;
     let system = systemCache.get(cacheKey);
     if (system === undefined) {
-      system = count(counting, prompt.system);
+      system = count(counting, text);
       if (systemCache.size < 10_000) systemCache.set(cacheKey, system);
     }
-    let total = system;
+    return system;
+  };
+  const promptTokens = (counting: TokenCounting, prompt: Pick<Prompt, "system" | "messages">): number => {
+    let total = systemTokens(counting, prompt.system);
     for (const message of prompt.messages) total += count(counting, message.content);
     if (counting !== "approx") total += OPENAI_TOKENS_PER_MESSAGE * (prompt.messages.length + 1) + OPENAI_REPLY_PRIMING;
     return total;
   };
+  /** The prompt's tokens, and `system`: the shared prefix's alone (what a prompt cache holds), memoized. */
+  return Object.assign(promptTokens, { system: systemTokens });
 }
 export type TokenCounter = ReturnType<typeof createTokenCounter>;

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import type { JobInput } from "../../../src/jobs/job-schema.js";
+import { estimateJobs } from "../../../src/estimate/estimate-batch.js";
+import { costOf } from "../../../src/pricing/model-rates.js";
+import { buildPriceBook } from "../../../src/pricing/price-book.js";
+import { ZERO_USAGE } from "../../../src/pricing/usage.js";
+import { testConfig } from "../../helpers/pipeline.js";
+
+const LABELS = ["billing", "bug", "other"];
+// About 5,000 tokens by the router's 4-characters rule: above every model's cache minimum.
+const SYSTEM = "You triage support tickets for a sensor company; read the ticket and pick the one label that fits. ".repeat(205);
+const jobs = (n: number, system = SYSTEM): JobInput[] =>
+  Array.from({ length: n }, (_, i) => ({ kind: "classify", system, prompt: `Ticket ${i}: charged twice.`, labels: LABELS }));
+
+/** Pinned to one tier's first model, so the arithmetic is one model's. */
+const pinned = (model: string) =>
+  testConfig({
+    tiers: [
+      { name: "only", concurrency: 1, models: [{ provider: model.startsWith("claude") ? "anthropic" : "openai", model, timeoutMs: 1000 }] },
+    ],
+  });
+
+describe("estimate: the prompt-cache discount", () => {
+  it("on Anthropic, prices one write of the shared prefix and reads for every other call", () => {
+    const config = pinned("claude-haiku-4-5");
+    const book = buildPriceBook(config);
+    const rates = book.ratesFor("anthropic", "claude-haiku-4-5");
+    const on = estimateJobs(jobs(10), config, book, new Map());
+    const off = estimateJobs(jobs(10), { ...config, promptCaching: { ...config.promptCaching, enabled: false } }, book, new Map());
+    const [row] = on.rows;
+    const input = row!.input_tokens / 10;
+    const output = row!.output_tokens / 10;
+    const prefix = row!.cache_read_tokens / 10;
+    expect(prefix).toBeGreaterThan(0);
+    const read = costOf({ ...ZERO_USAGE, inputTokens: input, outputTokens: output, cacheReadTokens: prefix }, rates);
+    const write = costOf({ ...ZERO_USAGE, inputTokens: input, outputTokens: output, cacheWriteTokens: prefix }, rates);
+    expect(on.expected).toBe(9n * read + write);
+    expect(on.low).toBe(on.expected);
+    expect(off.expected).toBe(10n * costOf({ ...ZERO_USAGE, inputTokens: input, outputTokens: output }, rates));
+    expect(off.rows[0]!.cache_read_tokens).toBe(0);
+    // The worst case writes on every call: never below what caching could cost.
+    expect(on.worst).toBeGreaterThan(off.worst);
+  });
+
+  it("on OpenAI, reads whole 128-token steps after a first call at plain input", () => {
+    const config = pinned("gpt-5-mini");
+    const book = buildPriceBook(config);
+    const estimate = estimateJobs(jobs(4), config, book, new Map());
+    expect(estimate.rows[0]!.cache_read_tokens % (4 * 128)).toBe(0);
+    expect(estimate.rows[0]!.cache_read_tokens).toBeGreaterThan(4 * 4_000);
+  });
+
+  it("gives no discount where a worker would not mark the prefix: fewer than minSharedJobs, or below the minimum", () => {
+    const config = pinned("claude-haiku-4-5");
+    const book = buildPriceBook(config);
+    expect(estimateJobs(jobs(2), config, book, new Map()).rows[0]!.cache_read_tokens).toBe(0);
+    expect(estimateJobs(jobs(10, "Short shared instructions."), config, book, new Map()).rows[0]!.cache_read_tokens).toBe(0);
+  });
+});
