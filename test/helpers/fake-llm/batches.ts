@@ -66,3 +66,9 @@ export async function anthropicResults(client: Anthropic, id: string): Promise<A
   for await (const entry of await client.messages.batches.results(id)) results.push(entry);
   return results;
 }
+
+/** A clock the test moves by hand, for batches whose timeline must be exact (cancel mid-way, never ending). */
+export function manualClock(startMs = Date.UTC(2026, 0, 1)): { now: () => number; advance: (ms: number) => void } {
+  let now = startMs;
+  return { now: () => now, advance: (ms) => (now += ms) };
+}
