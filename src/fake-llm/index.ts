@@ -4,6 +4,7 @@ export {
   DEFAULT_SCENARIO,
   loadScenarioFile,
   parseScenario,
+  resolveBatchBehaviour,
   resolveBehaviour,
   scenarioSchema,
   ScenarioError,
@@ -11,7 +12,8 @@ export {
   type Scenario,
   type ScenarioInput,
 } from "./scenario.js";
-export type { FakeStats, ModelStats } from "./stats.js";
+export type { BatchModelStats, FakeStats, ModelStats } from "./stats.js";
+export { PROVIDER_BATCH_LIMITS, type BatchBehaviour, type BatchLimits } from "./batch-scenario.js";
 export {
   loadReplayTable,
   replayAnswerText,

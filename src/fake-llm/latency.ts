@@ -12,15 +12,15 @@ export const MAX_LATENCY_MS = 600_000;
 const Z_99 = 2.326_347_874;
 
 /**
- * `u` uniform in [0, 1). {min, max}: uniform between them. {p50, p99}: log-normal with that median
+ * `u` uniform in [0, 1); `maxMs` caps the log-normal tail (batch processing times may reach 24 hours). {min, max}: uniform between them. {p50, p99}: log-normal with that median
  * and 99th percentile (latencies are skewed: most calls near the median, a few far out).
  */
-export function drawLatencyMs(spec: LatencySpec, u: number): number {
+export function drawLatencyMs(spec: LatencySpec, u: number, maxMs = MAX_LATENCY_MS): number {
   if (typeof spec === "number") return spec;
   if ("min" in spec) return Math.round(spec.min + (spec.max - spec.min) * u);
   if (spec.p99 <= spec.p50) return spec.p50;
   const sigma = Math.log(spec.p99 / spec.p50) / Z_99;
-  return Math.min(MAX_LATENCY_MS, Math.round(spec.p50 * Math.exp(sigma * inverseNormal(u))));
+  return Math.min(maxMs, Math.round(spec.p50 * Math.exp(sigma * inverseNormal(u))));
 }
 
 /** Acklam's rational approximation of the standard normal quantile (relative error < 1.2e-9). */

@@ -6,6 +6,7 @@ import { MISBEHAVIOURS, type Misbehaviour } from "./misbehave.js";
 import { replaySpecSchema, resolveReplayFile } from "./replay.js";
 import { MAX_LATENCY_MS, type LatencySpec } from "./latency.js";
 import { RouterError } from "../errors/router-error.js";
+import { batchBehaviourKeys, batchBehaviourOf, batchLimitsSchema, type BatchBehaviour } from "./batch-scenario.js";
 
 /**
  * The scenario: how each fake model behaves (latency, error mix, invalid answers, token counts).
@@ -57,6 +58,8 @@ const modelBehaviourSchema = z.strictObject({
   misbehave: z.enum(MISBEHAVIOURS).optional(),
   /** Errors carry `x-should-retry: true` or `false` (the providers' override of the status); unset: no header. */
   shouldRetry: z.boolean().optional(),
+  /** The batch APIs' keys (batch-scenario.ts). */
+  ...batchBehaviourKeys,
 });
 
 const scenarioObject = z.strictObject({
@@ -64,6 +67,8 @@ const scenarioObject = z.strictObject({
   models: z.record(z.string().min(1, { message: "model ids must not be empty" }), modelBehaviourSchema).default({}),
   /** Replay mode (replay.ts): answer known prompts with the answers recorded in a routing replay file. */
   replay: replaySpecSchema.optional(),
+  /** Lower batch limits than the providers' (batch-scenario.ts), so tests can reach them with small files. */
+  batchLimits: batchLimitsSchema.optional(),
 });
 
 export const scenarioSchema = scenarioObject.superRefine((scenario, ctx) => {
@@ -162,6 +167,11 @@ export function resolveBehaviour(scenario: Scenario, model: string): ModelBehavi
     misbehave: merged.misbehave,
     shouldRetry: merged.shouldRetry,
   };
+}
+
+/** The batch keys of `model`, merged over "*" the same way. */
+export function resolveBatchBehaviour(scenario: Scenario, model: string): BatchBehaviour {
+  return batchBehaviourOf({ ...scenario.models[DEFAULT_MODEL_KEY], ...(model === DEFAULT_MODEL_KEY ? {} : scenario.models[model]) });
 }
 
 function orderErrors(errors: Record<string, number>): ModelBehaviour["errors"] {

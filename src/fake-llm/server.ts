@@ -2,6 +2,7 @@ import { drawLatencyMs } from "./latency.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { anthropicProtocol } from "./anthropic-protocol.js";
+import { createBatchRoutes } from "./batch-routes.js";
 import { buildCompletion } from "./completion.js";
 import { BodyTooLargeError, readBody, sendJson, waitUnlessClosed } from "./http-util.js";
 import { misbehaveCompletion, sendMisbehaving } from "./misbehave.js";
@@ -20,7 +21,7 @@ export interface FakeLlmOptions {
   host?: string;
   /** Raw or parsed scenario; validated here. Default: seed 1, no latency, no errors. */
   scenario?: ScenarioInput;
-  /** Clock of the simulated prompt caches' lifetimes, in epoch ms. Default Date.now. */
+  /** Clock of the simulated prompt caches' lifetimes and of batch timestamps, in epoch ms. Default Date.now. */
   now?: () => number;
 }
 
@@ -55,8 +56,11 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   // A bad replay file fails start-up, where the caller sees it.
   let replayTable = await replay;
   const stats = new StatsTracker();
-  const promptCache = new PromptCacheSim(options.now ?? Date.now);
+  const now = options.now ?? Date.now;
+  const promptCache = new PromptCacheSim(now);
   let requestCount = 0;
+  // Batch items draw, cache and count exactly like real-time calls, under whatever scenario is current.
+  const batches = createBatchRoutes(now, () => ({ scenario, draws, promptCache, replay: replayTable, stats }));
 
   async function handleCompletion(protocol: WireProtocol, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = `req_fake${String(++requestCount).padStart(8, "0")}`;
@@ -117,6 +121,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const protocol = ROUTES[path];
     if (req.method === "POST" && protocol) return handleCompletion(protocol, req, res);
+    if (await batches.handle(req, res)) return;
     if (req.method === "GET" && path === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (req.method === "GET" && path === "/stats") return sendJson(res, 200, stats.snapshot());
     if (req.method === "POST" && path === "/stats/reset") {
@@ -170,6 +175,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     replayStats: () => replayTable?.stats(),
     close() {
       closing ??= new Promise<void>((resolve) => {
+        batches.close();
         server.close(() => resolve());
         // Hung calls and keep-alive sockets would otherwise hold close() until clients give up.
         server.closeAllConnections();

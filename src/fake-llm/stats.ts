@@ -15,7 +15,34 @@ export interface ModelStats {
   /** Both lifetimes; cacheWrite1hTokens is the part written for an hour. */
   cacheWriteTokens: number;
   cacheWrite1hTokens: number;
+  /** Batch API work of this model (each item counted under its own model). */
+  batch: BatchModelStats;
 }
+
+/**
+ * Billed follows the providers' rules: an item is billed when it got an answer (a 200: succeeded,
+ * invalid answers included); errored, expired and canceled items are not. Token counts are of the
+ * billed items only, in the real-time convention (inputTokens is the whole prompt).
+ */
+export interface BatchModelStats {
+  /** Batches created with at least one request of this model. */
+  created: number;
+  /** Requests submitted in batches. */
+  items: number;
+  billed: number;
+  /** Of billed: answers drawn invalid. */
+  invalid: number;
+  errored: number;
+  expired: number;
+  canceled: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  cacheWrite1hTokens: number;
+}
+
+export type BatchItemEnd = "billed" | "errored" | "expired" | "canceled";
 
 export interface FakeStats {
   models: Record<string, ModelStats>;
@@ -60,6 +87,32 @@ export class StatsTracker {
     stats.cacheWrite1hTokens += usage.cacheWrite1hTokens;
   }
 
+  recordBatchCreated(models: Iterable<string>, itemsPerModel: ReadonlyMap<string, number>): void {
+    for (const model of models) {
+      const batch = this.entry(model).batch;
+      batch.created++;
+      batch.items += itemsPerModel.get(model) ?? 0;
+    }
+  }
+
+  /** Counts how one batch item ended, once, when it ends; usage only for billed items. */
+  recordBatchItem(
+    model: string,
+    end: BatchItemEnd,
+    invalid = false,
+    usage?: { promptTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; cacheWrite1hTokens: number },
+  ): void {
+    const batch = this.entry(model).batch;
+    batch[end]++;
+    if (invalid) batch.invalid++;
+    if (end !== "billed" || !usage) return;
+    batch.inputTokens += usage.promptTokens;
+    batch.outputTokens += usage.outputTokens;
+    batch.cacheReadTokens += usage.cacheReadTokens;
+    batch.cacheWriteTokens += usage.cacheWriteTokens;
+    batch.cacheWrite1hTokens += usage.cacheWrite1hTokens;
+  }
+
   recordInvalid(model: string): void {
     this.entry(model).invalid++;
   }
@@ -76,7 +129,9 @@ export class StatsTracker {
 
   snapshot(): FakeStats {
     // fromEntries defines own properties, so even a model named "__proto__" is reported plainly.
-    const models = Object.fromEntries([...this.models].map(([model, s]) => [model, { ...s, errors: { ...s.errors } }]));
+    const models = Object.fromEntries(
+      [...this.models].map(([model, s]) => [model, { ...s, errors: { ...s.errors }, batch: { ...s.batch } }]),
+    );
     return { models, totalCalls: this.totalCalls };
   }
 
@@ -101,5 +156,19 @@ function emptyStats(): ModelStats {
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
     cacheWrite1hTokens: 0,
+    batch: {
+      created: 0,
+      items: 0,
+      billed: 0,
+      invalid: 0,
+      errored: 0,
+      expired: 0,
+      canceled: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+    },
   };
 }

@@ -41,8 +41,9 @@ describe("fake LLM /stats", () => {
     expect(reset.status).toBe(200);
     // The open call survives the reset as a gauge, the counters start over.
     const zeroTokens = { inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0 };
+    const noBatch = { created: 0, items: 0, billed: 0, invalid: 0, errored: 0, expired: 0, canceled: 0, outputTokens: 0, ...zeroTokens };
     expect(fake.stats()).toEqual({
-      models: { slow: { calls: 0, inFlight: 1, maxInFlight: 1, errors: {}, invalid: 0, ...zeroTokens } },
+      models: { slow: { calls: 0, inFlight: 1, maxInFlight: 1, errors: {}, invalid: 0, ...zeroTokens, batch: noBatch } },
       totalCalls: 0,
     });
 

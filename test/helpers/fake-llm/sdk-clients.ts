@@ -5,14 +5,14 @@ import type { JobInput } from "../../../src/jobs/job-schema.js";
 import { buildPrompt } from "../../../src/jobs/build-prompt.js";
 import { startFakeLlm, type FakeLlm, type ScenarioInput } from "../../../src/fake-llm/index.js";
 
-/** Starts a fake on a free port and closes it after the current test. */
-export function useFakeLlm(): (scenario?: ScenarioInput) => Promise<FakeLlm> {
+/** Starts a fake on a free port and closes it after the current test; `now` drives its clocks (prompt caches, batches). */
+export function useFakeLlm(): (scenario?: ScenarioInput, now?: () => number) => Promise<FakeLlm> {
   const started: FakeLlm[] = [];
   afterEach(async () => {
     await Promise.all(started.splice(0).map((fake) => fake.close()));
   });
-  return async (scenario) => {
-    const fake = await startFakeLlm({ port: 0, host: "127.0.0.1", scenario });
+  return async (scenario, now) => {
+    const fake = await startFakeLlm({ port: 0, host: "127.0.0.1", scenario, ...(now ? { now } : {}) });
     started.push(fake);
     return fake;
   };
