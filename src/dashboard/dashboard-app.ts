@@ -13,6 +13,10 @@ import { renderHtmlReport } from "../report/render/html-report.js";
 import { presentedToken, TOKEN_COOKIE, tokensEqual } from "./dashboard-auth.js";
 import { offlineBullBoardViews } from "./bull-board-views.js";
 import { renderDashboardPage } from "./dashboard-page.js";
+import { loadBatchMoney } from "./batch-money.js";
+import { batchBudget } from "../report/query/batch-budget.js";
+import { createBudgetGuard } from "../guards/budget-guard.js";
+import { configuredRates, type RatesLookup } from "../report/query/cache-savings.js";
 
 export interface DashboardDeps extends BatchControlDeps {
   database: Database;
@@ -24,6 +28,8 @@ export interface DashboardDeps extends BatchControlDeps {
   recentBatches?: number;
   /** Batches shown in detail (running first, then the newest). Default 6. */
   detailBatches?: number;
+  /** Prices for the cache savings: configuredRates(config) (its overrides). Default: the catalog's. */
+  cacheRates?: RatesLookup;
 }
 
 export interface Dashboard {
@@ -45,6 +51,10 @@ export async function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
   createBullBoard({ queues: queues.all.map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })), serverAdapter: board });
   board.setViewsPath(await offlineBullBoardViews());
   const db = deps.database.db;
+  // Budgets are read only (batchState); the feature caps (scopesFor) are not needed here.
+  const budgets = createBudgetGuard({ redis: deps.connection, prefix: deps.prefix, budgets: () => ({}) });
+  const rates = deps.cacheRates ?? configuredRates();
+  const money = (id: string, done: boolean) => loadBatchMoney(db, budgets, rates, id, done);
 
   const router = express.Router();
   router.use((request: Request, response: Response, next: NextFunction) => {
@@ -72,7 +82,12 @@ export async function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
         0,
         deps.detailBatches ?? 6,
       );
-      const details = await Promise.all(chosen.map((batch) => batchStatus(db, batch.id, { tierOrder: deps.tiers })));
+      const details = await Promise.all(
+        chosen.map(async (batch) => {
+          const status = await batchStatus(db, batch.id, { tierOrder: deps.tiers });
+          return { ...status, money: await money(batch.id, status.done) };
+        }),
+      );
       response.type("html").send(renderDashboardPage({ batches, details, generatedAt: new Date(), basePath }));
     } catch (error) {
       next(error);
@@ -81,9 +96,14 @@ export async function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
   router.get("/batches/:id/report", async (request, response, next) => {
     try {
       const id = String(request.params.id);
-      await batchStatus(db, id);
-      const report = await buildReport(db, ["tier", "model"], { batchId: id }, { insights: true, tierOrder: deps.tiers });
-      response.type("html").send(renderHtmlReport(report));
+      const status = await batchStatus(db, id);
+      const report = await buildReport(
+        db,
+        ["tier", "model"],
+        { batchId: id },
+        { insights: true, tierOrder: deps.tiers, cacheRates: rates },
+      );
+      response.type("html").send(renderHtmlReport(report, { budget: await batchBudget(budgets, id, status.done) }));
     } catch (error) {
       if (error instanceof BatchNotFoundError) response.status(404).type("text/plain").send("no such batch");
       else next(error);

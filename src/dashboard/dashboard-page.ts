@@ -3,12 +3,13 @@ import type { BatchStatus } from "../report/query/batch-status.js";
 import { formatDuration } from "../report/query/finish-rate.js";
 import { usd } from "../report/render/describe-batch.js";
 import { escapeXml as esc } from "../report/render/svg-charts.js";
+import { batchMoneyHtml, type BatchMoney } from "./batch-money.js";
 
 export interface DashboardView {
   /** Recent batches, newest first. */
   batches: BatchSummary[];
   /** Progress of the batches shown in detail (the running ones, then the most recent). */
-  details: BatchStatus[];
+  details: (BatchStatus & { money?: BatchMoney })[];
   generatedAt: Date;
   /** Where the dashboard is mounted ("" at the root): every link is under it. */
   basePath: string;
@@ -25,7 +26,7 @@ header h1{font-size:18px;margin:0}header a{color:#9cc3ff}main{padding:16px 24px}
 .bar span{display:block;height:100%}.ok{background:#2e9e5b}.failed{background:#d64545}.cancelled{background:#a0a7b4}
 .grid{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:8px;margin:10px 0}.grid div b{display:block;font-size:16px}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eceff3}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.tag{font-size:12px;padding:1px 6px;border-radius:9px;background:#eef1f6}`;
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.tag{font-size:12px;padding:1px 6px;border-radius:9px;background:#eef1f6}.budget.paused b{color:#b42318}`;
 
 const pct = (part: number, whole: number) => (whole > 0 ? (100 * part) / whole : 0);
 
@@ -35,7 +36,7 @@ function progressBar(status: BatchStatus): string {
   return `<div class="bar" title="${status.finished} of ${status.jobs} ended">${segment(status.succeeded, "ok")}${segment(status.failed, "failed")}${segment(status.cancelled, "cancelled")}</div>`;
 }
 
-function detailCard(status: BatchStatus, basePath: string): string {
+function detailCard(status: BatchStatus & { money?: BatchMoney }, basePath: string): string {
   const state = status.cancelledAt ? "cancelled" : status.done ? "done" : "running";
   const eta = status.done ? "done" : status.etaMs === null ? "unknown" : formatDuration(status.etaMs);
   const tiers = status.byTier
@@ -56,6 +57,7 @@ ${progressBar(status)}
 <div><span class="muted">throughput · ETA</span><b>${status.finishRatePerSecond ?? 0}/s · ${eta}</b></div>
 <div><span class="muted">cost so far · top-tier baseline</span><b>${esc(usd(status.costSoFarUsd))} · ${esc(usd(status.baselineCostUsd))}</b></div>
 </div>
+${status.money ? batchMoneyHtml(status.money) : ""}
 ${tiers ? `<table><tr><th>tier</th><th class="n">calls</th><th class="n">failed calls</th><th class="n">cost</th><th class="n">requests ended there</th></tr>${tiers}</table>` : ""}
 ${failures ? `<h3>top failure reasons</h3><table><tr><th class="n">requests</th><th>reason</th></tr>${failures}</table>` : ""}
 <p><a href="${esc(basePath)}/batches/${encodeURIComponent(status.id)}/report">HTML report</a></p>

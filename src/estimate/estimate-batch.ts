@@ -8,7 +8,14 @@ import { ZERO_USAGE } from "../pricing/usage.js";
 import { classifyJob, scoreJob } from "../intake/index.js";
 import { nearThreshold, ROUTER_TIER } from "../intake/llm/ask-routing-model.js";
 import { buildRouteJob } from "../intake/llm/route-prompt.js";
-import { DEFAULT_ESCALATION_RATE, DEFAULT_OUTPUT_TOKENS, DEFAULT_ROUTER_OUTPUT_TOKENS, historyKey, type History } from "./history.js";
+import {
+  DEFAULT_ESCALATION_RATE,
+  DEFAULT_OUTPUT_TOKENS,
+  DEFAULT_ROUTER_OUTPUT_TOKENS,
+  historyFor,
+  kindOutputTokens,
+  type History,
+} from "./history.js";
 import { countingFor, createTokenCounter, type TokenCounting } from "./token-count.js";
 import { cacheTermsFor, createFirstCallLedger, type CacheTerms } from "./cache-discount.js";
 
@@ -97,6 +104,17 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
     return row.acc;
   };
 
+  const labelCounts = new Map<string, number>();
+  const labelTokens = (counting: TokenCounting, labels: string[]) => {
+    const key = `${counting}\u0000${labels.join("\u0000")}`;
+    let mean = labelCounts.get(key);
+    if (mean === undefined) {
+      mean = labels.reduce((sum, label) => sum + Math.max(1, count.system(counting, label)), 0) / labels.length;
+      labelCounts.set(key, mean);
+    }
+    return mean;
+  };
+
   const top = config.tiers.at(-1)!;
   const mode = config.routing.classifier;
   let low = 0n;
@@ -126,8 +144,14 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
     };
     const maxOutput = (model: ModelConfig) => job.maxOutputTokens ?? model.maxOutputTokens;
     const expectedOutput = (model: ModelConfig, tierName: string) => {
-      const known = history.get(historyKey(job.kind, job.feature, tierName))?.models.get(model.model);
-      return Math.min(maxOutput(model), known ? known.outputTokensPerCall : DEFAULT_OUTPUT_TOKENS[job.kind]);
+      const known = historyFor(history, job.kind, job.feature, tierName)?.models.get(model.model);
+      if (known) return Math.min(maxOutput(model), known.outputTokensPerCall);
+      const ofKind = kindOutputTokens(history, job.kind);
+      if (ofKind !== undefined) return Math.min(maxOutput(model), ofKind);
+      // A classify answer is one of its labels: their mean length in the model's own count.
+      const fallback =
+        job.kind === "classify" && job.labels?.length ? labelTokens(countings.get(model)!, job.labels) : DEFAULT_OUTPUT_TOKENS[job.kind];
+      return Math.min(maxOutput(model), fallback);
     };
     const decision = classifyJob(job, config);
     let usedHistory = false;
@@ -142,7 +166,7 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
       const model = config.tiers[0]!.models[0]!;
       const routePrompt = buildPrompt(buildRouteJob(job, config.tiers));
       const input = count(countings.get(model)!, routePrompt);
-      const known = history.get(historyKey(job.kind, job.feature, ROUTER_TIER))?.models.get(model.model);
+      const known = historyFor(history, job.kind, job.feature, ROUTER_TIER)?.models.get(model.model);
       const output = Math.min(model.maxOutputTokens, known ? known.outputTokensPerCall : DEFAULT_ROUTER_OUTPUT_TOKENS);
       const acc = rowFor(ROUTER_TIER, model);
       acc.jobs += 1;
@@ -161,7 +185,7 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
     for (let index = firstIndex; index < config.tiers.length; index++) {
       const tier = config.tiers[index]!;
       const models = job.model ? tier.models.filter((model) => model.model === job.model) : tier.models;
-      const known = history.get(historyKey(job.kind, job.feature, tier.name));
+      const known = historyFor(history, job.kind, job.feature, tier.name);
       if (known) usedHistory = true;
       models.forEach((model, position) => {
         const rates = ratesOf.get(model)!;

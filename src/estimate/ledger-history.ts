@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../ledger/db/database.js";
-import { historyKey, MIN_HISTORY_VISITS, type History, type TierHistory } from "./history.js";
+import { historyKey, kindHistoryKey, kindOutputKey, MIN_HISTORY_VISITS, type History } from "./history.js";
 
 interface TierRow {
   kind: string;
@@ -43,20 +43,55 @@ export async function loadHistory(db: Db, days: number): Promise<History> {
         group by 1, 2, 3, 4`,
   );
   const history: History = new Map();
+  // Per kind and feature, and per kind over every feature (summed from the same rows).
+  const byKind = new Map<string, TierRow>();
   for (const row of tiers) {
-    const visits = Number(row.visits);
-    if (visits < MIN_HISTORY_VISITS) continue;
-    const entry: TierHistory = { visits, escalationRate: row.tier === "router" ? 0 : Number(row.escalated) / visits, models: new Map() };
-    history.set(historyKey(row.kind, row.feature ?? undefined, row.tier), entry);
+    const key = kindHistoryKey(row.kind, row.tier);
+    const sum = byKind.get(key);
+    if (sum) {
+      sum.visits = String(Number(sum.visits) + Number(row.visits));
+      sum.escalated = String(Number(sum.escalated) + Number(row.escalated));
+    } else byKind.set(key, { ...row });
   }
+  const trusted = (row: TierRow, key: string) => {
+    const visits = Number(row.visits);
+    if (visits < MIN_HISTORY_VISITS) return;
+    history.set(key, { visits, escalationRate: row.tier === "router" ? 0 : Number(row.escalated) / visits, models: new Map() });
+  };
+  for (const row of tiers) trusted(row, historyKey(row.kind, row.feature ?? undefined, row.tier));
+  for (const [key, row] of byKind) trusted(row, key);
+  const modelSums = new Map<string, { billed: number; output: number }>();
   for (const row of models) {
-    const entry = history.get(historyKey(row.kind, row.feature ?? undefined, row.tier));
-    if (!entry) continue;
-    const billed = Number(row.billed);
-    entry.models.set(row.model, {
-      billedPerVisit: billed / entry.visits,
-      outputTokensPerCall: billed === 0 ? 0 : Number(row.output_tokens) / billed,
+    const add = (key: string) => {
+      const sum = modelSums.get(key) ?? { billed: 0, output: 0 };
+      sum.billed += Number(row.billed);
+      sum.output += Number(row.output_tokens);
+      modelSums.set(key, sum);
+    };
+    add(`${historyKey(row.kind, row.feature ?? undefined, row.tier)}\u0002${row.model}`);
+    add(`${kindHistoryKey(row.kind, row.tier)}\u0002${row.model}`);
+  }
+  const kindOutputs = new Map<string, { billed: number; output: number }>();
+  for (const row of models) {
+    if (row.tier === "router") continue;
+    const sum = kindOutputs.get(row.kind) ?? { billed: 0, output: 0 };
+    sum.billed += Number(row.billed);
+    sum.output += Number(row.output_tokens);
+    kindOutputs.set(row.kind, sum);
+  }
+  for (const [kind, { billed, output }] of kindOutputs) {
+    if (billed < MIN_HISTORY_VISITS) continue;
+    history.set(kindOutputKey(kind), {
+      visits: billed,
+      escalationRate: 0,
+      models: new Map([["*", { billedPerVisit: 0, outputTokensPerCall: output / billed }]]),
     });
+  }
+  for (const [key, { billed, output }] of modelSums) {
+    const [tierKey, model] = key.split("\u0002") as [string, string];
+    const entry = history.get(tierKey);
+    if (!entry) continue;
+    entry.models.set(model, { billedPerVisit: billed / entry.visits, outputTokensPerCall: billed === 0 ? 0 : output / billed });
   }
   return history;
 }

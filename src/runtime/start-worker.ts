@@ -1,4 +1,5 @@
 import type { Runtime } from "./runtime.js";
+import { configuredRates } from "../report/query/cache-savings.js";
 import { latestShippedMigration, schemaIsCurrent } from "../ledger/db/schema-version.js";
 import { startHealthServer, type HealthServer } from "./health-server.js";
 import { createLedgerWriter } from "../ledger/ledger-writer.js";
@@ -73,6 +74,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
           connection,
           prefix: runtime.env.QUEUE_PREFIX,
           tiers: config.tiers.map((tier) => tier.name),
+          cacheRates: configuredRates(config),
           token,
           basePath: "/dashboard",
         })

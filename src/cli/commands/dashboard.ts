@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { startDashboardServer } from "../../dashboard/dashboard-server.js";
 import { withRuntime } from "../with-runtime.js";
+import { configuredRates } from "../../report/query/cache-savings.js";
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -22,6 +23,7 @@ export function registerDashboard(program: Command): void {
           connection: runtime.redis(),
           prefix: runtime.env.QUEUE_PREFIX,
           tiers: config.tiers.map((tier) => tier.name),
+          cacheRates: configuredRates(config),
           token: runtime.env.DASHBOARD_TOKEN,
           port: flags.port,
           host: flags.host,

@@ -6,6 +6,9 @@ import { renderHtmlReport } from "../../report/render/html-report.js";
 import { buildReport, parseDimensions, parseReportDate } from "../../report/query/report-query.js";
 import { configuredRates } from "../../report/query/cache-savings.js";
 import { withRuntime } from "../with-runtime.js";
+import { createBudgetGuard } from "../../guards/budget-guard.js";
+import { batchBudget } from "../../report/query/batch-budget.js";
+import { batchStatus } from "../../report/query/batch-status.js";
 
 const OUTPUT_FORMATS = [...REPORT_FORMATS, "html"] as const;
 type OutputFormat = ReportFormat | "html";
@@ -65,11 +68,33 @@ export function registerReport(program: Command): void {
           },
         );
         if (report.sourceNote) process.stderr.write(`note: ${report.sourceNote}\n`);
-        const text = flags.format === "html" ? renderHtmlReport(report) : `${formatReport(report, flags.format)}\n`;
+        const budget = flags.format === "html" && flags.batch ? await budgetOf(runtime, flags.batch) : null;
+        const text = flags.format === "html" ? renderHtmlReport(report, { budget }) : `${formatReport(report, flags.format)}\n`;
         if (flags.out) {
           await writeFile(flags.out, text);
           process.stderr.write(`report written to ${flags.out}\n`);
         } else process.stdout.write(text);
       }),
     );
+}
+
+/** Redis holds budgets; a report is about the ledger, so a Redis that does not answer soon costs only the tile. */
+const BUDGET_WAIT_MS = 2_000;
+
+/** A batch's budget for the HTML page; none (no tile) when Redis does not answer. */
+async function budgetOf(runtime: Runtime, batchId: string) {
+  const read = async () => {
+    const guard = createBudgetGuard({ redis: runtime.redis(), prefix: runtime.env.QUEUE_PREFIX, budgets: () => ({}) });
+    const status = await batchStatus((await runtime.database()).db, batchId);
+    return batchBudget(guard, batchId, status.done);
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), BUDGET_WAIT_MS)));
+  try {
+    return await Promise.race([read(), late]);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
 }

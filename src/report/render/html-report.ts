@@ -3,6 +3,8 @@ import { HTML_REPORT_SCRIPT, HTML_REPORT_STYLE } from "./html-assets.js";
 import { MAX_RELATIVE_ERROR } from "../query/latency-histogram.js";
 import type { Report, ReportRow } from "../query/report-query.js";
 import type { ReportInsights } from "../query/report-insights.js";
+import type { BatchBudget } from "../query/batch-budget.js";
+import { describeBudget } from "./describe-batch.js";
 import { escapeXml as escape, groupedBars, lineChart, shareBars, stackedBarChart, type Series } from "./svg-charts.js";
 
 /** Tier colours, cheapest first: green, blue, purple, then more for longer ladders. */
@@ -33,6 +35,8 @@ const shortDay = (day: string) => day.slice(5);
 export interface HtmlReportOptions {
   title?: string;
   generatedAt?: Date;
+  /** A batch report's budget (batchBudget): shown as a tile with spent / reserved / remaining. */
+  budget?: BatchBudget | null;
 }
 
 /**
@@ -58,7 +62,7 @@ export function renderHtmlReport(report: Report, options: HtmlReportOptions = {}
   <h1>${escape(title)}</h1>
   <p class="sub">${escape(describeScope(report, options.generatedAt ?? new Date()))}</p>
 </header>
-${kpis(report)}
+${kpis(report, options.budget ?? null)}
 <section class="card">
   <h2>Cost per day, by tier</h2>
   <p class="hint">Every provider call's cost on the UTC day it started, stacked cheapest tier first.</p>
@@ -117,7 +121,7 @@ function describeScope(report: Report, generatedAt: Date): string {
     .join(" · ");
 }
 
-function kpis(report: Report): string {
+function kpis(report: Report, budget: BatchBudget | null): string {
   const s = report.summary;
   const tile = (label: string, value: string, detail: string, tone = "") =>
     `<div class="kpi ${tone}"><div class="label">${escape(label)}</div><div class="value">${escape(value)}</div><div class="detail">${escape(detail)}</div></div>`;
@@ -129,6 +133,8 @@ function kpis(report: Report): string {
   ${tile("Failure rate", pct(s.failurePercent), "of finished requests")}
   ${tile("Fallback answers", pct(s.fallbackPercent), `${count(s.fallbackAnswers ?? 0)} answered by a tier's fallback model`)}
   ${tile("Wasted spend", s.wastedCostUsd === undefined ? "n/a" : usd(s.wastedCostUsd, 2), `${pct(s.wastedPercent)} of spend on calls that gave no answer`, "warn")}
+  ${tile("Prompt cache hit rate", pct(s.cacheHitPercent), `saved ${s.cacheSavedUsd == null ? "n/a" : usd(s.cacheSavedUsd, 4)} (cached input tokens / input tokens)`, "good")}
+  ${budget ? tile(budget.paused ? "Budget (paused: budget)" : "Budget", `$${budget.limitUsd}`, describeBudget(budget), budget.paused ? "warn" : "") : ""}
 </section>`;
 }
 
