@@ -72,6 +72,6 @@ export async function* streamJsonl(chunks: AsyncIterable<Uint8Array>, defaults: 
     // Copied, not a view: a view would keep the whole chunk alive for the sake of its tail.
     if (start < buffer.length) pending.push(start === 0 ? Buffer.from(buffer) : Buffer.from(buffer.subarray(start)));
   }
-  const last = jsonlLine(Buffer.concat(pending), ++lineNo, defaults);
+  const last = jsonlLine(Buffer.concat(pending), lineNo + 1, defaults);
   if (last) yield last;
 }
