@@ -4,37 +4,57 @@ import type { JobInput } from "../jobs/job-schema.js";
 import { checkJob, largestContextWindow } from "../produce/check-job.js";
 import type { RejectedLine } from "../produce/producer.js";
 
+export interface Screened {
+  jobs: JobInput[];
+  rejected: RejectedLine[];
+  duplicates: number;
+}
+
 /**
  * The jobs `enqueue` would accept, by the same checks in the same order (checkJob, first line wins
- * for a repeated id), and the lines it would reject with the same reasons. Pure.
+ * for a repeated id), and the lines it would reject with the same reasons. Reads the candidates as
+ * a stream (the file is never held whole; the checked jobs are, for the estimate).
  */
-export function screenJobs(
-  candidates: readonly JobCandidate[],
+export async function screenJobStream(
+  candidates: AsyncIterable<JobCandidate> | Iterable<JobCandidate>,
   config: RouterConfig,
-): { jobs: JobInput[]; rejected: RejectedLine[]; duplicates: number } {
+): Promise<Screened> {
+  const screen = createScreen(config);
+  for await (const candidate of candidates) screen.add(candidate);
+  return screen.result;
+}
+
+/** The same over candidates in memory. Pure. */
+export function screenJobs(candidates: readonly JobCandidate[], config: RouterConfig): Screened {
+  const screen = createScreen(config);
+  for (const candidate of candidates) screen.add(candidate);
+  return screen.result;
+}
+
+function createScreen(config: RouterConfig): { add(candidate: JobCandidate): void; result: Screened } {
   const limit = largestContextWindow(config);
-  const jobs: JobInput[] = [];
-  const rejected: RejectedLine[] = [];
+  const result: Screened = { jobs: [], rejected: [], duplicates: 0 };
   const seen = new Set<string>();
-  let duplicates = 0;
-  for (const candidate of candidates) {
-    if (candidate.parseError !== undefined) {
-      rejected.push({ line: candidate.line, reason: candidate.parseError });
-      continue;
-    }
-    const check = checkJob(candidate.job, config, limit);
-    if (!check.ok) {
-      rejected.push({ line: candidate.line, reason: check.reason });
-      continue;
-    }
-    // Lines without an id get a fresh one per line from enqueue, so they never collide.
-    const id = check.job.id;
-    if (id !== undefined && seen.has(id)) {
-      duplicates++;
-      continue;
-    }
-    if (id !== undefined) seen.add(id);
-    jobs.push(check.job);
-  }
-  return { jobs, rejected, duplicates };
+  return {
+    result,
+    add(candidate) {
+      if (candidate.parseError !== undefined) {
+        result.rejected.push({ line: candidate.line, reason: candidate.parseError });
+        return;
+      }
+      const check = checkJob(candidate.job, config, limit);
+      if (!check.ok) {
+        result.rejected.push({ line: candidate.line, reason: check.reason });
+        return;
+      }
+      // Lines without an id get a fresh one per line from enqueue, so they never collide.
+      const id = check.job.id;
+      if (id !== undefined && seen.has(id)) {
+        result.duplicates++;
+        return;
+      }
+      if (id !== undefined) seen.add(id);
+      result.jobs.push(check.job);
+    },
+  };
 }

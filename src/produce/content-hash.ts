@@ -41,12 +41,25 @@ export function jobHash(job: Record<string, unknown>): string {
   return sha256(JSON.stringify(canonical(rest)));
 }
 
-/** The whole submission, bad lines included, in order: the same file (or API call) hashes the same. */
-export function contentHash(candidates: readonly JobCandidate[]): string {
-  const hash = createHash("sha256");
-  for (const candidate of candidates) {
-    hash.update(lineText(candidate));
-    hash.update("\n");
+/**
+ * The whole submission's fingerprint, fed one candidate at a time (a file is hashed as it streams):
+ * bad lines included, in order, so the same file (or API call) hashes the same.
+ */
+export class ContentHasher {
+  private readonly hash = createHash("sha256");
+
+  add(candidate: JobCandidate): void {
+    this.hash.update(lineText(candidate));
+    this.hash.update("\n");
   }
-  return hash.digest("hex");
+
+  digest(): string {
+    return this.hash.digest("hex");
+  }
+}
+
+export function contentHash(candidates: readonly JobCandidate[]): string {
+  const hasher = new ContentHasher();
+  for (const candidate of candidates) hasher.add(candidate);
+  return hasher.digest();
 }

@@ -5,18 +5,18 @@ import { sql } from "drizzle-orm";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import { queryRows, type Db } from "../ledger/db/database.js";
 import type { JobCandidate } from "../jobs/job-candidate.js";
-import { ID_PATTERN, type JobInput, type QueuedJob } from "../jobs/job-schema.js";
-import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
+import { arraySource, type JobSource } from "../jobs/job-source.js";
+import { ID_PATTERN } from "../jobs/job-schema.js";
 import { INTAKE_QUEUE } from "../queue/queue-names.js";
 import { checkJob, largestContextWindow } from "./check-job.js";
-import { contentHash, jobHash } from "./content-hash.js";
-import { stampSharedPrefixes } from "./shared-prefixes.js";
+import { jobHash } from "./content-hash.js";
+import { SeenIds } from "./seen-ids.js";
+import { stampSharedPrefix } from "./shared-prefixes.js";
+import { surveySource } from "./survey.js";
+import { writeChunk, type CheckedJob, type RejectedLine } from "./write-chunk.js";
 import { RouterError } from "../errors/router-error.js";
 
-export interface RejectedLine {
-  line: number;
-  reason: string;
-}
+export type { RejectedLine } from "./write-chunk.js";
 
 export interface EnqueueReport {
   batchId: string;
@@ -24,13 +24,18 @@ export interface EnqueueReport {
   accepted: number;
   /** Ids that were already known (from an earlier enqueue) with the same job: not queued again. */
   duplicates: number;
-  /** Lines refused: bad input, or an id already used for a different job. */
+  /** Lines refused: bad input, or an id already used for a different job (the first MAX_KEPT_REJECTIONS, in line order). */
   rejected: RejectedLine[];
+  /** How many lines were refused in all (`rejected` keeps only the first ones, so memory stays flat). */
+  rejectedCount: number;
   /** False when nothing was queued, so no (empty) batch was made; `batchId` then names nothing. */
   batchCreated: boolean;
   /** The earlier batches that hold this submission's duplicate ids (at most MAX_NAMED_BATCHES). */
   alreadyQueuedIn: string[];
 }
+
+/** Which pass a progress report is about: the survey (whole-file facts) or the writing. */
+export type EnqueuePhase = "survey" | "enqueue";
 
 export interface EnqueueOptions {
   batchName: string;
@@ -38,18 +43,28 @@ export interface EnqueueOptions {
   batchId?: string;
   /** Enqueue even if an earlier batch had exactly this content (it runs, and is paid for, again). Default false. */
   allowRepeat?: boolean;
-  onProgress?: (done: number, total: number) => void;
+  /** How far into the input each pass is, in the source's unit (bytes of a file; jobs of an array). */
+  onProgress?: (done: number, total: number, phase: EnqueuePhase) => void;
+  /** Each rejected line, in line order, as soon as its chunk is written (the report keeps only the first ones). */
+  onRejected?: (rejection: RejectedLine) => void;
 }
 
 export interface Producer {
-  enqueue(candidates: JobCandidate[], options: EnqueueOptions): Promise<EnqueueReport>;
+  /** Candidates in memory, or a source read as a stream (a file: openJobFile). */
+  enqueue(candidates: JobCandidate[] | JobSource, options: EnqueueOptions): Promise<EnqueueReport>;
   /** Client API: enqueue plain job objects. */
-  enqueueJobs(jobs: unknown[], options: EnqueueOptions): Promise<EnqueueReport>;
+  enqueueJobs(jobs: readonly unknown[], options: EnqueueOptions): Promise<EnqueueReport>;
   close(): Promise<void>;
 }
 
-/** One chunk = one INSERT and one addBulk: large enough to amortise round trips, small enough to bound memory. */
+/**
+ * One chunk = one INSERT and one addBulk: large enough to amortise round trips, small enough that
+ * the producer's memory stays a few MB of jobs whatever the file's size.
+ */
 const CHUNK_SIZE = 1_000;
+
+/** How many rejected lines a report carries in full; the rest are counted (and heard through onRejected). */
+export const MAX_KEPT_REJECTIONS = 10_000;
 
 /** How many earlier batches a report names. */
 const MAX_NAMED_BATCHES = 5;
@@ -70,6 +85,22 @@ export function newBatchId(): string {
   return `batch-${randomUUID()}`;
 }
 
+function checkOptions(options: EnqueueOptions): void {
+  if (options.batchId !== undefined && !ID_PATTERN.test(options.batchId)) {
+    throw new EnqueueError(
+      `batch id "${options.batchId.slice(0, 80)}" is not valid: 1-200 letters, digits and . _ : @ / - (starting with a letter or digit)`,
+    );
+  }
+  if (
+    options.batchName.length === 0 ||
+    options.batchName.length > 200 ||
+    !options.batchName.isWellFormed() ||
+    options.batchName.includes("\u0000")
+  ) {
+    throw new EnqueueError("batch name must be 1-200 characters of valid text (no NUL)");
+  }
+}
+
 export function createProducer(deps: { db: Db; connection: Redis; prefix: string; config: RouterConfig }): Producer {
   const intake = new Queue(INTAKE_QUEUE, { connection: deps.connection, prefix: deps.prefix });
   // Connection errors also reject the call in progress, which is how the caller hears of them;
@@ -77,76 +108,79 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
   intake.on("error", () => {});
   const contextLimit = largestContextWindow(deps.config);
 
-  async function enqueue(candidates: JobCandidate[], options: EnqueueOptions): Promise<EnqueueReport> {
-    if (options.batchId !== undefined && !ID_PATTERN.test(options.batchId)) {
-      throw new EnqueueError(
-        `batch id "${options.batchId.slice(0, 80)}" is not valid: 1-200 letters, digits and . _ : @ / - (starting with a letter or digit)`,
-      );
-    }
-    if (
-      options.batchName.length === 0 ||
-      options.batchName.length > 200 ||
-      !options.batchName.isWellFormed() ||
-      options.batchName.includes("\u0000")
-    ) {
-      throw new EnqueueError("batch name must be 1-200 characters of valid text (no NUL)");
-    }
+  /**
+   * Two passes over the source, each a stream: the survey (content hash, shared-prefix counts), then
+   * read → check → chunk → writeChunk. Only the current chunk, the compact table of ids already
+   * taken and the first rejections are held, so memory is flat whatever the submission's size.
+   */
+  async function enqueue(input: JobCandidate[] | JobSource, options: EnqueueOptions): Promise<EnqueueReport> {
+    checkOptions(options);
+    const source = Array.isArray(input) ? arraySource(input) : input;
     const batchId = options.batchId ?? newBatchId();
-    const hash = contentHash(candidates);
-    if (!options.allowRepeat) await refuseRepeat(deps.db, hash, batchId);
+    const survey = await surveySource(source, (done) => options.onProgress?.(done, source.size, "survey"));
+    if (!options.allowRepeat) await refuseRepeat(deps.db, survey.contentHash, batchId);
+
+    await deps.db.execute(
+      sql`insert into batches (id, name, content_hash) values (${batchId}, ${options.batchName}, ${survey.contentHash}) on conflict (id) do nothing`,
+    );
+    await refuseCancelled(deps.db, batchId);
+
     const rejected: RejectedLine[] = [];
-    let accepted: Accepted[] = [];
-    const seen = new Map<string, { line: number; hash: string }>();
+    let rejectedCount = 0;
     let duplicates = 0;
-    for (const candidate of candidates) {
+    let queued = 0;
+    const alreadyQueuedIn = new Set<string>();
+    const seen = new SeenIds();
+    let chunk: CheckedJob[] = [];
+    // The chunk's rejections, sorted and passed on when it is written: line order across the file.
+    let chunkRejected: RejectedLine[] = [];
+
+    const flush = async (): Promise<void> => {
+      const outcome = await writeChunk({ db: deps.db, intake }, batchId, chunk);
+      duplicates += outcome.duplicates.length;
+      for (const batch of outcome.duplicates) alreadyQueuedIn.add(batch);
+      chunkRejected.push(...outcome.conflicts);
+      chunkRejected.sort((a, b) => a.line - b.line);
+      for (const rejection of chunkRejected) {
+        options.onRejected?.(rejection);
+        if (rejected.length < MAX_KEPT_REJECTIONS) rejected.push(rejection);
+      }
+      rejectedCount += chunkRejected.length;
+      queued += outcome.queued;
+      // Kept current as it goes, so `batch ID` shows a long enqueue's progress.
+      if (outcome.queued > 0 || chunkRejected.length > 0) {
+        await deps.db.execute(
+          sql`update batches set job_count = job_count + ${outcome.queued}, rejected_count = rejected_count + ${chunkRejected.length} where id = ${batchId}`,
+        );
+      }
+      chunk = [];
+      chunkRejected = [];
+    };
+
+    options.onProgress?.(0, source.size, "enqueue");
+    for await (const candidate of source.read((done) => options.onProgress?.(done, source.size, "enqueue"))) {
       if (candidate.parseError !== undefined) {
-        rejected.push({ line: candidate.line, reason: candidate.parseError });
+        chunkRejected.push({ line: candidate.line, reason: candidate.parseError });
         continue;
       }
       const check = checkJob(candidate.job, deps.config, contextLimit);
       if (!check.ok) {
-        rejected.push({ line: candidate.line, reason: check.reason });
+        chunkRejected.push({ line: candidate.line, reason: check.reason });
         continue;
       }
       const requestId = check.job.id ?? `${batchId}-${candidate.line}`;
-      const job = { line: candidate.line, requestId, job: check.job, hash: jobHash(check.job) };
-      const earlier = seen.get(requestId);
+      const hash = jobHash(check.job);
+      const earlier = seen.claim(requestId, hash, candidate.line);
       // The same id twice in one submission is one job (the first line wins), if it is the same job.
       if (earlier === undefined) {
-        seen.set(requestId, { line: candidate.line, hash: job.hash });
-        accepted.push(job);
-      } else if (earlier.hash === job.hash) duplicates++;
-      else rejected.push({ line: candidate.line, reason: `id "${requestId}" is also on line ${earlier.line}, with a different job` });
+        // After the job hash: the stamp is ours, not part of the job the user gave.
+        chunk.push({ line: candidate.line, requestId, job: stampSharedPrefix(check.job, survey.prefixes), hash });
+      } else if (earlier.sameJob) duplicates++;
+      else chunkRejected.push({ line: candidate.line, reason: `id "${requestId}" is also on line ${earlier.line}, with a different job` });
+      if (chunk.length >= CHUNK_SIZE || chunkRejected.length >= CHUNK_SIZE) await flush();
     }
+    await flush();
 
-    // After the job hashes: the stamp is ours, not part of the job the user gave.
-    accepted = stampSharedPrefixes(accepted);
-
-    await deps.db.execute(
-      sql`insert into batches (id, name, content_hash) values (${batchId}, ${options.batchName}, ${hash}) on conflict (id) do nothing`,
-    );
-    await refuseCancelled(deps.db, batchId);
-    let queued = 0;
-    const alreadyQueuedIn = new Set<string>();
-    options.onProgress?.(0, accepted.length);
-    for (let start = 0; start < accepted.length; start += CHUNK_SIZE) {
-      const chunk = accepted.slice(start, start + CHUNK_SIZE);
-      const claim = await claimRequestRows(deps.db, batchId, chunk);
-      duplicates += claim.duplicates.length;
-      for (const batch of claim.duplicates) alreadyQueuedIn.add(batch);
-      rejected.push(...claim.conflicts);
-      const enqueuedAt = new Date().toISOString();
-      await intake.addBulk(
-        claim.toQueue.map(({ requestId, job }) => ({
-          name: job.kind,
-          data: { requestId, batchId, job, enqueuedAt } satisfies QueuedJob,
-          opts: { ...STAGE_JOB_OPTIONS, jobId: requestId },
-        })),
-      );
-      queued += claim.toQueue.length;
-      options.onProgress?.(Math.min(start + CHUNK_SIZE, accepted.length), accepted.length);
-    }
-    rejected.sort((a, b) => a.line - b.line);
     // Nothing queued in a batch of our making: drop it rather than leave an empty batch behind.
     const dropped =
       queued === 0 &&
@@ -155,16 +189,12 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
         deps.db,
         sql`delete from batches where id = ${batchId} and not exists (select 1 from requests where batch_id = ${batchId}) returning id`,
       ).then((rows) => rows.length > 0));
-    if (!dropped) {
-      await deps.db.execute(
-        sql`update batches set job_count = job_count + ${queued}, rejected_count = rejected_count + ${rejected.length} where id = ${batchId}`,
-      );
-    }
     return {
       batchId,
       accepted: queued,
       duplicates,
       rejected,
+      rejectedCount,
       batchCreated: !dropped,
       alreadyQueuedIn: [...alreadyQueuedIn].slice(0, MAX_NAMED_BATCHES),
     };
@@ -172,20 +202,9 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
 
   return {
     enqueue,
-    enqueueJobs: (jobs, options) =>
-      enqueue(
-        jobs.map((job, index) => ({ line: index + 1, job })),
-        options,
-      ),
+    enqueueJobs: (jobs, options) => enqueue(arraySource(jobs.map((job, index) => ({ line: index + 1, job }))), options),
     close: () => intake.close(),
   };
-}
-
-interface Accepted {
-  line: number;
-  requestId: string;
-  job: JobInput;
-  hash: string;
 }
 
 /** Refuses a submission whose content an earlier batch (other than the one being resumed) already had. */
@@ -212,55 +231,4 @@ async function refuseCancelled(db: Db, batchId: string): Promise<void> {
   if (batch?.cancelled_at) {
     throw new EnqueueError(`batch ${batchId} was cancelled at ${batch.cancelled_at}: enqueue into a new batch instead`);
   }
-}
-
-/**
- * Inserts the chunk's request rows and sorts the rest: new ids, and ids of this batch still queued
- * from an earlier run that stopped half-way (BullMQ drops the re-add if the job is there), are
- * queued; a known id with the same job is a duplicate (with the batch that holds it); a known id
- * with a different job is a conflict, refused as a rejected line.
- */
-async function claimRequestRows(
-  db: Db,
-  batchId: string,
-  chunk: Accepted[],
-): Promise<{ toQueue: Accepted[]; duplicates: string[]; conflicts: RejectedLine[] }> {
-  const rows = chunk.map(
-    ({ requestId, job, hash }) =>
-      sql`(${requestId}, ${batchId}, ${job.kind}, ${job.feature ?? null}, ${hash}, ${job.metadata === undefined ? null : JSON.stringify(job.metadata)}::jsonb)`,
-  );
-  const inserted = await queryRows<{ id: string }>(
-    db,
-    sql`insert into requests (id, batch_id, kind, feature, job_hash, metadata) values ${sql.join(rows, sql`, `)}
-        on conflict (id) do nothing returning id`,
-  );
-  const fresh = new Set(inserted.map((row) => row.id));
-  const known = chunk.filter(({ requestId }) => !fresh.has(requestId));
-  const existing =
-    known.length === 0
-      ? []
-      : await queryRows<{ id: string; batch_id: string; status: string; job_hash: string | null }>(
-          db,
-          sql`select id, batch_id, status, job_hash from requests where id in (${sql.join(
-            known.map(({ requestId }) => sql`${requestId}`),
-            sql`, `,
-          )})`,
-        );
-  const byId = new Map(existing.map((row) => [row.id, row]));
-  const toQueue: Accepted[] = [];
-  const duplicates: string[] = [];
-  const conflicts: RejectedLine[] = [];
-  for (const entry of chunk) {
-    const row = byId.get(entry.requestId);
-    if (fresh.has(entry.requestId) || row === undefined) {
-      if (fresh.has(entry.requestId)) toQueue.push(entry);
-    } else if (row.job_hash !== null && row.job_hash !== entry.hash) {
-      conflicts.push({
-        line: entry.line,
-        reason: `id "${entry.requestId}" is already used in batch ${row.batch_id} for a different job: give this job a new id`,
-      });
-    } else if (row.batch_id === batchId && row.status === "queued") toQueue.push(entry);
-    else duplicates.push(row.batch_id);
-  }
-  return { toQueue, duplicates, conflicts };
 }

@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import type { Command } from "commander";
-import { readJobFile } from "../../jobs/read-job-file.js";
+import { openJobFile } from "../../jobs/read-job-file.js";
 import { createProducer, newBatchId } from "../../produce/producer.js";
 import { createBudgetGuard } from "../../guards/budget-guard.js";
 import { parseBudgetUsd } from "../budget-flag.js";
@@ -39,7 +39,7 @@ export function registerEnqueue(program: Command): void {
     .action((file: string, flags: EnqueueFlags) =>
       withRuntime({ configPath: flags.config }, async (runtime) => {
         const budget = flags.budgetUsd === undefined ? undefined : parseBudgetUsd(flags.budgetUsd);
-        const candidates = await readJobFile(file, {
+        const source = await openJobFile(file, {
           kind: flags.kind,
           labels: flags.labels?.split(",").map((label) => label.trim()),
           feature: flags.feature,
@@ -62,24 +62,27 @@ export function registerEnqueue(program: Command): void {
             budgets: () => config.budgets,
           }).setBatchLimit(batchId!, budget);
         }
+        // Progress in bytes of the file, over both passes (the survey, then the writing).
         const progress = createProgress("enqueue");
-        const report = await producer.enqueue(candidates, {
+        let shown = 0;
+        const report = await producer.enqueue(source, {
           batchName: flags.batch ?? basename(file),
           batchId,
           allowRepeat: flags.allowRepeat,
-          onProgress: (done, total) => progress.update(done, total),
+          onProgress: (done, total, phase) => progress.update(done, total, phase === "survey" ? "(reading ahead)" : ""),
+          // Printed as each chunk is written, so a long file's bad lines are seen while it runs.
+          onRejected: (rejection) => {
+            if (shown++ < SHOWN_REJECTIONS) process.stderr.write(`${file}:${rejection.line}: rejected: ${rejection.reason}\n`);
+          },
         });
         progress.stop();
-        for (const rejection of report.rejected.slice(0, SHOWN_REJECTIONS)) {
-          process.stderr.write(`${file}:${rejection.line}: rejected: ${rejection.reason}\n`);
-        }
-        if (report.rejected.length > SHOWN_REJECTIONS) {
-          process.stderr.write(`... and ${report.rejected.length - SHOWN_REJECTIONS} more rejected lines\n`);
+        if (report.rejectedCount > SHOWN_REJECTIONS) {
+          process.stderr.write(`... and ${report.rejectedCount - SHOWN_REJECTIONS} more rejected lines\n`);
         }
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(report)}\n`);
         } else {
-          process.stderr.write(`queued ${report.accepted}, duplicates skipped ${report.duplicates}, rejected ${report.rejected.length}\n`);
+          process.stderr.write(`queued ${report.accepted}, duplicates skipped ${report.duplicates}, rejected ${report.rejectedCount}\n`);
           if (report.batchCreated) process.stdout.write(`${report.batchId}\n`);
           else if (report.duplicates > 0) {
             // No empty batch: point at the batch(es) that already hold these jobs instead.
@@ -87,7 +90,7 @@ export function registerEnqueue(program: Command): void {
             process.stdout.write(`${report.alreadyQueuedIn[0]}\n`);
           } else process.stderr.write("nothing was queued; no batch made\n");
         }
-        return report.rejected.length > 0 ? EXIT.partial : EXIT.ok;
+        return report.rejectedCount > 0 ? EXIT.partial : EXIT.ok;
       }),
     );
 }

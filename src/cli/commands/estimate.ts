@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { readJobFile } from "../../jobs/read-job-file.js";
+import { streamJobFile } from "../../jobs/read-job-file.js";
 import { estimateJson, estimateTable } from "../../estimate/format-estimate.js";
 import type { History } from "../../estimate/history.js";
 import { loadHistory } from "../../estimate/ledger-history.js";
-import { screenJobs } from "../../estimate/screen-jobs.js";
+import { screenJobStream } from "../../estimate/screen-jobs.js";
 import type { Runtime } from "../../runtime/runtime.js";
 import { EXIT, withRuntime } from "../with-runtime.js";
 
@@ -51,12 +51,12 @@ export function registerEstimate(program: Command): void {
         }
         const config = await runtime.config();
         const priceBook = await runtime.priceBook();
-        const candidates = await readJobFile(file, {
+        const candidates = streamJobFile(file, {
           kind: flags.kind,
           labels: flags.labels?.split(",").map((label) => label.trim()),
           feature: flags.feature,
         });
-        const { jobs, rejected } = screenJobs(candidates, config);
+        const { jobs, rejected } = await screenJobStream(candidates, config);
         for (const rejection of rejected.slice(0, SHOWN_REJECTIONS)) {
           process.stderr.write(`${file}:${rejection.line}: rejected: ${rejection.reason}\n`);
         }

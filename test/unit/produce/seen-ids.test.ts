@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { jobHash } from "../../../src/produce/content-hash.js";
+import { SeenIds } from "../../../src/produce/seen-ids.js";
+
+describe("SeenIds", () => {
+  it("returns the first line of a repeated id and whether the job was the same, across growth", () => {
+    const seen = new SeenIds(4);
+    const same = jobHash({ kind: "generate", prompt: "a" });
+    const other = jobHash({ kind: "generate", prompt: "b" });
+    for (let n = 1; n <= 10_000; n++) expect(seen.claim(`id-${n}`, same, n)).toBeUndefined();
+    expect(seen.size).toBe(10_000);
+    expect(seen.claim("id-1", same, 10_001)).toEqual({ line: 1, sameJob: true });
+    expect(seen.claim("id-9999", other, 10_002)).toEqual({ line: 9_999, sameJob: false });
+    expect(seen.claim("id-10001", other, 10_003)).toBeUndefined();
+    expect(seen.size).toBe(10_001);
+    // Kept under 70% full: 10,001 ids in 16,384 slots of 20 bytes.
+    expect(seen.bytes).toBe(16_384 * 20);
+  });
+});
