@@ -154,8 +154,23 @@ describe("fake LLM batches: the providers' limits", () => {
     expect((await client.batches.list()).data).toHaveLength(0);
   });
 
+  it("the real limits hold by default: 50,000 lines per OpenAI file, 100,000 Anthropic requests", async () => {
+    const fake = await start();
+    const openai = openAiClient(fake);
+    // Counted before any line is read, so the lines may be minimal.
+    const lines = Array.from({ length: 50_001 }, () => "{}").join("\n");
+    const file = await openai.files.create({ file: new File([lines], "big.jsonl"), purpose: "batch" });
+    expect(await caught(createFrom(openai, file.id))).toMatchObject({ status: 400, message: expect.stringMatching(/at most 50000/) });
+    const request = anthropicRequest("x", "claude-haiku-4-5", "x");
+    const requests = Array.from({ length: 100_001 }, (_, i) => ({ ...request, custom_id: `c${i}` }));
+    expect(await caught(anthropicClient(fake).messages.batches.create({ requests }))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/at most 100000/),
+    });
+  });
+
   it("Anthropic refuses too many requests, duplicate or malformed custom_ids, with a 400", async () => {
-    const fake = await start({ batchLimits: { anthropicMaxRequests: 2 } });
+    const fake = await start({ batchLimits: { anthropicMaxRequests: 2, anthropicMaxBytes: 5000 } });
     const client = anthropicClient(fake);
     const requests = ["a", "b", "c"].map((id) => anthropicRequest(id, "claude-haiku-4-5", id));
     expect(await caught(client.messages.batches.create({ requests }))).toMatchObject({ status: 400 });
@@ -163,6 +178,8 @@ describe("fake LLM batches: the providers' limits", () => {
     expect(await caught(client.messages.batches.create({ requests: [{ ...requests[0]!, custom_id: "has space" }] }))).toMatchObject({
       status: 400,
     });
+    const big = anthropicRequest("big", "claude-haiku-4-5", "x".repeat(6000));
+    expect(await caught(client.messages.batches.create({ requests: [big] }))).toMatchObject({ status: 413 });
     expect((await client.messages.batches.list()).data).toHaveLength(0);
   });
 });
