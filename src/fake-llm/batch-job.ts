@@ -1,4 +1,5 @@
 import type { FakeCompletion } from "./completion.js";
+import type { Misbehaviour } from "./misbehave.js";
 import type { FakeRequest } from "./request.js";
 import { createRng } from "./rng.js";
 
@@ -15,7 +16,15 @@ import { createRng } from "./rng.js";
 
 export type ItemResult =
   /** A 200 answer: billed, also when the answer is drawn invalid. */
-  | { type: "answered"; invalid: boolean; completion: FakeCompletion; drawId: string; answeredAtMs: number }
+  | {
+      type: "answered";
+      invalid: boolean;
+      completion: FakeCompletion;
+      drawId: string;
+      answeredAtMs: number;
+      /** The model's `misbehave`, applied when the result is rendered. */
+      misbehave?: Misbehaviour;
+    }
   /** An HTTP error (status) or a model call that timed out: not billed. */
   | { type: "error"; status: number | "timeout"; message: string }
   | { type: "expired" }

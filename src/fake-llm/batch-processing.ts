@@ -23,7 +23,8 @@ export interface BatchContext {
 /**
  * Answers one batch item exactly as the real-time endpoints answer a call (outcome.ts, completion.ts,
  * the prompt cache, replay), so `errors` and `invalidRate` mean the same per item; and counts it.
- * Latency, timeouts-as-hangs and usage misbehaviours do not apply: a batch item has no connection.
+ * Latency and timeouts-as-hangs do not apply (a batch item has no connection: a "timeout" draw is
+ * an errored item); `misbehave` is applied when the result line is rendered.
  */
 export function answerBatchItem(context: BatchContext, provider: BatchJob["provider"], item: BatchItem, atMs: number): ItemResult {
   const { stats } = context;
@@ -47,7 +48,8 @@ export function answerBatchItem(context: BatchContext, provider: BatchJob["provi
       : context.promptCache.openai(request, behaviour.cacheMinTokens);
   const completion = misbehaveCompletion(buildCompletion(request, behaviour, draw, invalid, recorded, cache), behaviour.misbehave);
   stats.recordBatchItem(item.model, "billed", invalid, completion);
-  return { type: "answered", invalid, completion, drawId: draw.id, answeredAtMs: atMs };
+  const misbehave = behaviour.misbehave ? { misbehave: behaviour.misbehave } : {};
+  return { type: "answered", invalid, completion, drawId: draw.id, answeredAtMs: atMs, ...misbehave };
 }
 
 export function batchHooks(context: BatchContext, provider: BatchJob["provider"]): ItemHooks {

@@ -100,6 +100,32 @@ describe("fake LLM batches: bad input knobs for the batch lane's tests", () => {
     expect((await anthropic.messages.batches.list()).data).toHaveLength(0);
   });
 
+  it("misbehave bends batch results too: usage bent or dropped, a line that is not JSON", async () => {
+    const fake = await start({
+      models: {
+        "gpt-4o-mini": { misbehave: "huge_usage" },
+        "claude-haiku-4-5": { misbehave: "no_usage" },
+        html: { misbehave: "not_json" },
+      },
+    });
+    const openai = openAiClient(fake);
+    const file = await uploadLines(openai, [openAiLine("c0", "gpt-4o-mini", "hi")]);
+    const batch = await waitOpenAiBatch(openai, (await createFrom(openai, file.id)).id);
+    const [line] = await fileLines<{ response: { body: { usage: { prompt_tokens: number } } } }>(openai, batch.output_file_id);
+    expect(line!.response.body.usage.prompt_tokens).toBe(3_000_000_000);
+
+    const anthropic = anthropicClient(fake);
+    const created = await anthropic.messages.batches.create({ requests: [anthropicRequest("c0", "claude-haiku-4-5", "hi")] });
+    await waitAnthropicBatch(anthropic, created.id);
+    const [entry] = await anthropicResults(anthropic, created.id);
+    expect(entry!.result.type === "succeeded" && "usage" in entry!.result.message).toBe(false);
+
+    const html = await uploadLines(openai, [openAiLine("c0", "html", "hi")]);
+    const htmlBatch = await waitOpenAiBatch(openai, (await createFrom(openai, html.id)).id);
+    const text = await (await openai.files.content(htmlBatch.output_file_id!)).text();
+    expect(text).toMatch(/^<html>/);
+  });
+
   it("batchNeverEnds keeps a batch in progress until it is cancelled", async () => {
     const clock = manualClock();
     const fake = await start({ models: { "*": { batchNeverEnds: true } } }, clock.now);
