@@ -89,6 +89,11 @@ export class BatchJob {
     return this.plan.createdAtMs + this.plan.latencyMs;
   }
 
+  /** When validation ends and answering starts (at once for a batch that never ends). */
+  get inProgressAtMs(): number {
+    return Number.isFinite(this.plan.latencyMs) ? this.plan.createdAtMs + this.plan.latencyMs * VALIDATING_PART : this.plan.createdAtMs;
+  }
+
   /** When the batch starts (or started) finalizing: undefined if it never will (cancelled first, or never ends). */
   get finalizingAtMs(): number | undefined {
     if (!Number.isFinite(this.plan.latencyMs)) return undefined;

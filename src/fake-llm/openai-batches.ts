@@ -162,7 +162,8 @@ function batchObject(deps: OpenAiBatchDeps, stored: StoredBatch) {
     output_file_id: openai.outputFileId ?? null,
     error_file_id: openai.errorFileId ?? null,
     created_at: seconds(job.createdAtMs),
-    in_progress_at: state === "validating" ? null : seconds(job.createdAtMs),
+    // A batch cancelled while validating never was in progress.
+    in_progress_at: job.inProgressAtMs <= (job.cancelInitiatedAtMs ?? Infinity) ? seconds(reached(job.inProgressAtMs)) : null,
     expires_at: Math.floor(job.createdAtMs / 1000) + WINDOW_S,
     finalizing_at: job.finalizingAtMs === undefined ? null : seconds(reached(job.finalizingAtMs)),
     completed_at: job.endReason === "completed" ? seconds(job.endedAt) : null,
