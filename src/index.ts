@@ -6,6 +6,8 @@ export { loadRouterConfig, parseRouterConfig, ConfigError } from "./config/load-
 export type { RouterConfig, TierConfig, ModelConfig } from "./config/router-config-schema.js";
 export { jobInputSchema, type JobInput, type JobKind } from "./jobs/job-schema.js";
 export { createProducer, type Producer, type EnqueueReport, type EnqueueOptions } from "./produce/producer.js";
+export { openJobFile } from "./jobs/read-job-file.js";
+export { arraySource, type JobSource } from "./jobs/job-source.js";
 export { buildReport, type Report, type Dimension } from "./report/query/report-query.js";
 export { batchStatus, type BatchStatus } from "./report/query/batch-status.js";
 export {

@@ -73,7 +73,26 @@ const cachedUsage = (inputTokens: number, outputTokens: number, terms: CacheTerm
  * The dry-run cost of a set of jobs under a config: routed by the configured classifier, prompts
  * counted per model encoding, rates from the price book. Pure and synchronous.
  */
-export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, priceBook: PriceBook, history: History): Estimate {
+export interface EstimateOptions {
+  /**
+   * The share of the real-time price this job's calls on this model cost when it goes through the
+   * provider's batch API (e.g. 0.5), or undefined for real time. Prepared for the batch lane (issue
+   * 14): wire it to the job's `deadline` and the model's `batchDiscount` once those exist. `worst_usd`
+   * stays at the real-time rate (a job whose deadline comes too close runs in real time).
+   */
+  batchShare?: (job: JobInput, model: ModelConfig) => number | undefined;
+}
+
+/** A real-time cost at a batch share, rounded down to the picodollar, the share taken in millionths. */
+const atShare = (cost: Picodollars, share: number | undefined) => (share === undefined ? cost : (cost * micro(share)) / MICRO);
+
+export function estimateJobs(
+  jobs: readonly JobInput[],
+  config: RouterConfig,
+  priceBook: PriceBook,
+  history: History,
+  options: EstimateOptions = {},
+): Estimate {
   const count = createTokenCounter();
   const rows = new Map<string, EstimateRow & { acc: Accumulator }>();
   const countings = new Map<ModelConfig, TokenCounting>();
@@ -195,8 +214,9 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
         worst += costOf(cachedUsage(input, maxOutput(model), terms, true), rates);
         const billed = known ? (known.models.get(model.model)?.billedPerVisit ?? 0) : position === 0 ? 1 : 0;
         const output = expectedOutput(model, tier.name);
-        const cost = costOf(cachedUsage(input, Math.round(output), terms, false), rates);
-        const firstExtra = terms ? costOf(cachedUsage(input, Math.round(output), terms, true), rates) - cost : 0n;
+        const share = options.batchShare?.(job, model);
+        const cost = atShare(costOf(cachedUsage(input, Math.round(output), terms, false), rates), share);
+        const firstExtra = terms ? atShare(costOf(cachedUsage(input, Math.round(output), terms, true), rates), share) - cost : 0n;
         if (index === firstIndex && position === 0) {
           low += cost;
           if (terms) lowFirst.add(`${model.model}\u0000${prompt.system}`, 1, firstExtra);
@@ -222,9 +242,15 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
     const topModel = top.models[0]!;
     const topTerms = cacheTerms(topModel, prompt.system, sharedJobs);
     const topUsage = [promptTokens(topModel), Math.round(expectedOutput(topModel, top.name))] as const;
-    const topCost = costOf(cachedUsage(...topUsage, topTerms, false), ratesOf.get(topModel)!);
+    const topShare = options.batchShare?.(job, topModel);
+    const topCost = atShare(costOf(cachedUsage(...topUsage, topTerms, false), ratesOf.get(topModel)!), topShare);
     baseline += topCost;
-    if (topTerms) baselineFirst.add(prompt.system, 1, costOf(cachedUsage(...topUsage, topTerms, true), ratesOf.get(topModel)!) - topCost);
+    if (topTerms)
+      baselineFirst.add(
+        prompt.system,
+        1,
+        atShare(costOf(cachedUsage(...topUsage, topTerms, true), ratesOf.get(topModel)!), topShare) - topCost,
+      );
     if (usedHistory) jobsWithHistory++;
   });
   low += lowFirst.correction();

@@ -10,6 +10,7 @@ import { resolveBatchBehaviour } from "./scenario.js";
 import type { BatchStore, StoredBatch } from "./batch-store.js";
 import { BodyTooLargeError, readBody, sendJson } from "./http-util.js";
 import { describeIssues } from "./issues.js";
+import { bendUsage, NOT_JSON_LINE } from "./misbehave.js";
 import { sendResultsFile } from "./results-file.js";
 
 /**
@@ -178,14 +179,20 @@ function* resultLines(stored: StoredBatch): Generator<string> {
   }
   let k = 0;
   for (const item of job.results()) {
-    yield JSON.stringify({ custom_id: item.customId, result: result(item.model, item.result, `req_${job.id}-${k++}`) });
+    const requestId = `req_${job.id}-${k++}`;
+    yield item.result.type === "answered" && item.result.misbehave === "not_json"
+      ? NOT_JSON_LINE
+      : JSON.stringify({ custom_id: item.customId, result: result(item.model, item.result, requestId) });
   }
 }
 
 function result(model: string, outcome: ItemResult, requestId: string): unknown {
   switch (outcome.type) {
     case "answered":
-      return { type: "succeeded", message: anthropicProtocol.success(bareRequest(model), outcome.completion, outcome.drawId) };
+      return {
+        type: "succeeded",
+        message: bendUsage(anthropicProtocol.success(bareRequest(model), outcome.completion, outcome.drawId), outcome.misbehave),
+      };
     case "error": {
       // A model call that timed out inside the batch: Anthropic's 504 timeout_error.
       const status = outcome.status === "timeout" ? 504 : outcome.status;

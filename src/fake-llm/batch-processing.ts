@@ -23,7 +23,8 @@ export interface BatchContext {
 /**
  * Answers one batch item exactly as the real-time endpoints answer a call (outcome.ts, completion.ts,
  * the prompt cache, replay), so `errors` and `invalidRate` mean the same per item; and counts it.
- * Latency, timeouts-as-hangs and usage misbehaviours do not apply: a batch item has no connection.
+ * Latency and timeouts-as-hangs do not apply (a batch item has no connection: a "timeout" draw is
+ * an errored item); `misbehave` is applied when the result line is rendered.
  */
 export function answerBatchItem(context: BatchContext, provider: BatchJob["provider"], item: BatchItem, atMs: number): ItemResult {
   const { stats } = context;
@@ -47,7 +48,8 @@ export function answerBatchItem(context: BatchContext, provider: BatchJob["provi
       : context.promptCache.openai(request, behaviour.cacheMinTokens);
   const completion = misbehaveCompletion(buildCompletion(request, behaviour, draw, invalid, recorded, cache), behaviour.misbehave);
   stats.recordBatchItem(item.model, "billed", invalid, completion);
-  return { type: "answered", invalid, completion, drawId: draw.id, answeredAtMs: atMs };
+  const misbehave = behaviour.misbehave ? { misbehave: behaviour.misbehave } : {};
+  return { type: "answered", invalid, completion, drawId: draw.id, answeredAtMs: atMs, ...misbehave };
 }
 
 export function batchHooks(context: BatchContext, provider: BatchJob["provider"]): ItemHooks {
@@ -88,6 +90,9 @@ export function createFailure(scenario: Scenario, model: string, ordinal: number
   return fails ? { status: createErrors.status, afterCreate: createErrors.afterCreate } : undefined;
 }
 
+/** Answers made in one go before the server gets to answer other requests again. */
+const ANSWERS_PER_SLICE = 2000;
+
 /**
  * Moves batches along the real clock: each is advanced whenever it is looked at and by a timer at
  * its next event (its end, or the end of its cancel), so it ends even if nobody polls.
@@ -101,10 +106,11 @@ export class BatchRunner {
     private readonly context: () => BatchContext,
   ) {}
 
-  /** Brings the batch up to now and re-arms its timer. */
+  /** Brings the batch up to now (a slice of answers at a time, the rest soon after) and re-arms its timer. */
   touch(job: BatchJob): void {
-    job.advance(this.now(), batchHooks(this.context(), job.provider));
-    this.watch(job);
+    const more = job.advance(this.now(), batchHooks(this.context(), job.provider), ANSWERS_PER_SLICE);
+    if (more) this.arm(job, 0);
+    else this.watch(job);
   }
 
   cancel(job: BatchJob): boolean {
@@ -121,12 +127,16 @@ export class BatchRunner {
 
   /** Arms the batch's timer for its next event (a new batch: its end, on the next tick when its time is 0). */
   watch(job: BatchJob): void {
+    const wake = job.nextWakeMs();
+    this.arm(job, wake === undefined ? undefined : Math.max(0, wake - this.now()));
+  }
+
+  private arm(job: BatchJob, delayMs: number | undefined): void {
     const previous = this.timers.get(job.id);
     if (previous) clearTimeout(previous);
     this.timers.delete(job.id);
-    const wake = job.nextWakeMs();
-    if (wake === undefined || this.closed) return;
-    const timer = setTimeout(() => this.touch(job), Math.max(0, wake - this.now()));
+    if (delayMs === undefined || this.closed) return;
+    const timer = setTimeout(() => this.touch(job), delayMs);
     // A fake left running must not keep a test process alive because of a batch nobody collects.
     timer.unref();
     this.timers.set(job.id, timer);

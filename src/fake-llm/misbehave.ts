@@ -32,11 +32,19 @@ export function sendMisbehaving(
     res.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
     return;
   }
+  sendJson(res, 200, bendUsage(body, misbehave), headers);
+}
+
+/** Bends the `usage` of a rendered answer (in place) the way `misbehave` asks; batch results use it too. */
+export function bendUsage<T>(body: T, misbehave: Misbehaviour | undefined): T {
   const shaped = body as { usage?: Record<string, unknown> };
   if (misbehave === "no_usage") delete shaped.usage;
   if ((misbehave === "negative_usage" || misbehave === "huge_usage") && shaped.usage) {
     const value = misbehave === "negative_usage" ? -5 : 3_000_000_000;
     for (const key of Object.keys(shaped.usage)) if (typeof shaped.usage[key] === "number") shaped.usage[key] = value;
   }
-  sendJson(res, 200, shaped, headers);
+  return body;
 }
+
+/** What a batch results line becomes under `not_json`: an HTML error page where a JSON line should be. */
+export const NOT_JSON_LINE = "<html><body><h1>502 Bad Gateway</h1></body></html>";

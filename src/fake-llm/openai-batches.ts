@@ -10,6 +10,7 @@ import { BodyTooLargeError, readBody, sendJson } from "./http-util.js";
 import { describeIssues } from "./issues.js";
 import { parseOpenAiBatchInput } from "./openai-batch-input.js";
 import { sendOpenAiError } from "./openai-files.js";
+import { bendUsage, NOT_JSON_LINE } from "./misbehave.js";
 import { openAiProtocol } from "./openai-protocol.js";
 import { bareRequest, UNKNOWN_COMPLETION } from "./batch-render.js";
 import type { ResultsFile } from "./results-file.js";
@@ -161,7 +162,8 @@ function batchObject(deps: OpenAiBatchDeps, stored: StoredBatch) {
     output_file_id: openai.outputFileId ?? null,
     error_file_id: openai.errorFileId ?? null,
     created_at: seconds(job.createdAtMs),
-    in_progress_at: state === "validating" ? null : seconds(job.createdAtMs),
+    // A batch cancelled while validating never was in progress.
+    in_progress_at: job.inProgressAtMs <= (job.cancelInitiatedAtMs ?? Infinity) ? seconds(reached(job.inProgressAtMs)) : null,
     expires_at: Math.floor(job.createdAtMs / 1000) + WINDOW_S,
     finalizing_at: job.finalizingAtMs === undefined ? null : seconds(reached(job.finalizingAtMs)),
     completed_at: job.endReason === "completed" ? seconds(job.endedAt) : null,
@@ -258,7 +260,11 @@ function line(id: string, customId: string, model: string, result: ItemResult): 
   const lineId = `batch_req_${id}`;
   switch (result.type) {
     case "answered": {
-      const body = openAiProtocol.success(bareRequest(model), result.completion, result.drawId) as Record<string, unknown>;
+      if (result.misbehave === "not_json") return NOT_JSON_LINE;
+      const body = bendUsage(
+        openAiProtocol.success(bareRequest(model), result.completion, result.drawId) as Record<string, unknown>,
+        result.misbehave,
+      );
       body.created = Math.floor(result.answeredAtMs / 1000);
       return JSON.stringify({ id: lineId, custom_id: customId, response: { status_code: 200, request_id: requestId, body }, error: null });
     }

@@ -13,7 +13,7 @@ import { jobHash } from "./content-hash.js";
 import { SeenIds } from "./seen-ids.js";
 import { stampSharedPrefix } from "./shared-prefixes.js";
 import { surveySource } from "./survey.js";
-import { writeChunk, type CheckedJob, type RejectedLine } from "./write-chunk.js";
+import { writeChunk, type CheckedJob, type ChunkOutcome, type RejectedLine } from "./write-chunk.js";
 import { RouterError } from "../errors/router-error.js";
 
 export type { RejectedLine } from "./write-chunk.js";
@@ -62,6 +62,9 @@ export interface Producer {
  * the producer's memory stays a few MB of jobs whatever the file's size.
  */
 const CHUNK_SIZE = 1_000;
+
+/** Chunks being written at once while the next is read: enough to overlap Postgres, Redis and parsing. */
+const WRITES_IN_FLIGHT = 2;
 
 /** How many rejected lines a report carries in full; the rest are counted (and heard through onRejected). */
 export const MAX_KEPT_REJECTIONS = 10_000;
@@ -135,51 +138,74 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
     // The chunk's rejections, sorted and passed on when it is written: line order across the file.
     let chunkRejected: RejectedLine[] = [];
 
-    const flush = async (): Promise<void> => {
-      const outcome = await writeChunk({ db: deps.db, intake }, batchId, chunk);
+    // Chunks are written while the next ones are read and checked (up to WRITES_IN_FLIGHT at once, on
+    // separate pool connections): the producer would otherwise sit idle for every round trip to
+    // Postgres and Redis. Outcomes are taken in chunk order, so rejections still come out in line order.
+    const inFlight: Promise<void>[] = [];
+    let recorded: Promise<void> = Promise.resolve();
+    const record = (outcome: ChunkOutcome, lineRejections: RejectedLine[]): Promise<void> | undefined => {
       duplicates += outcome.duplicates.length;
       for (const batch of outcome.duplicates) alreadyQueuedIn.add(batch);
-      chunkRejected.push(...outcome.conflicts);
-      chunkRejected.sort((a, b) => a.line - b.line);
-      for (const rejection of chunkRejected) {
+      const all = [...lineRejections, ...outcome.conflicts].sort((a, b) => a.line - b.line);
+      for (const rejection of all) {
         options.onRejected?.(rejection);
         if (rejected.length < MAX_KEPT_REJECTIONS) rejected.push(rejection);
       }
-      rejectedCount += chunkRejected.length;
+      rejectedCount += all.length;
       queued += outcome.queued;
+      if (outcome.queued === 0 && all.length === 0) return undefined;
       // Kept current as it goes, so `batch ID` shows a long enqueue's progress.
-      if (outcome.queued > 0 || chunkRejected.length > 0) {
-        await deps.db.execute(
-          sql`update batches set job_count = job_count + ${outcome.queued}, rejected_count = rejected_count + ${chunkRejected.length} where id = ${batchId}`,
-        );
-      }
+      return deps.db
+        .execute(
+          sql`update batches set job_count = job_count + ${outcome.queued}, rejected_count = rejected_count + ${all.length} where id = ${batchId}`,
+        )
+        .then(() => undefined);
+    };
+    const flush = async (): Promise<void> => {
+      const [jobs, lineRejections] = [chunk, chunkRejected];
       chunk = [];
       chunkRejected = [];
+      while (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
+      const written = writeChunk({ db: deps.db, intake }, batchId, jobs);
+      const done = recorded.then(() => written).then((outcome) => record(outcome, lineRejections));
+      // Handled here so a failure while later chunks are read is not an unhandled rejection; it is
+      // still thrown where the chunk is awaited.
+      written.catch(() => {});
+      done.catch(() => {});
+      recorded = done;
+      inFlight.push(done);
     };
 
     options.onProgress?.(0, source.size, "enqueue");
-    for await (const candidate of source.read((done) => options.onProgress?.(done, source.size, "enqueue"))) {
-      if (candidate.parseError !== undefined) {
-        chunkRejected.push({ line: candidate.line, reason: candidate.parseError });
-        continue;
+    try {
+      for await (const candidate of source.read((done) => options.onProgress?.(done, source.size, "enqueue"))) {
+        if (candidate.parseError !== undefined) {
+          chunkRejected.push({ line: candidate.line, reason: candidate.parseError });
+          continue;
+        }
+        const check = checkJob(candidate.job, deps.config, contextLimit);
+        if (!check.ok) {
+          chunkRejected.push({ line: candidate.line, reason: check.reason });
+          continue;
+        }
+        const requestId = check.job.id ?? `${batchId}-${candidate.line}`;
+        const hash = jobHash(check.job);
+        const earlier = seen.claim(requestId, hash, candidate.line);
+        // The same id twice in one submission is one job (the first line wins), if it is the same job.
+        if (earlier === undefined) {
+          // After the job hash: the stamp is ours, not part of the job the user gave.
+          chunk.push({ line: candidate.line, requestId, job: stampSharedPrefix(check.job, survey.prefixes), hash });
+        } else if (earlier.sameJob) duplicates++;
+        else
+          chunkRejected.push({ line: candidate.line, reason: `id "${requestId}" is also on line ${earlier.line}, with a different job` });
+        if (chunk.length >= CHUNK_SIZE || chunkRejected.length >= CHUNK_SIZE) await flush();
       }
-      const check = checkJob(candidate.job, deps.config, contextLimit);
-      if (!check.ok) {
-        chunkRejected.push({ line: candidate.line, reason: check.reason });
-        continue;
-      }
-      const requestId = check.job.id ?? `${batchId}-${candidate.line}`;
-      const hash = jobHash(check.job);
-      const earlier = seen.claim(requestId, hash, candidate.line);
-      // The same id twice in one submission is one job (the first line wins), if it is the same job.
-      if (earlier === undefined) {
-        // After the job hash: the stamp is ours, not part of the job the user gave.
-        chunk.push({ line: candidate.line, requestId, job: stampSharedPrefix(check.job, survey.prefixes), hash });
-      } else if (earlier.sameJob) duplicates++;
-      else chunkRejected.push({ line: candidate.line, reason: `id "${requestId}" is also on line ${earlier.line}, with a different job` });
-      if (chunk.length >= CHUNK_SIZE || chunkRejected.length >= CHUNK_SIZE) await flush();
+      await flush();
+      await recorded;
+    } finally {
+      // On a failure, no write is left running behind the error.
+      await Promise.allSettled(inFlight);
     }
-    await flush();
 
     // Nothing queued in a batch of our making: drop it rather than leave an empty batch behind.
     const dropped =

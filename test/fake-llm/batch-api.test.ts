@@ -208,6 +208,8 @@ describe("fake LLM batches: cancel and expiry", () => {
     const cancelled = await client.batches.retrieve(created.id);
     expect(cancelled).toMatchObject({ status: "cancelled", request_counts: { total: 10, completed: 5, failed: 5 } });
     expect(cancelled.cancelled_at).toBe(cancelled.cancelling_at! + 1);
+    // Validating for the first 5% of the 100 s; never finalizing, as the cancel came first.
+    expect([cancelled.in_progress_at, cancelled.finalizing_at]).toEqual([cancelled.created_at + 5, null]);
     expect((await fileLines<OutputLine>(client, cancelled.output_file_id)).length).toBe(5);
     const errors = await fileLines<OutputLine>(client, cancelled.error_file_id);
     expect(errors.map((l) => l.error!.code)).toEqual(Array(5).fill("batch_cancelled"));

@@ -100,6 +100,32 @@ describe("fake LLM batches: bad input knobs for the batch lane's tests", () => {
     expect((await anthropic.messages.batches.list()).data).toHaveLength(0);
   });
 
+  it("misbehave bends batch results too: usage bent or dropped, a line that is not JSON", async () => {
+    const fake = await start({
+      models: {
+        "gpt-4o-mini": { misbehave: "huge_usage" },
+        "claude-haiku-4-5": { misbehave: "no_usage" },
+        html: { misbehave: "not_json" },
+      },
+    });
+    const openai = openAiClient(fake);
+    const file = await uploadLines(openai, [openAiLine("c0", "gpt-4o-mini", "hi")]);
+    const batch = await waitOpenAiBatch(openai, (await createFrom(openai, file.id)).id);
+    const [line] = await fileLines<{ response: { body: { usage: { prompt_tokens: number } } } }>(openai, batch.output_file_id);
+    expect(line!.response.body.usage.prompt_tokens).toBe(3_000_000_000);
+
+    const anthropic = anthropicClient(fake);
+    const created = await anthropic.messages.batches.create({ requests: [anthropicRequest("c0", "claude-haiku-4-5", "hi")] });
+    await waitAnthropicBatch(anthropic, created.id);
+    const [entry] = await anthropicResults(anthropic, created.id);
+    expect(entry!.result.type === "succeeded" && "usage" in entry!.result.message).toBe(false);
+
+    const html = await uploadLines(openai, [openAiLine("c0", "html", "hi")]);
+    const htmlBatch = await waitOpenAiBatch(openai, (await createFrom(openai, html.id)).id);
+    const text = await (await openai.files.content(htmlBatch.output_file_id!)).text();
+    expect(text).toMatch(/^<html>/);
+  });
+
   it("batchNeverEnds keeps a batch in progress until it is cancelled", async () => {
     const clock = manualClock();
     const fake = await start({ models: { "*": { batchNeverEnds: true } } }, clock.now);
@@ -154,8 +180,23 @@ describe("fake LLM batches: the providers' limits", () => {
     expect((await client.batches.list()).data).toHaveLength(0);
   });
 
+  it("the real limits hold by default: 50,000 lines per OpenAI file, 100,000 Anthropic requests", async () => {
+    const fake = await start();
+    const openai = openAiClient(fake);
+    // Counted before any line is read, so the lines may be minimal.
+    const lines = Array.from({ length: 50_001 }, () => "{}").join("\n");
+    const file = await openai.files.create({ file: new File([lines], "big.jsonl"), purpose: "batch" });
+    expect(await caught(createFrom(openai, file.id))).toMatchObject({ status: 400, message: expect.stringMatching(/at most 50000/) });
+    const request = anthropicRequest("x", "claude-haiku-4-5", "x");
+    const requests = Array.from({ length: 100_001 }, (_, i) => ({ ...request, custom_id: `c${i}` }));
+    expect(await caught(anthropicClient(fake).messages.batches.create({ requests }))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/at most 100000/),
+    });
+  });
+
   it("Anthropic refuses too many requests, duplicate or malformed custom_ids, with a 400", async () => {
-    const fake = await start({ batchLimits: { anthropicMaxRequests: 2 } });
+    const fake = await start({ batchLimits: { anthropicMaxRequests: 2, anthropicMaxBytes: 5000 } });
     const client = anthropicClient(fake);
     const requests = ["a", "b", "c"].map((id) => anthropicRequest(id, "claude-haiku-4-5", id));
     expect(await caught(client.messages.batches.create({ requests }))).toMatchObject({ status: 400 });
@@ -163,6 +204,8 @@ describe("fake LLM batches: the providers' limits", () => {
     expect(await caught(client.messages.batches.create({ requests: [{ ...requests[0]!, custom_id: "has space" }] }))).toMatchObject({
       status: 400,
     });
+    const big = anthropicRequest("big", "claude-haiku-4-5", "x".repeat(6000));
+    expect(await caught(client.messages.batches.create({ requests: [big] }))).toMatchObject({ status: 413 });
     expect((await client.messages.batches.list()).data).toHaveLength(0);
   });
 });

@@ -64,6 +64,16 @@ describe("BatchJob timeline", () => {
     expect(job.items.every((i) => i.request === undefined)).toBe(true);
   });
 
+  it("answers at most `budget` items per step and ends only once every due answer is in", () => {
+    const job = new BatchJob("openai", "b", items(5), plan());
+    const hooks = recordingHooks();
+    expect(job.advance(2000, hooks, 2)).toBe(true);
+    expect([job.settledCount, job.state(2000)]).toEqual([2, "finalizing"]);
+    expect(job.advance(2000, hooks, 2)).toBe(true);
+    expect(job.advance(2000, hooks, 2)).toBe(false);
+    expect([job.settledCount, job.state(2000), job.endedAt]).toEqual([5, "ended", 1000]);
+  });
+
   it("answers in a seeded shuffled order, the same for the same seed", () => {
     const order = (seed: number) => {
       const job = new BatchJob("openai", "b", items(20), plan({ orderSeed: seed }));

@@ -11,6 +11,8 @@ import { dumpDom, LET_SCRIPTS_RUN, screenshot } from "../helpers/report/chromium
 import { mixedJobs } from "../helpers/jobs.js";
 import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
 import { waitFor } from "../helpers/wait-for.js";
+import { createBudgetGuard } from "../../src/guards/budget-guard.js";
+import { parseUsd } from "../../src/pricing/money.js";
 
 const TOKEN = "a-dashboard-token-for-tests-0123456789";
 const TIERS = ["cheap", "balanced", "premium"];
@@ -142,4 +144,17 @@ describe("the dashboard, live, in headless Chromium", () => {
     // Still running when the pictures were taken.
     expect((await batchStatus(pipeline.testDb.database.db, batchId)).done).toBe(false);
   }, 120_000);
+
+  it("shows the batch's budget (spent / reserved / remaining) and prompt-cache hit rate and savings, on the page and in its report", async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const budgets = createBudgetGuard({ redis: pipeline.runtime.redis(), prefix: pipeline.prefix, budgets: () => ({}) });
+    await budgets.setBatchLimit(batchId, parseUsd("100"));
+    const page = await (await fetch(`${server.url}/`, { headers: auth })).text();
+    const card = page.slice(page.indexOf(`data-batch="${batchId}"`));
+    expect(card).toMatch(/budget \$100\.000000000000: spent \$\d+\.\d{12}, reserved \$\d+\.\d{12}, remaining \$\d+\.\d{12}/);
+    expect(card).toMatch(/prompt cache: hit rate <b>(\d+(\.\d+)?%|n\/a)<\/b> of input tokens; saved <b>\$[\d.]+<\/b>/);
+    const report = await (await fetch(`${server.url}/batches/${batchId}/report`, { headers: auth })).text();
+    expect(report).toContain("Prompt cache hit rate");
+    expect(report).toMatch(/budget \$100\.000000000000: spent/);
+  });
 });

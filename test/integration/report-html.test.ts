@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderHtmlReport } from "../../src/report/render/html-report.js";
 import { buildReport } from "../../src/report/query/report-query.js";
+import { configuredRates } from "../../src/report/query/cache-savings.js";
 import { dumpDom, screenshot } from "../helpers/report/chromium.js";
 import { openReportTestDatabase, type ReportTestDatabase } from "../helpers/report/databases.js";
 import { generateLedger, insertAttempts, insertRequests } from "../helpers/report/ledger-fixtures.js";
@@ -50,6 +51,25 @@ describe("the HTML report in headless Chromium", () => {
     await writeFile(file, html);
   });
   afterAll(() => target?.drop());
+
+  it("shows the prompt-cache hit rate and savings, and a batch's budget with paused: budget", async () => {
+    const db = target.database.db;
+    const report = await buildReport(db, ["tier"], { batchId: "html-0" }, { insights: true, cacheRates: configuredRates() });
+    const budget = {
+      limitUsd: "0.500000000000",
+      spentUsd: "0.400000000000",
+      reservedUsd: "0.100000000000",
+      remainingUsd: "0.000000000000",
+      paused: "budget" as const,
+    };
+    const page = renderHtmlReport(report, { budget });
+    expect(page).toContain("Prompt cache hit rate");
+    expect(page).toMatch(/saved \$[\d.]+ \(cached input tokens/);
+    expect(page).toContain("Budget (paused: budget)");
+    expect(page).toContain("paused: budget $0.500000000000: spent $0.400000000000, reserved $0.100000000000, remaining $0.000000000000");
+    // No budget: no tile.
+    expect(renderHtmlReport(report)).not.toContain("Budget");
+  });
 
   it("is one self-contained file: no scripts, styles, fonts or images fetched from anywhere", () => {
     // Only inside tags: the ledger's own text may say anything, escaped.

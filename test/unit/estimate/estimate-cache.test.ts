@@ -57,3 +57,16 @@ describe("estimate: the prompt-cache discount", () => {
     expect(estimateJobs(jobs(10, "Short shared instructions."), config, book, new Map()).rows[0]!.cache_read_tokens).toBe(0);
   });
 });
+
+describe("estimate: the batch-lane hook", () => {
+  it("prices a job's calls at the batch share it is given, and leaves the worst case at the real-time rate", () => {
+    const config = pinned("gpt-5-mini");
+    const book = buildPriceBook(config);
+    const realtime = estimateJobs(jobs(2), config, book, new Map());
+    const halved = estimateJobs(jobs(2), config, book, new Map(), { batchShare: () => 0.5 });
+    expect(halved.expected).toBe(realtime.expected / 2n);
+    expect(halved.low).toBe(realtime.low / 2n);
+    expect(halved.baseline).toBe(realtime.baseline / 2n);
+    expect(halved.worst).toBe(realtime.worst);
+  });
+});
