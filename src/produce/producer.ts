@@ -1,17 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { sql } from "drizzle-orm";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import { queryRows, type Db } from "../ledger/db/database.js";
 import type { JobCandidate } from "../jobs/job-candidate.js";
 import { ID_PATTERN, type JobInput, type QueuedJob } from "../jobs/job-schema.js";
-import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
-import { INTAKE_QUEUE } from "../queue/queue-names.js";
 import { checkJob, largestContextWindow } from "./check-job.js";
 import { contentHash, jobHash } from "./content-hash.js";
 import { stampSharedPrefixes } from "./shared-prefixes.js";
 import { RouterError } from "../errors/router-error.js";
+import { loadClassifier } from "../intake/loaded-classifier.js";
+import { backlogEntryOf, routesAtEnqueue, type BacklogEntry } from "./backlog-entry.js";
 
 export interface RejectedLine {
   line: number;
@@ -48,7 +46,10 @@ export interface Producer {
   close(): Promise<void>;
 }
 
-/** One chunk = one INSERT and one addBulk: large enough to amortise round trips, small enough to bound memory. */
+/**
+ * One chunk = one INSERT: large enough to amortise round trips, small enough to bound memory. The
+ * producer writes only Postgres; the feeder (src/feed/) moves a window of the backlog into Redis.
+ */
 const CHUNK_SIZE = 1_000;
 
 /** How many earlier batches a report names. */
@@ -70,12 +71,11 @@ export function newBatchId(): string {
   return `batch-${randomUUID()}`;
 }
 
-export function createProducer(deps: { db: Db; connection: Redis; prefix: string; config: RouterConfig }): Producer {
-  const intake = new Queue(INTAKE_QUEUE, { connection: deps.connection, prefix: deps.prefix });
-  // Connection errors also reject the call in progress, which is how the caller hears of them;
-  // without a listener BullMQ would print each one to stderr while ioredis reconnects.
-  intake.on("error", () => {});
+export function createProducer(deps: { db: Db; config: RouterConfig }): Producer {
   const contextLimit = largestContextWindow(deps.config);
+  const routeNow = routesAtEnqueue(deps.config);
+  // Read once, as a worker does at start: a trained model routes every job of this producer.
+  const classifier = routeNow ? loadClassifier(deps.config) : undefined;
 
   async function enqueue(candidates: JobCandidate[], options: EnqueueOptions): Promise<EnqueueReport> {
     if (options.batchId !== undefined && !ID_PATTERN.test(options.batchId)) {
@@ -131,18 +131,14 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
     options.onProgress?.(0, accepted.length);
     for (let start = 0; start < accepted.length; start += CHUNK_SIZE) {
       const chunk = accepted.slice(start, start + CHUNK_SIZE);
-      const claim = await claimRequestRows(deps.db, batchId, chunk);
+      const enqueuedAt = new Date().toISOString();
+      const entries = chunk.map(({ requestId, job }) =>
+        backlogEntryOf({ requestId, batchId, job, enqueuedAt } satisfies QueuedJob, deps.config, classifier, routeNow),
+      );
+      const claim = await claimRequestRows(deps.db, batchId, chunk, entries);
       duplicates += claim.duplicates.length;
       for (const batch of claim.duplicates) alreadyQueuedIn.add(batch);
       rejected.push(...claim.conflicts);
-      const enqueuedAt = new Date().toISOString();
-      await intake.addBulk(
-        claim.toQueue.map(({ requestId, job }) => ({
-          name: job.kind,
-          data: { requestId, batchId, job, enqueuedAt } satisfies QueuedJob,
-          opts: { ...STAGE_JOB_OPTIONS, jobId: requestId },
-        })),
-      );
       queued += claim.toQueue.length;
       options.onProgress?.(Math.min(start + CHUNK_SIZE, accepted.length), accepted.length);
     }
@@ -177,7 +173,7 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
         jobs.map((job, index) => ({ line: index + 1, job })),
         options,
       ),
-    close: () => intake.close(),
+    close: async () => {},
   };
 }
 
@@ -215,23 +211,28 @@ async function refuseCancelled(db: Db, batchId: string): Promise<void> {
 }
 
 /**
- * Inserts the chunk's request rows and sorts the rest: new ids, and ids of this batch still queued
- * from an earlier run that stopped half-way (BullMQ drops the re-add if the job is there), are
- * queued; a known id with the same job is a duplicate (with the batch that holds it); a known id
+ * Inserts the chunk's request rows, each with its backlog entry (the feeder adds it to Redis later),
+ * and sorts the rest: new ids, and ids of this batch still queued from an earlier run that stopped
+ * half-way (their rows are already in the backlog or in Redis), count as queued; a known id with the same job is a duplicate (with the batch that holds it); a known id
  * with a different job is a conflict, refused as a rejected line.
  */
 async function claimRequestRows(
   db: Db,
   batchId: string,
   chunk: Accepted[],
+  entries: BacklogEntry[],
 ): Promise<{ toQueue: Accepted[]; duplicates: string[]; conflicts: RejectedLine[] }> {
-  const rows = chunk.map(
-    ({ requestId, job, hash }) =>
-      sql`(${requestId}, ${batchId}, ${job.kind}, ${job.feature ?? null}, ${hash}, ${job.metadata === undefined ? null : JSON.stringify(job.metadata)}::jsonb)`,
-  );
+  const rows = chunk.map(({ requestId, job, hash }, index) => {
+    const { stage, payload, routing } = entries[index]!;
+    return sql`(${requestId}, ${batchId}, ${job.kind}, ${job.feature ?? null}, ${hash}, ${job.metadata === undefined ? null : JSON.stringify(job.metadata)}::jsonb,
+      ${JSON.stringify(payload)}::jsonb, ${stage}, ${routing ? JSON.stringify(routing.features) : null}::jsonb, ${routing?.prompt ?? null},
+      ${routing?.initialTier ?? null}, ${routing?.classifier ?? null}, ${routing?.reason ?? null}, ${routing?.score ?? null}::real)`;
+  });
   const inserted = await queryRows<{ id: string }>(
     db,
-    sql`insert into requests (id, batch_id, kind, feature, job_hash, metadata) values ${sql.join(rows, sql`, `)}
+    sql`insert into requests (id, batch_id, kind, feature, job_hash, metadata, payload, stage, routing_features, prompt,
+          initial_tier, classifier, routing_reason, complexity_score)
+        values ${sql.join(rows, sql`, `)}
         on conflict (id) do nothing returning id`,
   );
   const fresh = new Set(inserted.map((row) => row.id));
