@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { RouterConfig } from "../config/router-config-schema.js";
-import type { Db } from "../ledger/db/database.js";
+import { sql } from "drizzle-orm";
+import { queryRows, type Db } from "../ledger/db/database.js";
 import type { Logger } from "../observability/logger.js";
 import { INTAKE_QUEUE, INTAKE_STAGE, tierQueueName } from "../queue/queue-names.js";
 import { feedLockKey } from "../queue/redis-keys.js";
 import { createFeedLock } from "./feed-lock.js";
 import { feedStage } from "./feed-stage.js";
-import { reassertTierLimits } from "./reassert-limits.js";
+import { reassertTierLimits, tierRunBoundMs } from "./reassert-limits.js";
 import { recoverLostJobs } from "./recover-lost.js";
 import { windowRoom } from "./window-room.js";
 
@@ -25,12 +26,20 @@ export interface FeederDeps {
 }
 
 export interface FeedTick {
+  /** Jobs each stage's queue held (waiting, delayed, running) before this tick fed it. */
+  held: Map<string, number>;
   /** Jobs added per stage this tick. */
   fed: Map<string, number>;
   /** Tiers whose concurrency limit had to be set again. */
   limitsFixed: string[];
   /** Requests found lost and marked unfed (only on a recovery tick). */
   recovered: number;
+}
+
+/** Does Postgres say any job is in Redis now (queued and fed)? One probe of requests_fed_queued_idx. */
+async function anyJobInRedis(db: Db): Promise<boolean> {
+  const rows = await queryRows(db, sql`select 1 from requests where status = 'queued' and fed_at is not null limit 1`);
+  return rows.length > 0;
 }
 
 export interface Feeder {
@@ -70,6 +79,8 @@ export function startFeeder(deps: FeederDeps): Feeder {
     return queue;
   };
   let lastRecovery = Date.now();
+  /** Tiers not fed until then (ms): Redis lost their limit while jobs may have been running. */
+  const holdUntil = new Map<string, number>();
   let lastWarning = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -78,8 +89,19 @@ export function startFeeder(deps: FeederDeps): Feeder {
   async function tick(): Promise<void> {
     if (!(await lock.hold())) return;
     const config = deps.config();
-    const limitsFixed = await reassertTierLimits(config.tiers, queueOf);
-    if (limitsFixed.length > 0) deps.logger.warn({ tiers: limitsFixed }, "tier concurrency limits were missing in Redis; set again");
+    const limits = await reassertTierLimits(config.tiers, queueOf);
+    const limitsFixed = limits.fixed;
+    if (limits.missing.length > 0 && (await anyJobInRedis(deps.db))) {
+      // Redis lost the limits while Postgres says jobs are in it: some may still be running, unseen by the new limit.
+      for (const name of limits.missing) {
+        const tier = config.tiers.find((entry) => entry.name === name)!;
+        holdUntil.set(name, Date.now() + tierRunBoundMs(tier, config.retriesPerModel));
+      }
+      deps.logger.warn(
+        { tiers: limits.missing },
+        "tier concurrency limits were missing in Redis (it lost its data); set again, and these tiers are fed again once the calls in flight before have ended",
+      );
+    } else if (limitsFixed.length > 0) deps.logger.info({ tiers: limitsFixed }, "tier concurrency limits set");
     const stages = [INTAKE_STAGE, ...config.tiers.map((tier) => tier.name)];
     const held = new Map<string, number>();
     for (const stage of stages) {
@@ -90,8 +112,12 @@ export function startFeeder(deps: FeederDeps): Feeder {
       );
     }
     const fed = new Map<string, number>();
+    const now = Date.now();
+    const anyHeld = [...holdUntil.values()].some((until) => until > now);
     for (const [stage, room] of windowRoom(config.queue.window, held)) {
-      if (room > 0) fed.set(stage, await feedStage(deps.db, stage, queueOf(stage), room));
+      // Intake's jobs go on to the tiers: it waits while any tier does.
+      const waiting = stage === INTAKE_STAGE ? anyHeld : (holdUntil.get(stage) ?? 0) > now;
+      if (room > 0 && !waiting) fed.set(stage, await feedStage(deps.db, stage, queueOf(stage), room));
     }
     let recovered = 0;
     if (Date.now() - lastRecovery >= config.queue.recoverCheckMs) {
@@ -103,7 +129,7 @@ export function startFeeder(deps: FeederDeps): Feeder {
       recovered = report.lostCount;
       if (recovered > 0) deps.logger.warn({ recovered, examples: report.lost.slice(0, 5) }, "jobs Redis lost were fed again");
     }
-    deps.onTick?.({ fed, limitsFixed, recovered });
+    deps.onTick?.({ held, fed, limitsFixed, recovered });
   }
 
   const schedule = () => {
