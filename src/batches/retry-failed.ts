@@ -44,7 +44,7 @@ export async function retryFailed(db: Db, deps: BatchControlDeps, batchId: strin
   try {
     let lastSeq = 0;
     for (;;) {
-      const page = await queryRows<{ id: string; seq: string; attempts: number; cost_usd: string; payload: unknown }>(
+      const page = await queryRows<{ id: string; seq: string; attempts: number; cost_usd: string; payload: string | null }>(
         db,
         sql`select r.id, r.seq::text, coalesce(max(a.attempt_no), 0)::int as attempts, coalesce(sum(a.cost_usd), 0)::text as cost_usd, r.payload
             from requests r left join attempts a on a.request_id = r.id
@@ -61,7 +61,7 @@ export async function retryFailed(db: Db, deps: BatchControlDeps, batchId: strin
             if (original) return original;
           }
           // Redis no longer has it (failed jobs are bounded there): the row kept the job as queued.
-          return row.payload === null ? undefined : originalJob(row.payload);
+          return row.payload === null ? undefined : originalJob(JSON.parse(row.payload));
         }),
       );
       const retry = page.flatMap((row, index) => {

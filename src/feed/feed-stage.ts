@@ -7,7 +7,9 @@ import { INTAKE_STAGE } from "../queue/queue-names.js";
 interface BacklogRow {
   id: string;
   batch_id: string;
-  payload: { job?: { kind?: string } };
+  kind: string;
+  /** JSON text (requests.payload). */
+  payload: string;
 }
 
 /**
@@ -36,17 +38,17 @@ export async function feedStage(db: Db, stage: string, queue: Queue, room: numbe
         from waiting w where w.batch_id is not null
       ),
       offered as (
-        select c.id, c.batch_id, c.seq, c.payload
+        select c.id, c.batch_id, c.seq, c.kind, c.payload
         from waiting w
         cross join lateral (
-          select r.id, r.batch_id, r.seq, r.payload from requests r
+          select r.id, r.batch_id, r.seq, r.kind, r.payload from requests r
           where r.stage = ${stage} and r.batch_id = w.batch_id and r.fed_at is null and r.status = 'queued'
           order by r.seq limit ${room}
           for update skip locked
         ) c
         where w.batch_id is not null
       )
-      select id, batch_id, payload from (
+      select id, batch_id, kind, payload from (
         select o.*, row_number() over (partition by o.batch_id order by o.seq) as turn from offered o
       ) dealt
       order by turn, batch_id
@@ -56,8 +58,8 @@ export async function feedStage(db: Db, stage: string, queue: Queue, room: numbe
     await queue.addBulk(
       picked.map((row) => ({
         // As intake names them (the job's kind) and as the tiers name theirs (the tier).
-        name: stage === INTAKE_STAGE ? (row.payload.job?.kind ?? "job") : stage,
-        data: row.payload,
+        name: stage === INTAKE_STAGE ? row.kind : stage,
+        data: JSON.parse(row.payload) as unknown,
         opts: { ...STAGE_JOB_OPTIONS, jobId: row.id },
       })),
     );

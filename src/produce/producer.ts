@@ -225,7 +225,7 @@ async function claimRequestRows(
   const rows = chunk.map(({ requestId, job, hash }, index) => {
     const { stage, payload, routing } = entries[index]!;
     return sql`(${requestId}, ${batchId}, ${job.kind}, ${job.feature ?? null}, ${hash}, ${job.metadata === undefined ? null : JSON.stringify(job.metadata)}::jsonb,
-      ${JSON.stringify(payload)}::jsonb, ${stage}, ${routing ? JSON.stringify(routing.features) : null}::jsonb, ${routing?.prompt ?? null},
+      ${JSON.stringify(payload)}, ${stage}, ${routing ? JSON.stringify(routing.features) : null}::jsonb, ${routing?.prompt ?? null},
       ${routing?.initialTier ?? null}, ${routing?.classifier ?? null}, ${routing?.reason ?? null}, ${routing?.score ?? null}::real)`;
   });
   const inserted = await queryRows<{ id: string }>(

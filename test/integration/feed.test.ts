@@ -147,13 +147,13 @@ describe("the feeder: Postgres holds the backlog, Redis a window of it", () => {
       initial_tier: string;
       classifier: string;
       has_features: boolean;
-      payload: { route?: unknown };
+      payload: string;
     }>(
       pipeline.testDb.database.db,
       sql`select stage, initial_tier, classifier, routing_features is not null as has_features, payload from requests where batch_id = ${batchId}`,
     );
     expect(row).toMatchObject({ stage: "cheap", initial_tier: "cheap", classifier: "heuristic", has_features: true });
-    expect(row!.payload.route).toMatchObject({ initialTier: "cheap", classifier: "heuristic" });
+    expect((JSON.parse(row!.payload) as { route: unknown }).route).toMatchObject({ initialTier: "cheap", classifier: "heuristic" });
     await startWorker(pipeline.runtime, { stages: ["cheap"], fakeProviderUrl: pipeline.fake.url });
     const status = await pipeline.waitForBatch(batchId);
     expect(status.done).toBe(true);

@@ -101,10 +101,12 @@ export const requests = pgTable(
     /** Enqueue order (identity): `results` streams a batch in it, through requests_batch_seq_idx. */
     seq: bigint("seq", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
     /**
-     * The queued job exactly as the feeder adds it to Redis (src/feed/): Postgres holds the backlog,
-     * Redis only a window of it. Null for requests from before it existed (they were added at enqueue).
+     * The queued job exactly as the feeder adds it to Redis (src/feed/), as JSON text: Postgres holds
+     * the backlog, Redis only a window of it. Text, not jsonb: a job may carry a NUL in JSON (e.g. an
+     * extract schema's key, escaped as \u0000), which jsonb refuses. Null for requests from before it
+     * existed (they were added to Redis at enqueue).
      */
-    payload: jsonb("payload"),
+    payload: text("payload"),
     /** The stage the feeder adds it to: `intake`, or the tier the producer already routed it to. */
     stage: text("stage"),
     /** When the feeder put the job in Redis; null while it waits in the backlog. `recover` clears it for a job Redis lost. */
@@ -120,7 +122,7 @@ export const requests = pgTable(
       .where(sql`fed_at is null and status = 'queued'`),
     // What Redis should hold: the recovery check reads it.
     index("requests_fed_queued_idx")
-      .on(table.fedAt)
+      .on(table.fedAt, table.id)
       .where(sql`fed_at is not null and status = 'queued'`),
   ],
 );
