@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import { Redis } from "ioredis";
 import { openPostgres, queryRows } from "../src/ledger/db/database.js";
 import { createProducer } from "../src/produce/producer.js";
 import { benchConfig } from "./bench-config.js";
@@ -35,8 +34,7 @@ export async function endToEnd(jobs: number, memoryCheckpoints: number[] = []): 
     workerEnv({ databaseUrl: database.url, redisUrl: BENCH_REDIS_URL, prefix, configPath: await writeBenchConfig(config), fakeUrl }),
   );
   const healthPort = Number(await worker.waitFor(/health on :(\d+)/));
-  const connection = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: null });
-  const producer = createProducer({ db: ledger.db, connection, prefix, config });
+  const producer = createProducer({ db: ledger.db, config });
   const finished = async () =>
     Number((await queryRows<{ n: string }>(ledger.db, sql`select count(*)::text as n from requests where status <> 'queued'`))[0]!.n);
 
@@ -64,7 +62,6 @@ export async function endToEnd(jobs: number, memoryCheckpoints: number[] = []): 
   const stats = (await (await fetch(`${fakeUrl}/stats`)).json()) as { totalCalls: number };
 
   await producer.close();
-  connection.disconnect();
   await worker.stop();
   await fake.stop();
   await ledger.close();

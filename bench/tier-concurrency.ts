@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import { Redis } from "ioredis";
 import { openPostgres, queryRows } from "../src/ledger/db/database.js";
 import { createProducer } from "../src/produce/producer.js";
 import { benchConfig } from "./bench-config.js";
@@ -40,8 +39,7 @@ export async function tierConcurrency(jobs: number, limit = 8, latencyMs = 100):
   });
   const workers = [startProcess(["worker", "--stages", "intake,cheap"], env), startProcess(["worker", "--stages", "cheap"], env)];
   for (const worker of workers) await worker.waitFor(/health on :(\d+)/);
-  const connection = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: null });
-  const producer = createProducer({ db: ledger.db, connection, prefix, config });
+  const producer = createProducer({ db: ledger.db, config });
   await producer.enqueueJobs(benchJobs(jobs, "tier", { tier: "cheap" }), { batchName: "tier-bench" });
 
   // Time from the first call to the last answer: the tier's steady state, not the enqueue.
@@ -62,7 +60,6 @@ export async function tierConcurrency(jobs: number, limit = 8, latencyMs = 100):
   const maxInFlight = Math.max(...Object.values(stats.models).map((model) => model.maxInFlight));
 
   await producer.close();
-  connection.disconnect();
   await Promise.all(workers.map((worker) => worker.stop()));
   await fake.stop();
   await ledger.close();

@@ -27,6 +27,9 @@ const PAGE_SIZE = 500;
  * finish and be recorded as usual; if it would go on to another stage, that stage's cancel check
  * skips it. Safe to run again (and needed by nothing: the flag catches what the sweep misses).
  */
+/** How long the cancel mark stays in Redis. */
+const CANCEL_MARK_TTL_SECONDS = 7 * 24 * 3600;
+
 export async function cancelBatch(db: Db, deps: BatchControlDeps, batchId: string): Promise<CancelReport> {
   await requireBatch(db, batchId);
   const marked = await queryRows<{ cancelled_at: string }>(
@@ -34,7 +37,9 @@ export async function cancelBatch(db: Db, deps: BatchControlDeps, batchId: strin
     sql`update batches set cancelled_at = now() where id = ${batchId} and cancelled_at is null returning cancelled_at::text`,
   );
   const { cancelledAt } = await requireBatch(db, batchId);
-  await deps.connection.set(cancelledBatchKey(deps.prefix, batchId), cancelledAt!);
+  // Only jobs already in Redis can slip past the sweep (the backlog's rows end as cancelled below and are
+  // never fed), and they run within days: the mark need not outlive them (Redis memory stays bounded).
+  await deps.connection.set(cancelledBatchKey(deps.prefix, batchId), cancelledAt!, "EX", CANCEL_MARK_TTL_SECONDS);
 
   const queues = openQueues(deps);
   const report: CancelReport = {

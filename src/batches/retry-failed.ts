@@ -44,9 +44,9 @@ export async function retryFailed(db: Db, deps: BatchControlDeps, batchId: strin
   try {
     let lastSeq = 0;
     for (;;) {
-      const page = await queryRows<{ id: string; seq: string; attempts: number; cost_usd: string }>(
+      const page = await queryRows<{ id: string; seq: string; attempts: number; cost_usd: string; payload: string | null }>(
         db,
-        sql`select r.id, r.seq::text, coalesce(max(a.attempt_no), 0)::int as attempts, coalesce(sum(a.cost_usd), 0)::text as cost_usd
+        sql`select r.id, r.seq::text, coalesce(max(a.attempt_no), 0)::int as attempts, coalesce(sum(a.cost_usd), 0)::text as cost_usd, r.payload
             from requests r left join attempts a on a.request_id = r.id
             where r.batch_id = ${batchId} and r.status = 'failed' and r.seq > ${lastSeq}
             group by r.id, r.seq order by r.seq limit ${PAGE_SIZE}`,
@@ -60,7 +60,8 @@ export async function retryFailed(db: Db, deps: BatchControlDeps, batchId: strin
             const original = job ? originalJob(job.data) : undefined;
             if (original) return original;
           }
-          return undefined;
+          // Redis no longer has it (failed jobs are bounded there): the row kept the job as queued.
+          return row.payload === null ? undefined : originalJob(JSON.parse(row.payload));
         }),
       );
       const retry = page.flatMap((row, index) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_QUEUE_CONFIG, queueConfigSchema } from "./queue-config-schema.js";
 import { JOB_KINDS } from "../jobs/job-schema.js";
 import { CACHE_TTLS } from "../jobs/prompt-cache-facts.js";
 import { budgetsConfigSchema } from "./budget-config-schema.js";
@@ -155,6 +156,8 @@ export const routerConfigSchema = z
     promptCaching: promptCachingSchema.default(DEFAULT_PROMPT_CACHING),
     /** Hard spending caps per feature per UTC day / month: see budget-config-schema.ts. Default: none. */
     budgets: budgetsConfigSchema,
+    /** Redis window over the Postgres backlog, feeder timing, recovery of lost jobs: see queue-config-schema.ts. */
+    queue: queueConfigSchema.default(DEFAULT_QUEUE_CONFIG),
     circuitBreaker: circuitBreakerSchema.default({
       windowMs: 30_000,
       minCalls: 10,

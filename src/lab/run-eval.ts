@@ -322,7 +322,7 @@ export async function runEval(options: EvalOptions, env: Env): Promise<EvalResul
     await database.migrate();
     const priceBook = buildPriceBook(prepared.config);
     const worker = await startWorker(runtime, { fakeProviderUrl: fake.url });
-    const producer = createProducer({ db: database.db, connection: runtime.redis(), prefix, config: prepared.config });
+    const producer = createProducer({ db: database.db, config: prepared.config });
     runtime.shutdown.register("producer", () => producer.close());
     options.onMessage?.(
       `eval: ${prepared.rows.length} rows, classifier ${options.classifier}, threshold ${prepared.threshold.toFixed(4)} (${prepared.thresholdSource}); ledger ${database.describe}`,

@@ -1,13 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { sql } from "drizzle-orm";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import { queryRows, type Db } from "../ledger/db/database.js";
 import type { JobCandidate } from "../jobs/job-candidate.js";
 import { arraySource, type JobSource } from "../jobs/job-source.js";
 import { ID_PATTERN } from "../jobs/job-schema.js";
-import { INTAKE_QUEUE } from "../queue/queue-names.js";
 import { checkJob, largestContextWindow } from "./check-job.js";
 import { jobHash } from "./content-hash.js";
 import { SeenIds } from "./seen-ids.js";
@@ -15,6 +12,8 @@ import { stampSharedPrefix } from "./shared-prefixes.js";
 import { surveySource } from "./survey.js";
 import { writeChunk, type CheckedJob, type ChunkOutcome, type RejectedLine } from "./write-chunk.js";
 import { RouterError } from "../errors/router-error.js";
+import { loadClassifier } from "../intake/loaded-classifier.js";
+import { routesAtEnqueue } from "./backlog-entry.js";
 
 export type { RejectedLine } from "./write-chunk.js";
 
@@ -63,7 +62,7 @@ export interface Producer {
  */
 const CHUNK_SIZE = 1_000;
 
-/** Chunks being written at once while the next is read: enough to overlap Postgres, Redis and parsing. */
+/** Chunks being written at once while the next is read: enough to overlap Postgres and parsing. */
 const WRITES_IN_FLIGHT = 2;
 
 /** How many rejected lines a report carries in full; the rest are counted (and heard through onRejected). */
@@ -104,12 +103,12 @@ function checkOptions(options: EnqueueOptions): void {
   }
 }
 
-export function createProducer(deps: { db: Db; connection: Redis; prefix: string; config: RouterConfig }): Producer {
-  const intake = new Queue(INTAKE_QUEUE, { connection: deps.connection, prefix: deps.prefix });
-  // Connection errors also reject the call in progress, which is how the caller hears of them;
-  // without a listener BullMQ would print each one to stderr while ioredis reconnects.
-  intake.on("error", () => {});
+export function createProducer(deps: { db: Db; config: RouterConfig }): Producer {
   const contextLimit = largestContextWindow(deps.config);
+  const routeNow = routesAtEnqueue(deps.config);
+  // Read once, as a worker does at start: a trained model routes every job of this producer.
+  const classifier = routeNow ? loadClassifier(deps.config) : undefined;
+  const chunkDeps = { db: deps.db, config: deps.config, classifier, routeNow };
 
   /**
    * Two passes over the source, each a stream: the survey (content hash, shared-prefix counts), then
@@ -140,7 +139,7 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
 
     // Chunks are written while the next ones are read and checked (up to WRITES_IN_FLIGHT at once, on
     // separate pool connections): the producer would otherwise sit idle for every round trip to
-    // Postgres and Redis. Outcomes are taken in chunk order, so rejections still come out in line order.
+    // Postgres. Outcomes are taken in chunk order, so rejections still come out in line order.
     const inFlight: Promise<void>[] = [];
     let recorded: Promise<void> = Promise.resolve();
     const record = (outcome: ChunkOutcome, lineRejections: RejectedLine[]): Promise<void> | undefined => {
@@ -166,7 +165,7 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
       chunk = [];
       chunkRejected = [];
       while (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
-      const written = writeChunk({ db: deps.db, intake }, batchId, jobs);
+      const written = writeChunk(chunkDeps, batchId, jobs);
       const done = recorded.then(() => written).then((outcome) => record(outcome, lineRejections));
       // Handled here so a failure while later chunks are read is not an unhandled rejection; it is
       // still thrown where the chunk is awaited.
@@ -229,7 +228,7 @@ export function createProducer(deps: { db: Db; connection: Redis; prefix: string
   return {
     enqueue,
     enqueueJobs: (jobs, options) => enqueue(arraySource(jobs.map((job, index) => ({ line: index + 1, job }))), options),
-    close: () => intake.close(),
+    close: async () => {},
   };
 }
 

@@ -1,8 +1,9 @@
-import type { Queue } from "bullmq";
 import { sql } from "drizzle-orm";
+import type { RouterConfig } from "../config/router-config-schema.js";
 import { queryRows, type Db } from "../ledger/db/database.js";
 import type { JobInput, QueuedJob } from "../jobs/job-schema.js";
-import { STAGE_JOB_OPTIONS } from "../queue/job-options.js";
+import type { LoadedClassifier } from "../intake/loaded-classifier.js";
+import { backlogEntryOf, type BacklogEntry } from "./backlog-entry.js";
 
 /** A job that passed every check of the submission, ready to be written. */
 export interface CheckedJob {
@@ -30,50 +31,61 @@ export interface ChunkOutcome {
 
 export interface ChunkWriterDeps {
   db: Db;
-  intake: Queue;
+  config: RouterConfig;
+  /** The classifier that routes at enqueue (undefined when intake routes: llm, hybrid). */
+  classifier: LoadedClassifier | undefined;
+  routeNow: boolean;
 }
 
 /**
- * What enqueue does with one chunk of checked jobs: their request rows in one INSERT, then the new
- * ones to the intake queue in one addBulk (jobId = request id, so a re-add is dropped). The driver
- * (producer.ts) owns reading and checking; this is the one place that decides where a chunk goes.
+ * What enqueue does with one chunk of checked jobs: their request rows, each with its backlog entry
+ * (the stage it starts in and its payload there), in one INSERT. Nothing goes to Redis here: the
+ * feeder (src/feed/) moves a bounded window of the backlog into the queues. The driver (producer.ts)
+ * owns reading and checking; this is the one place that decides where a chunk goes.
  */
 export async function writeChunk(deps: ChunkWriterDeps, batchId: string, chunk: readonly CheckedJob[]): Promise<ChunkOutcome> {
-  const claim = await claimRequestRows(deps.db, batchId, chunk);
   const enqueuedAt = new Date().toISOString();
-  await deps.intake.addBulk(
-    claim.toQueue.map(({ requestId, job }) => ({
-      name: job.kind,
-      data: { requestId, batchId, job, enqueuedAt } satisfies QueuedJob,
-      opts: { ...STAGE_JOB_OPTIONS, jobId: requestId },
-    })),
+  const entries = chunk.map(({ requestId, job }) =>
+    backlogEntryOf({ requestId, batchId, job, enqueuedAt } satisfies QueuedJob, deps.config, deps.classifier, deps.routeNow),
   );
+  const claim = await claimRequestRows(deps.db, batchId, chunk, entries);
   return { queued: claim.toQueue.length, duplicates: claim.duplicates, conflicts: claim.conflicts };
 }
 
 /**
- * Inserts the chunk's request rows and sorts the rest: new ids, and ids of this batch still queued
- * from an earlier run that stopped half-way (BullMQ drops the re-add if the job is there), are
- * queued; a known id with the same job is a duplicate (with the batch that holds it); a known id
+ * Inserts the chunk's request rows with their backlog entries and sorts the rest: new ids, and ids of
+ * this batch still queued from an earlier run that stopped half-way (their rows are already in the
+ * backlog or in Redis), count as queued; a known id with the same job is a duplicate (with the batch that holds it); a known id
  * with a different job is a conflict, refused as a rejected line.
  */
 async function claimRequestRows(
   db: Db,
   batchId: string,
   chunk: readonly CheckedJob[],
+  entries: readonly BacklogEntry[],
 ): Promise<{ toQueue: CheckedJob[]; duplicates: string[]; conflicts: RejectedLine[] }> {
   if (chunk.length === 0) return { toQueue: [], duplicates: [], conflicts: [] };
-  // Six array parameters, not six per row: the statement is the same text for every chunk, and
+  // One array parameter per column, not one per row and column: the statement is the same text for every chunk, and
   // Postgres parses and plans it once, where a 1,000-row VALUES list costs 6,000 bound parameters.
   const ids = chunk.map(({ requestId }) => requestId);
+  const routing = entries.map((entry) => entry.routing);
+  const text = (values: (string | null | undefined)[]) => sql.param(values.map((value) => value ?? null));
   const inserted = await queryRows<{ id: string }>(
     db,
-    sql`insert into requests (id, batch_id, kind, feature, job_hash, metadata)
-        select id, ${batchId}, kind, feature, job_hash, metadata::jsonb
-        from unnest(${sql.param(ids)}::text[], ${sql.param(chunk.map(({ job }) => job.kind))}::text[],
-                    ${sql.param(chunk.map(({ job }) => job.feature ?? null))}::text[], ${sql.param(chunk.map(({ hash }) => hash))}::text[],
-                    ${sql.param(chunk.map(({ job }) => (job.metadata === undefined ? null : JSON.stringify(job.metadata))))}::text[])
-             as row (id, kind, feature, job_hash, metadata)
+    sql`insert into requests (id, batch_id, kind, feature, job_hash, metadata, payload, stage, routing_features, prompt,
+          initial_tier, classifier, routing_reason, complexity_score)
+        select id, ${batchId}, kind, feature, job_hash, metadata::jsonb, payload, stage, routing_features::jsonb, prompt,
+               initial_tier, classifier, routing_reason, complexity_score
+        from unnest(${sql.param(ids)}::text[], ${text(chunk.map(({ job }) => job.kind))}::text[],
+                    ${text(chunk.map(({ job }) => job.feature))}::text[], ${text(chunk.map(({ hash }) => hash))}::text[],
+                    ${text(chunk.map(({ job }) => (job.metadata === undefined ? null : JSON.stringify(job.metadata))))}::text[],
+                    ${text(entries.map(({ payload }) => JSON.stringify(payload)))}::text[], ${text(entries.map(({ stage }) => stage))}::text[],
+                    ${text(routing.map((route) => (route ? JSON.stringify(route.features) : null)))}::text[],
+                    ${text(routing.map((route) => route?.prompt))}::text[], ${text(routing.map((route) => route?.initialTier))}::text[],
+                    ${text(routing.map((route) => route?.classifier))}::text[], ${text(routing.map((route) => route?.reason))}::text[],
+                    ${sql.param(routing.map((route) => route?.score ?? null))}::real[])
+             as row (id, kind, feature, job_hash, metadata, payload, stage, routing_features, prompt, initial_tier, classifier,
+                     routing_reason, complexity_score)
         on conflict (id) do nothing returning id`,
   );
   const fresh = new Set(inserted.map((row) => row.id));

@@ -58,3 +58,12 @@ export function modelKeys(prefix: string, model: { provider: string; model: stri
     tpmLimiter: `${base}:tpm`,
   };
 }
+
+/** The feeder's lock (src/feed/feed-lock.ts): one feeder at a time across pods; a string, the holder's id, PX = its TTL. */
+export const feedLockKey = (prefix: string) => `${prefix}:feed:lock`;
+
+/**
+ * BullMQ's hash of one job, whatever its state (waiting, active, delayed, failed, completed until
+ * removed): `<prefix>:<queue>:<job id>`. Its absence in every queue means Redis no longer has the job.
+ */
+export const bullJobKey = (prefix: string, queueName: string, jobId: string) => `${prefix}:${queueName}:${jobId}`;

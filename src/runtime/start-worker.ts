@@ -16,6 +16,7 @@ import { createRequestJournal } from "../guards/request-journal.js";
 import { createCancelCheck } from "../guards/cancelled-batch.js";
 import { knownStages, startStages } from "./stage-runner.js";
 import { createDashboard } from "../dashboard/dashboard-app.js";
+import { startFeeder } from "../feed/feeder.js";
 
 export interface WorkerHandle {
   stages: string[];
@@ -131,6 +132,9 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     metrics,
   });
   runtime.shutdown.register("stages", () => runner.close());
+  // Every worker runs one; a Redis lock lets one feed at a time. Closed before the stages (registered after).
+  const feeder = startFeeder({ db: database.db, connection, prefix, config: () => live().config, logger: runtime.logger });
+  runtime.shutdown.register("feeder", () => feeder.close());
   registerStateGauges(metrics.registry, {
     queues: runner.queues,
     models: () => live().config.tiers.flatMap((tier) => tier.models),
@@ -164,6 +168,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     health,
     reloadConfig: (trigger) => liveConfig.reload(trigger),
     stop: async () => {
+      await feeder.close();
       await runner.close();
       await ledger.flush();
     },

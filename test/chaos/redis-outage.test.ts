@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProducer } from "../../src/produce/producer.js";
-import { createRedisConnection } from "../../src/queue/redis-connection.js";
 import { TICKET_LABELS } from "../helpers/jobs.js";
 import { ledgerCounts } from "../helpers/ledger-counts.js";
 import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
@@ -55,9 +54,8 @@ describe("a Redis outage in the middle of a batch", () => {
     );
 
     proxy.cut();
-    // A producer that talks to Redis through the same cut link: its enqueue waits for Redis, then goes through.
-    const producerConnection = createRedisConnection(`redis://127.0.0.1:${proxy.port}`);
-    const lateProducer = createProducer({ db, connection: producerConnection, prefix: pipeline.prefix, config: pipeline.config });
+    // A producer during the outage: it writes only Postgres (the backlog), and the feeders add its jobs once Redis is back.
+    const lateProducer = createProducer({ db, config: pipeline.config });
     const lateEnqueue = lateProducer.enqueueJobs(tickets("redis-late", LATE_JOBS), { batchName: "redis-late" });
     // Stay down until the worker has noticed.
     await worker.waitForOutput(/worker error|ECONNRESET|Connection is closed|ECONNREFUSED/);
@@ -68,7 +66,6 @@ describe("a Redis outage in the middle of a batch", () => {
     await pipeline.waitForBatch(batchId);
     await pipeline.waitForBatch(late.batchId);
     await lateProducer.close();
-    producerConnection.disconnect();
 
     const counts = await ledgerCounts(db, batchId);
     const lateCounts = await ledgerCounts(db, late.batchId);

@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Db } from "../../src/ledger/db/database.js";
+import { sql } from "drizzle-orm";
+import { queryRows, type Db } from "../../src/ledger/db/database.js";
 import { INTAKE_QUEUE, tierQueueName } from "../../src/queue/queue-names.js";
 import { batchStatus, type BatchStatus } from "../../src/report/query/batch-status.js";
 import { waitFor } from "./wait-for.js";
@@ -20,9 +21,19 @@ export async function pendingJobs(connection: Redis, prefix: string, queueNames:
   return pending;
 }
 
+/** Requests of the batch still in the Postgres backlog (not yet fed to a queue). */
+export async function backlogJobs(db: Db, batchId: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from requests where batch_id = ${batchId} and status = 'queued' and fed_at is null`,
+  );
+  return row?.n ?? 0;
+}
+
 /**
- * Waits until the batch is done — or until nothing is left to run in any queue while requests are
- * still `queued`, which means they are lost: no queue will ever finish them. Returns either way,
+ * Waits until the batch is done — or until nothing is left to run in any queue, nor in the Postgres
+ * backlog the feeder tops the queues up from, while requests are still `queued`, which means they are
+ * lost: nothing will ever finish them. Returns either way,
  * so the test can assert on `lost` with a precise message instead of timing out.
  * Every stage forwards a job to the next queue before it completes its own, so "all queues idle" is
  * never a hand-over in progress; it is checked twice in a row all the same.
@@ -40,7 +51,7 @@ export async function waitForBatchSettled(
   return waitFor(
     async () => {
       const status = await batchStatus(db, batchId);
-      const pending = status.done ? {} : await pendingJobs(connection, prefix, queues);
+      const pending = status.done ? {} : { ...(await pendingJobs(connection, prefix, queues)), backlog: await backlogJobs(db, batchId) };
       idleChecks = !status.done && Object.values(pending).every((n) => n === 0) ? idleChecks + 1 : 0;
       return { status, pending };
     },

@@ -82,7 +82,7 @@ export async function startTestPipeline(
     options.stages && options.stages.length === 0
       ? undefined
       : await startWorker(runtime, { stages: options.stages, fakeProviderUrl: fake.url });
-  const producer = createProducer({ db: testDb.database.db, connection: runtime.redis(), prefix, config });
+  const producer = createProducer({ db: testDb.database.db, config });
   return {
     runtime,
     testDb,

@@ -70,7 +70,7 @@ describe("prompt caching on a 2,000-job shared-prefix batch", () => {
     const workers: WorkerHandle[] = [];
     for (const runtime of runtimes) workers.push(await startWorker(runtime, { stages: ["intake", "cheap"], fakeProviderUrl: fake.url }));
     fake.resetStats();
-    const producer = createProducer({ db: testDb.database.db, connection: runtimes[0]!.redis(), prefix, config: config(enabled) });
+    const producer = createProducer({ db: testDb.database.db, config: config(enabled) });
     try {
       const jobs = Array.from({ length: JOBS }, (_, index) => ({
         kind: "classify" as const,

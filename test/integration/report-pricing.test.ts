@@ -63,7 +63,7 @@ describe("pricing cached tokens, ledger to report", () => {
       { config },
     );
     await startWorker(runtime, { fakeProviderUrl: stub.url });
-    producer = createProducer({ db: testDb.database.db, connection: runtime.redis(), prefix, config });
+    producer = createProducer({ db: testDb.database.db, config });
   });
   afterAll(async () => {
     await producer?.close();

@@ -16,6 +16,8 @@ export const LAYERS = [
   ["tiers"],
   ["intake"],
   ["produce"],
+  // The feeder: moves a window of the Postgres backlog into Redis, finds jobs Redis lost
+  ["feed"],
   // batch control: results stream, list, cancel, retry (reads the ledger, reaches every queue)
   ["batches"],
   // Dry-run cost of a job file: reads like produce, routes like intake, prices like the tiers; writes nothing.

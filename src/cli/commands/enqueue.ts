@@ -47,8 +47,6 @@ export function registerEnqueue(program: Command): void {
         const database = await runtime.database();
         const producer = createProducer({
           db: database.db,
-          connection: runtime.redis(),
-          prefix: runtime.env.QUEUE_PREFIX,
           config: await runtime.config(),
         });
         runtime.shutdown.register("producer", () => producer.close());

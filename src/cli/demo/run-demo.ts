@@ -52,7 +52,7 @@ export async function runDemo(env: Env, options: DemoOptions = {}): Promise<void
     say(`demo: ledger in ${database.describe}`);
     await startWorker(runtime, { fakeProviderUrl: fake?.url });
 
-    const producer = createProducer({ db: database.db, connection: runtime.redis(), prefix, config: await runtime.config() });
+    const producer = createProducer({ db: database.db, config: await runtime.config() });
     runtime.shutdown.register("producer", () => producer.close());
     const file = options.jobsFile ?? EXAMPLE_JOBS;
     // Every run runs its jobs: the example ids get this run's tag, so an earlier run's rows (same

@@ -14,6 +14,7 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import type { UsageIssue } from "../../pricing/usage.js";
 
 /**
@@ -99,11 +100,30 @@ export const requests = pgTable(
     metadata: jsonb("metadata"),
     /** Enqueue order (identity): `results` streams a batch in it, through requests_batch_seq_idx. */
     seq: bigint("seq", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
+    /**
+     * The queued job exactly as the feeder adds it to Redis (src/feed/), as JSON text: Postgres holds
+     * the backlog, Redis only a window of it. Text, not jsonb: a job may carry a NUL in JSON (e.g. an
+     * extract schema's key, escaped as \u0000), which jsonb refuses. Null for requests from before it
+     * existed (they were added to Redis at enqueue).
+     */
+    payload: text("payload"),
+    /** The stage the feeder adds it to: `intake`, or the tier the producer already routed it to. */
+    stage: text("stage"),
+    /** When the feeder put the job in Redis; null while it waits in the backlog. `recover` clears it for a job Redis lost. */
+    fedAt: timestamp("fed_at", { withTimezone: true }),
   },
   (table) => [
     index("requests_batch_status_idx").on(table.batchId, table.status),
     index("requests_finished_at_idx").on(table.finishedAt),
     index("requests_batch_seq_idx").on(table.batchId, table.seq),
+    // The backlog, in the order the feeder reads it (per stage, per batch, enqueue order); small once fed.
+    index("requests_backlog_idx")
+      .on(table.stage, table.batchId, table.seq)
+      .where(sql`fed_at is null and status = 'queued'`),
+    // What Redis should hold: the recovery check reads it.
+    index("requests_fed_queued_idx")
+      .on(table.fedAt, table.id)
+      .where(sql`fed_at is not null and status = 'queued'`),
   ],
 );
 
