@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { openPostgres, queryRows } from "../src/ledger/db/database.js";
 import { createProducer } from "../src/produce/producer.js";
 import { benchConfig } from "./bench-config.js";
-import { BENCH_REDIS_URL, benchPrefix, createBenchDatabase, deleteRedisPrefix, sleep } from "./bench-env.js";
+import { BENCH_REDIS_URL, benchPrefix, commandStats, commandsPerJob, createBenchDatabase, deleteRedisPrefix, sleep } from "./bench-env.js";
 import { benchJobs } from "./bench-jobs.js";
 import { scrapeGauge, startProcess, workerEnv, writeBenchConfig } from "./processes.js";
 
@@ -14,6 +14,8 @@ export interface EndToEndResult {
   /** Worker RSS (MB) when the given number of jobs had finished. */
   rssMb: { afterJobs: number; mb: number }[];
   providerCalls: number;
+  /** Redis commands per job over the run (every stage, the producer and this bench's polling). */
+  redisCommandsPerJob: ReturnType<typeof commandsPerJob>;
 }
 
 const ENQUEUE_CHUNK = 5_000;
@@ -42,6 +44,7 @@ export async function endToEnd(jobs: number, memoryCheckpoints: number[] = []): 
 
   const rssMb: EndToEndResult["rssMb"] = [];
   const pending = [...memoryCheckpoints].sort((a, b) => a - b);
+  const statsBefore = await commandStats();
   const started = performance.now();
   let batchId: string | undefined;
   const enqueueing = (async () => {
@@ -61,6 +64,7 @@ export async function endToEnd(jobs: number, memoryCheckpoints: number[] = []): 
   }
   const seconds = (performance.now() - started) / 1000;
   await enqueueing;
+  const redisCommandsPerJob = commandsPerJob(statsBefore, await commandStats(), jobs);
   const stats = (await (await fetch(`${fakeUrl}/stats`)).json()) as { totalCalls: number };
 
   await producer.close();
@@ -70,5 +74,5 @@ export async function endToEnd(jobs: number, memoryCheckpoints: number[] = []): 
   await ledger.close();
   await database.drop();
   await deleteRedisPrefix(prefix);
-  return { jobs, seconds, jobsPerSecond: jobs / seconds, rssMb, providerCalls: stats.totalCalls };
+  return { jobs, seconds, jobsPerSecond: jobs / seconds, rssMb, providerCalls: stats.totalCalls, redisCommandsPerJob };
 }

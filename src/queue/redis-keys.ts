@@ -58,3 +58,10 @@ export function modelKeys(prefix: string, model: { provider: string; model: stri
     tpmLimiter: `${base}:tpm`,
   };
 }
+
+/**
+ * The ledger hand-off: a stream of endings whose Postgres rows are still to be written (see
+ * guards/ledger-committer.ts), read by the `committers` consumer group of every tier worker.
+ */
+export const ledgerHandoffKey = (prefix: string) => `${prefix}:ledger:handoff`;
+export const LEDGER_COMMITTERS_GROUP = "committers";
