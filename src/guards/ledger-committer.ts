@@ -86,6 +86,28 @@ export function createLedgerCommitter(options: LedgerCommitterOptions): LedgerCo
       },
     ));
 
+  // Entries committed in the same group commit are acknowledged and deleted together: one round trip.
+  let toAck: { id: string; done: () => void; failed: (error: unknown) => void }[] = [];
+  const acknowledge = (id: string) =>
+    new Promise<void>((done, failed) => {
+      if (toAck.length === 0) setImmediate(flushAcks);
+      toAck.push({ id, done, failed });
+    });
+  const flushAcks = () => {
+    const batch = toAck;
+    toAck = [];
+    const ids = batch.map((entry) => entry.id);
+    redis
+      .multi()
+      .xack(key, LEDGER_COMMITTERS_GROUP, ...ids)
+      .xdel(key, ...ids)
+      .exec()
+      .then(
+        () => batch.forEach((entry) => entry.done()),
+        (error: unknown) => batch.forEach((entry) => entry.failed(error)),
+      );
+  };
+
   const commit = (id: string, fields: string[]) => {
     if (inFlight.has(id)) return;
     const value = (name: string) => fields[fields.indexOf(name) + 1];
@@ -106,9 +128,7 @@ export function createLedgerCommitter(options: LedgerCommitterOptions): LedgerCo
       onRetry: (error, attempt, delayMs) =>
         log.warn({ attempt, delayMs, error: String((error as Error)?.message ?? error) }, "write failed; keeping the result and retrying"),
     })
-      .then(async () => {
-        await redis.multi().xack(key, LEDGER_COMMITTERS_GROUP, id).xdel(key, id).exec();
-      })
+      .then(() => acknowledge(id))
       .catch((error: unknown) => {
         // Left pending: claimed again after claimIdleMs, here or by another worker.
         if (!stopping.signal.aborted) log.warn({ error: String(error) }, "handed-off ending not committed yet; it will be retried");
