@@ -141,7 +141,8 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     prefix,
     ledger,
     journal: createRequestJournal(fast, prefix),
-    handoff: committer?.handoff,
+    // Off: jobs commit their own rows; the committer still drains what an earlier run handed off.
+    handoff: runtime.env.LEDGER_HANDOFF === "on" ? committer?.handoff : undefined,
     shadowStore: createShadowStore(database.db),
     cancelled: createCancelCheck({ redis: fast, prefix, db: database.db }),
     gate,
