@@ -53,3 +53,25 @@ export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
+
+/** INFO commandstats as command → calls (the whole server: run benches on a Redis of their own for this). */
+export async function commandStats(url: string = BENCH_REDIS_URL): Promise<Map<string, number>> {
+  const redis = new Redis(url);
+  try {
+    const text = await redis.info("commandstats");
+    const stats = new Map<string, number>();
+    for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) stats.set(match[1]!, Number(match[2]));
+    return stats;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Commands per job between two commandstats snapshots, largest first. */
+export function commandsPerJob(before: Map<string, number>, after: Map<string, number>, jobs: number) {
+  const perCommand = [...after]
+    .map(([command, calls]) => ({ command, perJob: (calls - (before.get(command) ?? 0)) / jobs }))
+    .filter((entry) => entry.perJob > 0)
+    .sort((a, b) => b.perJob - a.perJob);
+  return { total: perCommand.reduce((sum, entry) => sum + entry.perJob, 0), perCommand };
+}

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { openPostgres, queryRows } from "../src/ledger/db/database.js";
 import { createProducer } from "../src/produce/producer.js";
 import { benchConfig } from "./bench-config.js";
-import { BENCH_REDIS_URL, benchPrefix, createBenchDatabase, deleteRedisPrefix, sleep } from "./bench-env.js";
+import { BENCH_REDIS_URL, benchPrefix, commandStats, commandsPerJob, createBenchDatabase, deleteRedisPrefix, sleep } from "./bench-env.js";
 import { benchJobs } from "./bench-jobs.js";
 import { scrapeGauge, startProcess, workerEnv, writeBenchConfig } from "./processes.js";
 
@@ -13,6 +13,8 @@ export interface EndToEndResult {
   /** Worker RSS (MB) when the given number of jobs had finished. */
   rssMb: { afterJobs: number; mb: number }[];
   providerCalls: number;
+  /** Redis commands per job over the run (every stage, the producer and this bench's polling). */
+  redisCommandsPerJob: ReturnType<typeof commandsPerJob>;
 }
 
 const ENQUEUE_CHUNK = 5_000;
@@ -40,6 +42,7 @@ export async function endToEnd(jobs: number, memoryCheckpoints: number[] = []): 
 
   const rssMb: EndToEndResult["rssMb"] = [];
   const pending = [...memoryCheckpoints].sort((a, b) => a - b);
+  const statsBefore = await commandStats();
   const started = performance.now();
   let batchId: string | undefined;
   const enqueueing = (async () => {
@@ -59,6 +62,7 @@ export async function endToEnd(jobs: number, memoryCheckpoints: number[] = []): 
   }
   const seconds = (performance.now() - started) / 1000;
   await enqueueing;
+  const redisCommandsPerJob = commandsPerJob(statsBefore, await commandStats(), jobs);
   const stats = (await (await fetch(`${fakeUrl}/stats`)).json()) as { totalCalls: number };
 
   await producer.close();
@@ -67,5 +71,5 @@ export async function endToEnd(jobs: number, memoryCheckpoints: number[] = []): 
   await ledger.close();
   await database.drop();
   await deleteRedisPrefix(prefix);
-  return { jobs, seconds, jobsPerSecond: jobs / seconds, rssMb, providerCalls: stats.totalCalls };
+  return { jobs, seconds, jobsPerSecond: jobs / seconds, rssMb, providerCalls: stats.totalCalls, redisCommandsPerJob };
 }

@@ -24,6 +24,8 @@ export function startProcess(args: string[], env: NodeJS.ProcessEnv): BenchProce
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
     if (output.length > 1_000_000) output = output.slice(-100_000);
+    // BENCH_WORKER_LOG=1 shows what the bench's processes say (warnings and errors), for a slow run's cause.
+    if (process.env.BENCH_WORKER_LOG) process.stderr.write(chunk);
     waiters.forEach((waiter) => waiter());
   };
   child.stdout!.on("data", onData);

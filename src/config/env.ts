@@ -47,6 +47,12 @@ export const envSchema = z.object({
   /** How often workers look for jobs whose worker died. Default 30000. */
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
   /**
+   * `on`: an answered tier job hands its rows to the ledger committer and frees its provider slot
+   * before they are committed (guards/ledger-committer.ts); `off`: every job waits for its own
+   * commit, as before (committers still drain earlier hand-offs). Default on.
+   */
+  LEDGER_HANDOFF: z.enum(["on", "off"]).default("on"),
+  /**
    * Required by `dashboard --host` off loopback, and by the worker to serve /dashboard on PORT
    * (which listens on every interface); compared in constant time. Default: unset (no dashboard in
    * the worker; `dashboard` on 127.0.0.1 open without a token).

@@ -4,6 +4,13 @@ import { dbErrorReason, isTransientDbError } from "./transient-db-error.js";
 export interface LedgerHealth {
   /** Why the ledger is failing (the last write failed permanently, none has succeeded since), or undefined. */
   failing(): string | undefined;
+  /**
+   * The last write ended well: endings may be handed to the committer instead of being committed on
+   * the job's path (see guards/ledger-committer.ts). False before the first write and after any
+   * failure, transient or not, until a write succeeds again: while Postgres is away or refusing,
+   * jobs wait for their own commit, so an outage holds the slots and a refusal fails the jobs.
+   */
+  accepting(): boolean;
 }
 
 export interface LedgerWriteWatcher {
@@ -19,12 +26,15 @@ export interface LedgerWriteWatcher {
  */
 export function watchLedgerWrites(writer: LedgerWriter, watcher: LedgerWriteWatcher = {}): { writer: LedgerWriter; health: LedgerHealth } {
   let failure: string | undefined;
+  let lastWriteOk = false;
   const watched = (write: Promise<void>) =>
     write.then(
       () => {
         failure = undefined;
+        lastWriteOk = true;
       },
       (error: unknown) => {
+        lastWriteOk = false;
         const transient = isTransientDbError(error);
         if (!transient) failure = dbErrorReason(error);
         watcher.onFailure?.(error, transient);
@@ -32,7 +42,7 @@ export function watchLedgerWrites(writer: LedgerWriter, watcher: LedgerWriteWatc
       },
     );
   return {
-    health: { failing: () => failure },
+    health: { failing: () => failure, accepting: () => lastWriteOk },
     writer: {
       write: (attempts, outcome) => watched(writer.write(attempts, outcome)),
       writeRouting: (routing) => watched(writer.writeRouting(routing)),

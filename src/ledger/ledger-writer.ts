@@ -26,31 +26,42 @@ export interface LedgerWriter {
 const MAX_ATTEMPT_ROWS_PER_STATEMENT = 2_000;
 const MAX_OUTCOME_ROWS_PER_STATEMENT = 2_000;
 
+export interface LedgerWriterOptions {
+  /**
+   * Transactions in flight at once. Default 1. More lets a job's rows go out while an earlier group
+   * still commits, instead of queueing behind it; the rollup upserts lock their rows in key order,
+   * so concurrent groups wait for each other on a shared rollup row but cannot deadlock there.
+   */
+  concurrentCommits?: number;
+}
+
 /**
- * Group commit: while one transaction is in flight, every job that finishes queues behind it,
- * and the next transaction writes all of them in a few multi-row statements. Under load that turns
- * thousands of tiny transactions into a handful of large ones; when idle, a write goes out at once.
- * Each caller's promise settles only when its rows are durable.
+ * Group commit: while `concurrentCommits` transactions are in flight, every job that finishes queues
+ * behind them, and the next transaction writes all of them in a few multi-row statements. Under load
+ * that turns thousands of tiny transactions into a handful of large ones; when idle, a write goes out
+ * at once. Each caller's promise settles only when its rows are durable.
  */
-export function createLedgerWriter(db: Db): LedgerWriter {
+export function createLedgerWriter(db: Db, options: LedgerWriterOptions = {}): LedgerWriter {
+  const maxInFlight = Math.max(1, options.concurrentCommits ?? 1);
   let pending: PendingWrite[] = [];
-  let inFlight: Promise<void> | undefined;
+  const inFlight = new Set<Promise<void>>();
   let closed = false;
 
-  const pump = (): Promise<void> => {
-    if (inFlight || pending.length === 0) return inFlight ?? Promise.resolve();
-    const group = pending;
-    pending = [];
-    inFlight = commitGroup(db, group)
-      .then(
-        () => group.forEach((write) => write.resolve()),
-        (error) => group.forEach((write) => write.reject(error)),
-      )
-      .finally(() => {
-        inFlight = undefined;
-        void pump();
-      });
-    return inFlight;
+  const pump = (): void => {
+    while (inFlight.size < maxInFlight && pending.length > 0) {
+      const group = pending;
+      pending = [];
+      const commit: Promise<void> = commitGroup(db, group)
+        .then(
+          () => group.forEach((write) => write.resolve()),
+          (error) => group.forEach((write) => write.reject(error)),
+        )
+        .finally(() => {
+          inFlight.delete(commit);
+          pump();
+        });
+      inFlight.add(commit);
+    }
   };
 
   return {
@@ -59,18 +70,19 @@ export function createLedgerWriter(db: Db): LedgerWriter {
       if (attempts.length === 0 && !outcome) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         pending.push({ attempts, outcome, resolve, reject });
-        void pump();
+        pump();
       });
     },
     writeRouting(routing) {
       if (closed) return Promise.reject(new Error("ledger writer is closed"));
       return new Promise<void>((resolve, reject) => {
         pending.push({ attempts: [], routing, resolve, reject });
-        void pump();
+        pump();
       });
     },
     async flush() {
-      while (inFlight || pending.length > 0) await pump().catch(() => {});
+      pump();
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
     async close() {
       closed = true;

@@ -67,3 +67,10 @@ export const feedLockKey = (prefix: string) => `${prefix}:feed:lock`;
  * removed): `<prefix>:<queue>:<job id>`. Its absence in every queue means Redis no longer has the job.
  */
 export const bullJobKey = (prefix: string, queueName: string, jobId: string) => `${prefix}:${queueName}:${jobId}`;
+
+/**
+ * The ledger hand-off: a stream of endings whose Postgres rows are still to be written (see
+ * guards/ledger-committer.ts), read by the `committers` consumer group of every tier worker.
+ */
+export const ledgerHandoffKey = (prefix: string) => `${prefix}:ledger:handoff`;
+export const LEDGER_COMMITTERS_GROUP = "committers";

@@ -12,6 +12,7 @@ import type { ModelGate } from "../guards/model-gate.js";
 import type { RequestJournal } from "../guards/request-journal.js";
 import type { BudgetGuard } from "../guards/budget-guard.js";
 import type { CancelCheck } from "../guards/cancelled-batch.js";
+import type { LedgerHandoff } from "../guards/ledger-committer.js";
 import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
 import { createIntakeProcessor } from "../intake/intake-processor.js";
 import type { IntakeLiveConfig } from "../intake/loaded-classifier.js";
@@ -30,6 +31,8 @@ export interface StageRunnerDeps {
   /** Hard budgets (batch, feature per UTC day / month). Default: none. */
   budgets?: BudgetGuard;
   shadowStore?: ShadowStore;
+  /** Answered tier jobs hand their rows to the ledger committer and free their slot (tier-stage.ts). Default: none. */
+  handoff?: LedgerHandoff;
   /** Skips jobs of cancelled batches in every stage. Default: no check. */
   cancelled?: CancelCheck;
   logger: Logger;

@@ -14,6 +14,7 @@ import { createModelGate } from "../guards/model-gate.js";
 import { createBudgetGuard } from "../guards/budget-guard.js";
 import { createRequestJournal } from "../guards/request-journal.js";
 import { createCancelCheck } from "../guards/cancelled-batch.js";
+import { createLedgerCommitter } from "../guards/ledger-committer.js";
 import { knownStages, startStages } from "./stage-runner.js";
 import { createDashboard } from "../dashboard/dashboard-app.js";
 import { startFeeder } from "../feed/feeder.js";
@@ -40,6 +41,8 @@ export interface StartWorkerOptions {
 }
 
 const SCHEMA_POLL_MS = 2_000;
+/** Group commits in flight at once (the pool has 10 connections): a job's rows need not wait behind another group's. */
+const LEDGER_CONCURRENT_COMMITS = 3;
 
 /** Wires config, prices, providers, ledger and queues into running stages, registered for shutdown. */
 export async function startWorker(runtime: Runtime, options: StartWorkerOptions = {}): Promise<WorkerHandle> {
@@ -56,9 +59,12 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   const database = await runtime.database();
   const connection = runtime.redis();
   const metrics = createMetrics();
-  const { writer: ledger, health: ledgerHealth } = watchLedgerWrites(createLedgerWriter(database.db), {
-    onFailure: (_error, transient) => metrics.ledgerWriteFailures.inc({ kind: transient ? "transient" : "permanent" }),
-  });
+  const { writer: ledger, health: ledgerHealth } = watchLedgerWrites(
+    createLedgerWriter(database.db, { concurrentCommits: LEDGER_CONCURRENT_COMMITS }),
+    {
+      onFailure: (_error, transient) => metrics.ledgerWriteFailures.inc({ kind: transient ? "transient" : "permanent" }),
+    },
+  );
   runtime.shutdown.register("ledger", () => ledger.close());
 
   const stages = options.stages ?? knownStages(config);
@@ -116,12 +122,30 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     settings: () => ({ circuitBreaker: live().config.circuitBreaker, defaultCooldownMs: live().config.rateLimitCooldownMs }),
   });
   const budgets = createBudgetGuard({ redis: fast, prefix, budgets: () => live().config.budgets });
+  // Every process that runs a tier commits handed-off endings, its own and a dead worker's.
+  const runsTiers = stages.some((stage) => config.tiers.some((tier) => tier.name === stage));
+  const committer = runsTiers
+    ? createLedgerCommitter({
+        redis: fast,
+        blocking: createRedisConnection(runtime.env.REDIS_URL),
+        prefix,
+        ledger,
+        health: ledgerHealth,
+        logger: runtime.logger,
+        claimIdleMs: runtime.env.WORKER_LOCK_DURATION_MS,
+        claimIntervalMs: runtime.env.WORKER_STALLED_INTERVAL_MS,
+      })
+    : undefined;
+  // Closed after the stages (registered before them): their last hand-offs are committed first.
+  if (committer) runtime.shutdown.register("ledger committer", () => committer.close());
   const runner = await startStages(stages, {
     live,
     connection,
     prefix,
     ledger,
     journal: createRequestJournal(fast, prefix),
+    // Off: jobs commit their own rows; the committer still drains what an earlier run handed off.
+    handoff: runtime.env.LEDGER_HANDOFF === "on" ? committer?.handoff : undefined,
     shadowStore: createShadowStore(database.db),
     cancelled: createCancelCheck({ redis: fast, prefix, db: database.db }),
     gate,
@@ -170,6 +194,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     stop: async () => {
       await feeder.close();
       await runner.close();
+      await committer?.close();
       await ledger.flush();
     },
   };

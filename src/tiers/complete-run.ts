@@ -23,6 +23,12 @@ export function durably<T>(run: TierRun, what: string, write: () => Promise<T>):
 /**
  * Makes an ending durable: journal first, then Postgres, then (an escalation) the next tier's queue —
  * the hand-off; then forgets the run. A run resumed from the journal comes here directly.
+ *
+ * An answer, while the ledger is taking writes, is handed to the committer instead: the journal's
+ * ending and the hand-off entry go to Redis in one round trip (auto-pipelined), and the job
+ * completes without waiting for Postgres, freeing its provider slot; the committer writes the rows.
+ * Failures and escalations stay on the job's path: a failed job is in BullMQ's failed set only once
+ * its row says so, and an escalation's rows precede the next tier's run.
  */
 export async function completeRun(
   run: TierRun,
@@ -31,10 +37,15 @@ export async function completeRun(
   lastCall?: AttemptRecord,
 ): Promise<TierJobEnding> {
   const { deps, runId, log } = run;
-  await deps.journal.ended(runId, ending, lastCall);
+  const handoff = ending.kind === "finish" && ending.outcome.status === "succeeded" && deps.handoff?.accepting() ? deps.handoff : undefined;
   if (ending.kind === "finish") {
-    await durably(run, "request outcome", () => deps.ledger.write(records, ending.outcome));
+    if (handoff) await Promise.all([deps.journal.ended(runId, ending, lastCall), handoff.hand(runId, records, ending.outcome)]);
+    else {
+      await deps.journal.ended(runId, ending, lastCall);
+      await durably(run, "request outcome", () => deps.ledger.write(records, ending.outcome));
+    }
   } else {
+    await deps.journal.ended(runId, ending, lastCall);
     await durably(run, "attempts", () => deps.ledger.write(records));
     await deps.forward(ending.to, ending.job);
   }

@@ -7,6 +7,7 @@ import type { ModelGate } from "../guards/model-gate.js";
 import type { RequestJournal } from "../guards/request-journal.js";
 import type { BudgetGuard } from "../guards/budget-guard.js";
 import type { CancelCheck } from "../guards/cancelled-batch.js";
+import type { LedgerHandoff } from "../guards/ledger-committer.js";
 import type { ShadowStore } from "./shadow/shadow-store.js";
 import type { DeferralScope } from "./decide-tier-ending.js";
 
@@ -17,6 +18,12 @@ export interface TierStageDeps {
   ledger: LedgerWriter;
   journal: RequestJournal;
   gate: ModelGate;
+  /**
+   * Where an answered job's ending goes instead of being committed on the job's path, so its provider
+   * slot is free once the journal holds the ending (see guards/ledger-committer.ts). Default: none,
+   * every ending is committed before the job completes.
+   */
+  handoff?: LedgerHandoff;
   /** Hands a job to a higher tier's queue (same job id, or a `~shadow` one for a shadow job; idempotent). */
   forward: (tier: string, job: TierJobInput) => Promise<void>;
   /** Hard budgets: every call reserves its worst case first (see callModel). Default: none. */

@@ -49,6 +49,10 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client that loses its server emits 'error'; without a listener that would crash the worker.
   pool.on("error", () => {});
+  // A checked-out client has no pool listener: a socket reset then (Postgres cut mid-transaction)
+  // emitted an unhandled 'error' and killed the worker. Its queries are rejected anyway (persist
+  // retries them); the client is discarded when released with the error.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = drizzleNodePg(pool, { schema }) as unknown as Db;
   let closed: Promise<void> | undefined;
   return {

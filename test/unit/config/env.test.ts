@@ -17,6 +17,7 @@ const DEFAULTS = {
   PORT: 9464,
   WORKER_LOCK_DURATION_MS: 30_000,
   WORKER_STALLED_INTERVAL_MS: 30_000,
+  LEDGER_HANDOFF: "on",
   SHUTDOWN_TIMEOUT_MS: 30_000,
 };
 
@@ -57,6 +58,7 @@ describe("parseEnv", () => {
         SHUTDOWN_TIMEOUT_MS: "5000",
         WORKER_LOCK_DURATION_MS: "2000",
         WORKER_STALLED_INTERVAL_MS: "1000",
+        LEDGER_HANDOFF: "off",
         LOG_FORMAT: "json",
       }),
     ).toEqual({
@@ -75,6 +77,7 @@ describe("parseEnv", () => {
       SHUTDOWN_TIMEOUT_MS: 5000,
       WORKER_LOCK_DURATION_MS: 2000,
       WORKER_STALLED_INTERVAL_MS: 1000,
+      LEDGER_HANDOFF: "off",
       LOG_FORMAT: "json",
     });
   });
