@@ -41,13 +41,15 @@ export interface ChunkWriterDeps {
 export async function writeChunk(deps: ChunkWriterDeps, batchId: string, chunk: readonly CheckedJob[]): Promise<ChunkOutcome> {
   const claim = await claimRequestRows(deps.db, batchId, chunk);
   const enqueuedAt = new Date().toISOString();
-  await deps.intake.addBulk(
-    claim.toQueue.map(({ requestId, job }) => ({
-      name: job.kind,
-      data: { requestId, batchId, job, enqueuedAt } satisfies QueuedJob,
-      opts: { ...STAGE_JOB_OPTIONS, jobId: requestId },
-    })),
-  );
+  if (claim.toQueue.length > 0) {
+    await deps.intake.addBulk(
+      claim.toQueue.map(({ requestId, job }) => ({
+        name: job.kind,
+        data: { requestId, batchId, job, enqueuedAt } satisfies QueuedJob,
+        opts: { ...STAGE_JOB_OPTIONS, jobId: requestId },
+      })),
+    );
+  }
   return { queued: claim.toQueue.length, duplicates: claim.duplicates, conflicts: claim.conflicts };
 }
 
