@@ -1,14 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Queue } from "bullmq";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/ledger/db/database.js";
 import { openJobFile } from "../../src/jobs/read-job-file.js";
 import type { QueuedJob } from "../../src/jobs/job-schema.js";
 import { RepeatedContentError } from "../../src/produce/producer.js";
-import { INTAKE_QUEUE } from "../../src/queue/queue-names.js";
 import { startTestPipeline, type TestPipeline } from "../helpers/pipeline.js";
 
 const JOBS = 20_000;
@@ -97,16 +95,17 @@ describe("streaming enqueue of a 20,000-line file", () => {
     );
     expect(rows).toEqual({ requests: String(expectedQueued), job_count: expectedQueued, rejected_count: badLines.length });
 
-    const intake = new Queue(INTAKE_QUEUE, { connection: pipeline.runtime.redis(), prefix: pipeline.prefix });
-    try {
-      expect(await intake.getWaitingCount()).toBe(expectedQueued + 1); // + the earlier batch's job
-      // Stamped from the survey pass, before the first chunk went out: every job shares one prefix.
-      const first = (await intake.getJob("s-2"))!.data as QueuedJob;
-      expect(first.job.sharedPrefixJobs).toBeGreaterThanOrEqual(expectedQueued);
-      expect((await intake.getJob("s-3"))!.data.job.prompt).toBe("ticket 3: the app is slow");
-    } finally {
-      await intake.close();
-    }
+    // Each job waits in the Postgres backlog with the payload the feeder will queue (src/feed/).
+    const payloads = await queryRows<{ id: string; payload: string }>(
+      pipeline.testDb.database.db,
+      sql`select id, payload from requests where batch_id = ${report.batchId} and payload is not null and id in ('s-2', 's-3')
+          union all select 'count', count(*)::text from requests where batch_id = ${report.batchId} and payload is not null`,
+    );
+    const payloadOf = (id: string) => JSON.parse(payloads.find((row) => row.id === id)!.payload) as Pick<QueuedJob, "job">;
+    expect(payloads.find((row) => row.id === "count")!.payload).toBe(String(expectedQueued));
+    // Stamped from the survey pass, before the first chunk went out: every job shares one prefix.
+    expect(payloadOf("s-2").job.sharedPrefixJobs).toBeGreaterThanOrEqual(expectedQueued);
+    expect(payloadOf("s-3").job.prompt).toBe("ticket 3: the app is slow");
 
     // The same file again is refused before anything is written: the survey found the repeat.
     await expect(pipeline.producer.enqueue(await openJobFile(path), { batchName: "again" })).rejects.toBeInstanceOf(RepeatedContentError);
