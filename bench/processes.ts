@@ -18,7 +18,9 @@ export interface BenchProcess {
 
 /** A long-running `llm-router` command for a bench (worker, fake-llm), with its output watched. */
 export function startProcess(args: string[], env: NodeJS.ProcessEnv): BenchProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // BENCH_CPU_PROF=DIR: every bench process writes a V8 CPU profile there when it exits (node --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...profile, CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const waiters: (() => void)[] = [];
   const onData = (chunk: Buffer) => {

@@ -20,7 +20,8 @@ interface BacklogRow {
  * ids, which BullMQ ignores, so a job id is never in a queue twice.
  *
  * Fair between batches: each batch with a backlog offers its oldest `room` jobs (enqueue order,
- * requests.seq) and they are dealt round robin — the first of each batch, then the second of each…
+ * requests.seq) and they are dealt round robin — the first of each batch, then the second of each…,
+ * the older batch first in each turn.
  * Batches are found by a skip scan of requests_backlog_idx, so the cost grows with the batches that
  * wait, not with their jobs. Returns the number of jobs added.
  */
@@ -49,9 +50,11 @@ export async function feedStage(db: Db, stage: string, queue: Queue, room: numbe
         where w.batch_id is not null
       )
       select id, batch_id, kind, payload from (
-        select o.*, row_number() over (partition by o.batch_id order by o.seq) as turn from offered o
+        select o.*, row_number() over (partition by o.batch_id order by o.seq) as turn,
+               min(o.seq) over (partition by o.batch_id) as first_seq
+        from offered o
       ) dealt
-      order by turn, batch_id
+      order by turn, first_seq
       limit ${room}`)) as unknown as { rows: BacklogRow[] }
     ).rows;
     if (picked.length === 0) return 0;
