@@ -21,6 +21,10 @@ export type ClassifierMode = (typeof CLASSIFIERS)[number];
 export const SHADOW_KEYS = ["id", "feature", "batch", "prompt"] as const;
 export type ShadowKey = (typeof SHADOW_KEYS)[number];
 
+/** How the shadow rate is spread over jobs: evenly, or more where the score is near a threshold. */
+export const SHADOW_STRATEGIES = ["uniform", "uncertain"] as const;
+export type ShadowStrategy = (typeof SHADOW_STRATEGIES)[number];
+
 const probability = z.number().min(0, { message: "must be between 0 and 1" }).max(1, { message: "must be between 0 and 1" });
 
 export const shadowConfigSchema = z
@@ -35,6 +39,12 @@ export const shadowConfigSchema = z
      * batches in or out together), or `prompt` (the same text always falls the same way). Default id.
      */
     key: z.enum(SHADOW_KEYS).default("id"),
+    /**
+     * `uniform`: every job answered below the top tier is sampled at `rate`. `uncertain`: jobs whose
+     * score is near a tier threshold are sampled more, and jobs the router is sure about less, at the
+     * same average rate over the recent traffic (src/tiers/shadow/uncertain-sampling.ts). Default uniform.
+     */
+    strategy: z.enum(SHADOW_STRATEGIES).default("uniform"),
   })
   .strict();
 
@@ -68,7 +78,7 @@ export const routingConfigSchema = z
      */
     storePrompts: z.boolean().default(false),
     /** Shadow sampling; default off. */
-    shadow: shadowConfigSchema.default({ rate: 0, key: "id" }),
+    shadow: shadowConfigSchema.default({ rate: 0, key: "id", strategy: "uniform" }),
   })
   .strict()
   .superRefine((routing, ctx) => {
@@ -90,7 +100,7 @@ export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 
 /** Every default: what `routing` means when the tiers file leaves it out (a fresh object each call). */
 export function defaultRoutingConfig(): RoutingConfig {
-  return { classifier: "heuristic", hybridMargin: 0.05, storePrompts: false, shadow: { rate: 0, key: "id" } };
+  return { classifier: "heuristic", hybridMargin: 0.05, storePrompts: false, shadow: { rate: 0, key: "id", strategy: "uniform" } };
 }
 
 /**

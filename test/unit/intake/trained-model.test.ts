@@ -93,7 +93,12 @@ describe("routing config and classifyJob", () => {
   const withRouting = (routing: Record<string, unknown>) => routerConfigSchema.parse({ ...base, routing });
 
   it("defaults to the heuristic with its own thresholds, and documents every default", () => {
-    expect(base.routing).toEqual({ classifier: "heuristic", hybridMargin: 0.05, storePrompts: false, shadow: { rate: 0, key: "id" } });
+    expect(base.routing).toEqual({
+      classifier: "heuristic",
+      hybridMargin: 0.05,
+      storePrompts: false,
+      shadow: { rate: 0, key: "id", strategy: "uniform" },
+    });
   });
 
   it("checks thresholds: ascending, one fewer than the tiers", () => {
