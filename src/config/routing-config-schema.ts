@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SHIPPED_MODEL_FILE } from "./shipped-model.js";
 
 /**
  * The `routing` section of the tiers file: how intake scores a job and where the tier boundaries
@@ -68,7 +69,7 @@ export const routingConfigSchema = z
      * `llm-router calibrate` computes them for a target mix.
      */
     thresholds: z.array(z.number().min(0).max(1)).optional(),
-    /** The trained model (`llm-router train --out`); required for `trained`. Relative to the working directory. */
+    /** The trained model (`llm-router train --out`), relative to the working directory. Default for `trained`: the shipped models/router.json. */
     modelFile: z.string().min(1).optional(),
     /** `hybrid`: how close to a threshold (in score units) a job must be to ask the llm. Default 0.05. */
     hybridMargin: z.number().min(0).max(0.5).default(0.05),
@@ -91,10 +92,11 @@ export const routingConfigSchema = z
         }
       }
     }
-    if (routing.classifier === "trained" && routing.modelFile === undefined) {
-      ctx.addIssue({ code: "custom", path: ["modelFile"], message: "classifier trained needs modelFile (from `llm-router train --out`)" });
-    }
-  });
+  })
+  // `classifier: trained` with no file named scores with the shipped model (models/router.json).
+  .transform((routing) =>
+    routing.classifier === "trained" && routing.modelFile === undefined ? { ...routing, modelFile: SHIPPED_MODEL_FILE } : routing,
+  );
 
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 

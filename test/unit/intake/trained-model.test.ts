@@ -1,5 +1,6 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SHIPPED_MODEL_FILE } from "../../../src/config/shipped-model.js";
 import { describe, expect, it } from "vitest";
 import { routerConfigSchema } from "../../../src/config/router-config-schema.js";
 import { classifyJob, loadClassifier, tierIndexForScore } from "../../../src/intake/index.js";
@@ -105,7 +106,9 @@ describe("routing config and classifyJob", () => {
     expect(() => withRouting({ thresholds: [0.5] })).toThrow(/1 threshold\(s\) for 3 tiers; give 2/);
     expect(() => withRouting({ thresholds: [0.7, 0.3] })).toThrow(/ascending/);
     expect(() => withRouting({ thresholds: [0.2, 1.5] })).toThrow();
-    expect(() => withRouting({ classifier: "trained" })).toThrow(/needs modelFile/);
+    // No file named: the shipped model, found next to the package whatever the working directory.
+    expect(withRouting({ classifier: "trained" }).routing.modelFile).toBe(SHIPPED_MODEL_FILE);
+    expect(SHIPPED_MODEL_FILE.endsWith(join("models", "router.json"))).toBe(true);
     expect(() => withRouting({ shadow: { rate: 2 } })).toThrow(/between 0 and 1/);
     expect(withRouting({ thresholds: [0.2, 0.9] }).routing.thresholds).toEqual([0.2, 0.9]);
   });
