@@ -33,6 +33,7 @@ COPY package.json ./
 COPY bin ./bin
 COPY migrations ./migrations
 COPY config ./config
+COPY models ./models
 COPY examples ./examples
 # `llm-router` on PATH too, for `kubectl exec … -- llm-router report`.
 RUN ln -s /app/bin/llm-router.js /usr/local/bin/llm-router

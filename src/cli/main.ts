@@ -15,6 +15,7 @@ import { registerWorker } from "./commands/worker.js";
 import { registerTrain } from "./commands/train.js";
 import { registerEval } from "./commands/eval.js";
 import { registerCalibrate } from "./commands/calibrate.js";
+import { registerReprice } from "./commands/reprice.js";
 import { EXIT } from "./exit.js";
 
 const program = new Command("llm-router")
@@ -39,6 +40,7 @@ registerDemo(program);
 registerTrain(program);
 registerEval(program);
 registerCalibrate(program);
+registerReprice(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SHIPPED_MODEL_FILE } from "./shipped-model.js";
 
 /**
  * The `routing` section of the tiers file: how intake scores a job and where the tier boundaries
@@ -21,6 +22,10 @@ export type ClassifierMode = (typeof CLASSIFIERS)[number];
 export const SHADOW_KEYS = ["id", "feature", "batch", "prompt"] as const;
 export type ShadowKey = (typeof SHADOW_KEYS)[number];
 
+/** How the shadow rate is spread over jobs: evenly, or more where the score is near a threshold. */
+export const SHADOW_STRATEGIES = ["uniform", "uncertain"] as const;
+export type ShadowStrategy = (typeof SHADOW_STRATEGIES)[number];
+
 const probability = z.number().min(0, { message: "must be between 0 and 1" }).max(1, { message: "must be between 0 and 1" });
 
 export const shadowConfigSchema = z
@@ -35,6 +40,12 @@ export const shadowConfigSchema = z
      * batches in or out together), or `prompt` (the same text always falls the same way). Default id.
      */
     key: z.enum(SHADOW_KEYS).default("id"),
+    /**
+     * `uniform`: every job answered below the top tier is sampled at `rate`. `uncertain`: jobs whose
+     * score is near a tier threshold are sampled more, and jobs the router is sure about less, at the
+     * same average rate over the recent traffic (src/tiers/shadow/uncertain-sampling.ts). Default uniform.
+     */
+    strategy: z.enum(SHADOW_STRATEGIES).default("uniform"),
   })
   .strict();
 
@@ -58,7 +69,7 @@ export const routingConfigSchema = z
      * `llm-router calibrate` computes them for a target mix.
      */
     thresholds: z.array(z.number().min(0).max(1)).optional(),
-    /** The trained model (`llm-router train --out`); required for `trained`. Relative to the working directory. */
+    /** The trained model (`llm-router train --out`), relative to the working directory. Default for `trained`: the shipped models/router.json. */
     modelFile: z.string().min(1).optional(),
     /** `hybrid`: how close to a threshold (in score units) a job must be to ask the llm. Default 0.05. */
     hybridMargin: z.number().min(0).max(0.5).default(0.05),
@@ -68,7 +79,7 @@ export const routingConfigSchema = z
      */
     storePrompts: z.boolean().default(false),
     /** Shadow sampling; default off. */
-    shadow: shadowConfigSchema.default({ rate: 0, key: "id" }),
+    shadow: shadowConfigSchema.default({ rate: 0, key: "id", strategy: "uniform" }),
   })
   .strict()
   .superRefine((routing, ctx) => {
@@ -81,16 +92,17 @@ export const routingConfigSchema = z
         }
       }
     }
-    if (routing.classifier === "trained" && routing.modelFile === undefined) {
-      ctx.addIssue({ code: "custom", path: ["modelFile"], message: "classifier trained needs modelFile (from `llm-router train --out`)" });
-    }
-  });
+  })
+  // `classifier: trained` with no file named scores with the shipped model (models/router.json).
+  .transform((routing) =>
+    routing.classifier === "trained" && routing.modelFile === undefined ? { ...routing, modelFile: SHIPPED_MODEL_FILE } : routing,
+  );
 
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 
 /** Every default: what `routing` means when the tiers file leaves it out (a fresh object each call). */
 export function defaultRoutingConfig(): RoutingConfig {
-  return { classifier: "heuristic", hybridMargin: 0.05, storePrompts: false, shadow: { rate: 0, key: "id" } };
+  return { classifier: "heuristic", hybridMargin: 0.05, storePrompts: false, shadow: { rate: 0, key: "id", strategy: "uniform" } };
 }
 
 /**

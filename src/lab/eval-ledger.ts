@@ -71,8 +71,15 @@ const SHADOW_QUIET_MS = 10_000;
 /**
  * Waits for the batch's shadow checks of the sampled requests, then writes each one's verdict from
  * the recorded outcomes (free-text kinds get none from the pipeline). Returns how many were labelled.
+ * `expected`: how many checks to wait for (default every verdict's); when the workers sampled (the
+ * `uncertain` strategy, whose draw the eval cannot foresee), Infinity waits until none has come for a while.
  */
-export async function settleShadowVerdicts(db: Db, batchId: string, verdicts: Map<string, boolean>): Promise<number> {
+export async function settleShadowVerdicts(
+  db: Db,
+  batchId: string,
+  verdicts: Map<string, boolean>,
+  expected = verdicts.size,
+): Promise<number> {
   let last = -1;
   let since = Date.now();
   for (;;) {
@@ -81,7 +88,7 @@ export async function settleShadowVerdicts(db: Db, batchId: string, verdicts: Ma
       sql`select count(*)::text as n from shadow_checks s join requests r on r.id = s.request_id where r.batch_id = ${batchId}`,
     );
     const count = Number(row?.n ?? 0);
-    if (count >= verdicts.size) break;
+    if (count >= expected) break;
     if (count !== last) {
       last = count;
       since = Date.now();

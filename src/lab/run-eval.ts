@@ -23,6 +23,7 @@ import { summarizeEval, type EvalRowResult, type EvalSummary } from "./eval-summ
 import { selectRows, type SelectedSplit } from "./select-rows.js";
 import { outcomeQuality, parseReplayJsonl, rowToJob, type QualityMetric, type ReplayRow } from "../fake-llm/replay-dataset.js";
 import { UsageError } from "../errors/router-error.js";
+import type { ShadowStrategy } from "../config/routing-config-schema.js";
 
 /**
  * `llm-router eval`: replays a routing dataset through the real pipeline — producer → intake
@@ -61,6 +62,11 @@ export interface EvalOptions {
    * leaves labels `train --from-ledger` reads. Default 0 (none).
    */
   shadowRate?: number;
+  /**
+   * How the workers spread `shadowRate` (routing.shadow.strategy): `uniform` (default; the eval then
+   * knows which requests are sampled) or `uncertain` (the workers pick; the eval labels what they picked).
+   */
+  shadowStrategy?: ShadowStrategy;
   /** Give up when no request finishes for this long. Default 60000. */
   stallTimeoutMs?: number;
   onProgress?: (done: number, total: number) => void;
@@ -162,7 +168,7 @@ export async function prepareEval(options: EvalOptions): Promise<PreparedEval> {
           : "the heuristic's default thresholds (top-tier cut)";
   }
   const config = evalConfig(options.baseConfig, { ...routing, threshold }, concurrency);
-  config.routing.shadow = { rate: options.shadowRate ?? 0, key: "id" };
+  config.routing.shadow = { rate: options.shadowRate ?? 0, key: "id", strategy: options.shadowStrategy ?? "uniform" };
   const pair = tierPair(config);
   const scenario: ScenarioInput = {
     seed: 1,
@@ -254,17 +260,25 @@ export async function executeEval(prepared: PreparedEval, deps: EvalRunDeps): Pr
     });
   });
   if ((options.shadowRate ?? 0) > 0) {
+    // Uniform: the draw is the id's hash, so the eval knows the sample. Uncertain: the workers drew
+    // on their recent scores; every cheap answer gets a verdict and only the checks made take one.
+    const foreseen = (options.shadowStrategy ?? "uniform") === "uniform";
     const verdicts = new Map<string, boolean>();
     prepared.rows.forEach((row, index) => {
       const id = prepared.jobs[index]!.id!;
       const request = ledger.get(id);
-      if (request?.status === "succeeded" && request.finalTier === prepared.pair.cheap.name && shadowSampled(id, options.shadowRate!)) {
+      if (
+        request?.status === "succeeded" &&
+        request.finalTier === prepared.pair.cheap.name &&
+        (!foreseen || shadowSampled(id, options.shadowRate!))
+      ) {
         verdicts.set(id, outcomeQuality(row.weak, prepared.metric) >= outcomeQuality(row.strong, prepared.metric));
       }
     });
-    const labelled = await settleShadowVerdicts(deps.db, enqueued.batchId, verdicts);
-    if (labelled < verdicts.size)
+    const labelled = await settleShadowVerdicts(deps.db, enqueued.batchId, verdicts, foreseen ? verdicts.size : Number.POSITIVE_INFINITY);
+    if (foreseen && labelled < verdicts.size)
       warnings.push(`${verdicts.size - labelled} sampled shadow check(s) were skipped (top model busy) and give no label`);
+    if (!foreseen) warnings.push(`uncertain sampling: ${labelled} shadow label(s) from ${verdicts.size} cheap answer(s)`);
   }
   const summary = summarizeEval(results);
   if (summary.router.failed > 0) warnings.push(`${summary.router.failed} request(s) failed in the pipeline and count as quality 0`);

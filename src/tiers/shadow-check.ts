@@ -4,10 +4,26 @@ import type { TierJob } from "../queue/job-payloads.js";
 import { callHealth } from "../guards/call-health.js";
 import { answersAgree } from "./shadow/answers-agree.js";
 import { shadowKeyOf, shadowSampled } from "./shadow/shadow-sample.js";
+import { uncertaintyWeight } from "./shadow/uncertain-sampling.js";
+import { defaultThresholdsFor } from "../config/default-thresholds.js";
 import { BudgetPausedError } from "../guards/call-budget.js";
 import { callModel, type CallResult } from "./call-model.js";
 import type { TierRun } from "./tier-run.js";
 import type { TierJobEnding } from "./tier-stage.js";
+
+/**
+ * The chance this job gets a shadow check: `rate` for `uniform`; for `uncertain`, more near a tier
+ * threshold and less far from all, scaled on the worker's recent scores so the average stays `rate`.
+ */
+function shadowProbability(run: TierRun): number {
+  const { config } = run.settings.live;
+  const shadow = config.routing.shadow;
+  if (shadow.strategy !== "uncertain" || shadow.rate <= 0 || shadow.rate >= 1) return shadow.rate;
+  const thresholds = config.routing.thresholds ?? defaultThresholdsFor(config.tiers.length);
+  const score = run.data.route.score;
+  const scale = run.deps.shadowScores.scaleFor(score, shadow.rate, thresholds);
+  return Math.min(1, scale * uncertaintyWeight(score, thresholds));
+}
 
 /**
  * After an answer below the top tier: a sampled share (`routing.shadow`) is queued to the top tier,
@@ -17,7 +33,7 @@ export async function queueShadowCheck(run: TierRun, model: ModelConfig, answer:
   const { tierNames, live } = run.settings;
   const top = tierNames.at(-1)!;
   const shadow = live.config.routing.shadow;
-  if (run.tierName === top || !shadowSampled(shadowKeyOf(shadow.key, run.data), shadow.rate)) return;
+  if (run.tierName === top || !shadowSampled(shadowKeyOf(shadow.key, run.data), shadowProbability(run))) return;
   await run.deps
     .forward(top, { ...run.data, shadowOf: { tier: run.tierName, model: model.model, answer } })
     .catch((error: unknown) => run.log.warn({ error: String(error) }, "could not queue the shadow check"));

@@ -11,6 +11,7 @@ import { recoverRun } from "./recover-run.js";
 import { queueShadowCheck, runShadowCheck } from "./shadow-check.js";
 import { tierSettings } from "./tier-settings.js";
 import type { TierRun, TierRunState } from "./tier-run.js";
+import { createScoreWindow } from "./shadow/score-window.js";
 import type { ResolvedTierDeps, TierJobEnding, TierStageDeps } from "./tier-stage.js";
 import { tryTierModels } from "./try-tier-models.js";
 
@@ -35,6 +36,7 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
     now: stageDeps.now ?? (() => new Date()),
     random: stageDeps.random ?? Math.random,
     sleep: stageDeps.sleep ?? defaultSleep,
+    shadowScores: stageDeps.shadowScores ?? createScoreWindow(),
   };
 
   /** `firstRun`: BullMQ says the job has neither failed nor stalled in this queue (see recoverRun). */

@@ -9,6 +9,7 @@ import type { BudgetGuard } from "../guards/budget-guard.js";
 import type { CancelCheck } from "../guards/cancelled-batch.js";
 import type { LedgerHandoff } from "../guards/ledger-committer.js";
 import type { ShadowStore } from "./shadow/shadow-store.js";
+import type { ScoreWindow } from "./shadow/score-window.js";
 import type { DeferralScope } from "./decide-tier-ending.js";
 
 /** What a tier stage is built from: every piece of I/O is passed in (the unit tests pass in-memory ones). */
@@ -30,6 +31,8 @@ export interface TierStageDeps {
   budgets?: BudgetGuard;
   /** Where shadow checks are recorded. */
   shadowStore?: ShadowStore;
+  /** Recent scores, the reference for `uncertain` shadow sampling's average rate. Default: a fresh window per stage. */
+  shadowScores?: ScoreWindow;
   /** How long a finished run's journal is kept to absorb a re-run. Default 120000. */
   journalRetentionMs?: number;
   logger: Logger;
@@ -47,7 +50,7 @@ export interface TierStageDeps {
 }
 
 /** The deps with their defaults filled in, once per stage. */
-export type ResolvedTierDeps = TierStageDeps & Required<Pick<TierStageDeps, "now" | "random" | "sleep">>;
+export type ResolvedTierDeps = TierStageDeps & Required<Pick<TierStageDeps, "now" | "random" | "sleep" | "shadowScores">>;
 
 export type TierJobEnding =
   | { status: "succeeded"; model: string }

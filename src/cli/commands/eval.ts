@@ -22,6 +22,7 @@ interface EvalFlags {
   limit?: string;
   concurrency: string;
   shadowRate: string;
+  shadowStrategy: "uniform" | "uncertain";
   format: "table" | "json";
 }
 
@@ -88,6 +89,11 @@ export function registerEval(program: Command): void {
       "shadow-check this share of the cheap tier's answers, with verdicts from the recorded outcomes: labels for `train --from-ledger`",
       "0",
     )
+    .addOption(
+      new Option("--shadow-strategy <strategy>", "how the shadow rate is spread (routing.shadow.strategy)")
+        .choices(["uniform", "uncertain"])
+        .default("uniform"),
+    )
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action((flags: EvalFlags) =>
       runCommand(async () => {
@@ -111,6 +117,7 @@ export function registerEval(program: Command): void {
             kind: flags.kind,
             limit: flags.limit !== undefined ? parseNumberOption(flags.limit, "--limit", { integer: true, min: 1 }) : undefined,
             shadowRate: parseNumberOption(flags.shadowRate, "--shadow-rate", { min: 0, max: 1 }),
+            shadowStrategy: flags.shadowStrategy,
             concurrency: parseNumberOption(flags.concurrency, "--concurrency", { integer: true, min: 1, max: 1000 }),
             onProgress: (done, total) => progress.update(done, total),
             onMessage: (message) => process.stderr.write(`${message}\n`),

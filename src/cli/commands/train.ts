@@ -16,6 +16,8 @@ interface TrainFlags {
   since?: string;
   until?: string;
   minLabels: string;
+  maxLabels?: string;
+  batch?: string;
   out: string;
   holdout: string;
   seed: string;
@@ -117,10 +119,12 @@ function runFromLedger(flags: TrainFlags): Promise<void> {
       ...(flags.warmStart !== undefined ? { warmStart: flags.warmStart } : {}),
       filter: {
         ...(flags.feature !== undefined ? { feature: flags.feature } : {}),
+        ...(flags.batch !== undefined ? { batchId: flags.batch } : {}),
         ...(flags.since !== undefined ? { since: parseDateFlag(flags.since, "--since") } : {}),
         ...(flags.until !== undefined ? { until: parseDateFlag(flags.until, "--until") } : {}),
       },
       minLabels: parseNumberOption(flags.minLabels, "--min-labels", { integer: true, min: 1 }),
+      ...(flags.maxLabels !== undefined ? { limit: parseNumberOption(flags.maxLabels, "--max-labels", { integer: true, min: 1 }) } : {}),
       holdout: parseNumberOption(flags.holdout, "--holdout", { min: 0, max: 0.95 }),
       l2: parseNumberOption(flags.l2, "--l2", { min: 0 }),
       l2Dense: parseNumberOption(flags.l2Dense, "--l2-dense", { min: 0 }),
@@ -147,6 +151,8 @@ export function registerTrain(program: Command): void {
     .option("--feature <name>", "--from-ledger: only requests of this feature (default: all)")
     .option("--since <date>", "--from-ledger: only requests created at or after this (default: all)")
     .option("--until <date>", "--from-ledger: only requests created before this (default: all)")
+    .option("--batch <id>", "--from-ledger: only requests of this batch (default: all)")
+    .option("--max-labels <n>", "--from-ledger: at most this many labels, the oldest first (learning curves; default all)")
     .option("--min-labels <n>", "--from-ledger: refuse with fewer labels than this", String(DEFAULT_LEDGER_TRAIN_OPTIONS.minLabels))
     .requiredOption("--out <file>", "where to write the model (JSON)")
     .option("--holdout <share>", "share of rows held out for the reported metrics (0: train on all, report none)", String(defaults.holdout))

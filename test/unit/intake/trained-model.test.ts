@@ -1,5 +1,6 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SHIPPED_MODEL_FILE } from "../../../src/config/shipped-model.js";
 import { describe, expect, it } from "vitest";
 import { routerConfigSchema } from "../../../src/config/router-config-schema.js";
 import { classifyJob, loadClassifier, tierIndexForScore } from "../../../src/intake/index.js";
@@ -93,14 +94,21 @@ describe("routing config and classifyJob", () => {
   const withRouting = (routing: Record<string, unknown>) => routerConfigSchema.parse({ ...base, routing });
 
   it("defaults to the heuristic with its own thresholds, and documents every default", () => {
-    expect(base.routing).toEqual({ classifier: "heuristic", hybridMargin: 0.05, storePrompts: false, shadow: { rate: 0, key: "id" } });
+    expect(base.routing).toEqual({
+      classifier: "heuristic",
+      hybridMargin: 0.05,
+      storePrompts: false,
+      shadow: { rate: 0, key: "id", strategy: "uniform" },
+    });
   });
 
   it("checks thresholds: ascending, one fewer than the tiers", () => {
     expect(() => withRouting({ thresholds: [0.5] })).toThrow(/1 threshold\(s\) for 3 tiers; give 2/);
     expect(() => withRouting({ thresholds: [0.7, 0.3] })).toThrow(/ascending/);
     expect(() => withRouting({ thresholds: [0.2, 1.5] })).toThrow();
-    expect(() => withRouting({ classifier: "trained" })).toThrow(/needs modelFile/);
+    // No file named: the shipped model, found next to the package whatever the working directory.
+    expect(withRouting({ classifier: "trained" }).routing.modelFile).toBe(SHIPPED_MODEL_FILE);
+    expect(SHIPPED_MODEL_FILE.endsWith(join("models", "router.json"))).toBe(true);
     expect(() => withRouting({ shadow: { rate: 2 } })).toThrow(/between 0 and 1/);
     expect(withRouting({ thresholds: [0.2, 0.9] }).routing.thresholds).toEqual([0.2, 0.9]);
   });
