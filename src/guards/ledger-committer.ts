@@ -52,9 +52,22 @@ export interface LedgerCommitterOptions {
   blockMs?: number;
   /** On close, how long to keep committing what is waiting before leaving it to the next committer. Default 10000. */
   drainMs?: number;
+  /** How long this process keeps a copy of each entry it handed off, to add again if Redis loses the stream. Default 120000. */
+  retainMs?: number;
+  /** The most such copies kept (the oldest go first). Default 10000. */
+  maxRetained?: number;
 }
 
 type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * Redis answers so when the stream or its group is gone: a FLUSHALL, an eviction, a restart without
+ * persistence. (A blocked XREADGROUP whose key is deleted is unblocked with the second.)
+ */
+export function isStreamLost(error: unknown): boolean {
+  const message = String((error as Error)?.message ?? error);
+  return message.includes("NOGROUP") || message.includes("no longer exists");
+}
 
 /**
  * Reads the hand-off stream in a consumer group (one consumer per process), writes each entry's
@@ -74,6 +87,31 @@ export function createLedgerCommitter(options: LedgerCommitterOptions): LedgerCo
   let draining = false;
   const inFlight = new Map<string, Promise<void>>();
   let groupReady: Promise<void> | undefined;
+  // The entries this process handed off lately, by run. When Redis loses the stream, the entries
+  // nobody had committed yet (unread, or read by a committer that died) are gone with it, and so is
+  // the journal that would let their jobs replay the ending: the calls were made and paid, so their
+  // attempts must still be written. These copies are added again; committing one twice doubles
+  // nothing (see LedgerHandoff). Entries committed here are dropped at once; those another process
+  // committed age out after retainMs — an entry is committed within moments unless Postgres is away,
+  // and then no new ending is handed off (accepting() is false).
+  const retainMs = options.retainMs ?? 120_000;
+  const maxRetained = options.maxRetained ?? 10_000;
+  const retained = new Map<string, { fields: string[]; at: number }>();
+  const retain = (runId: string, fields: string[]) => {
+    retained.delete(runId);
+    retained.set(runId, { fields, at: Date.now() });
+    for (const [run, copy] of retained) {
+      if (retained.size <= maxRetained && Date.now() - copy.at < retainMs) break;
+      retained.delete(run);
+    }
+  };
+  const handAgain = async () => {
+    for (const [run, copy] of retained) {
+      if (Date.now() - copy.at >= retainMs) retained.delete(run);
+      else await redis.xadd(key, "*", ...copy.fields);
+    }
+    logger.warn({ entries: retained.size }, "Redis lost the ledger hand-off stream; this process's recent hand-offs were added again");
+  };
 
   const ensureGroup = () =>
     (groupReady ??= blocking.xgroup("CREATE", key, LEDGER_COMMITTERS_GROUP, "0", "MKSTREAM").then(
@@ -128,7 +166,10 @@ export function createLedgerCommitter(options: LedgerCommitterOptions): LedgerCo
       onRetry: (error, attempt, delayMs) =>
         log.warn({ attempt, delayMs, error: String((error as Error)?.message ?? error) }, "write failed; keeping the result and retrying"),
     })
-      .then(() => acknowledge(id))
+      .then(() => {
+        retained.delete(value("run") ?? "");
+        return acknowledge(id);
+      })
       .catch((error: unknown) => {
         // Left pending: claimed again after claimIdleMs, here or by another worker.
         if (!stopping.signal.aborted) log.warn({ error: String(error) }, "handed-off ending not committed yet; it will be retried");
@@ -194,6 +235,16 @@ export function createLedgerCommitter(options: LedgerCommitterOptions): LedgerCo
         }
       } catch (error) {
         if (stopping.signal.aborted) break;
+        if (isStreamLost(error)) {
+          groupReady = undefined;
+          try {
+            await ensureGroup();
+            await handAgain();
+            continue;
+          } catch (again) {
+            error = again;
+          }
+        }
         logger.warn({ error: String(error) }, "ledger committer could not read the hand-off stream; retrying");
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
@@ -206,7 +257,9 @@ export function createLedgerCommitter(options: LedgerCommitterOptions): LedgerCo
     handoff: {
       accepting: () => health.accepting() && inFlight.size < maxBacklog,
       async hand(runId, records, outcome) {
-        await redis.xadd(key, "*", "run", runId, "attempts", JSON.stringify(records.map(encodeAttempt)), "outcome", encodeOutcome(outcome));
+        const fields = ["run", runId, "attempts", JSON.stringify(records.map(encodeAttempt)), "outcome", encodeOutcome(outcome)];
+        await redis.xadd(key, "*", ...fields);
+        retain(runId, fields);
       },
     },
     backlog: () => inFlight.size,

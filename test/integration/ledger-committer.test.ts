@@ -57,8 +57,16 @@ describe("the ledger committer", () => {
   let prefix: string;
   let redis: Redis;
   const committers: LedgerCommitter[] = [];
-  const start = (options: { claimIdleMs?: number } = {}) => {
-    const { writer, health } = watchLedgerWrites(createLedgerWriter(testDb.database.db, { concurrentCommits: 3 }));
+  const start = (options: { claimIdleMs?: number; maxBacklog?: number; holdWrites?: Promise<void> } = {}) => {
+    const watched = watchLedgerWrites(createLedgerWriter(testDb.database.db, { concurrentCommits: 3 }));
+    const { health } = watched;
+    const hold = options.holdWrites;
+    const writer = hold
+      ? {
+          ...watched.writer,
+          write: async (...args: Parameters<typeof watched.writer.write>) => (await hold, watched.writer.write(...args)),
+        }
+      : watched.writer;
     // Accepting needs one good write; the committer itself does not ask.
     const committer = createLedgerCommitter({
       redis,
@@ -70,6 +78,7 @@ describe("the ledger committer", () => {
       claimIdleMs: options.claimIdleMs ?? 60_000,
       claimIntervalMs: 200,
       blockMs: 100,
+      maxBacklog: options.maxBacklog,
     });
     committers.push(committer);
     return committer;
@@ -141,5 +150,38 @@ describe("the ledger committer", () => {
       { what: "the dead consumer's entries claimed and committed" },
     );
     expect(await finished()).toEqual({ requests: "10", attempts: "10", calls: "10", rolled: "10" });
+  });
+
+  it("hands its recent entries off again when Redis loses the stream, so an uncommitted ending is not lost with it", async () => {
+    const key = ledgerHandoffKey(prefix);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // One entry at a time, its write held: the committer reads r-0 and then waits, reading nothing more.
+    const committer = start({ maxBacklog: 1, holdWrites: held });
+    const first = ending("r-0");
+    await committer.handoff.hand("r-0@cheap", first.records, first.outcome);
+    await waitFor(
+      async () => committer.backlog(),
+      (backlog) => backlog === 1,
+      { what: "r-0 read, its commit held" },
+    );
+    // r-1 is read by a committer that dies before committing, and then Redis loses the stream.
+    const second = ending("r-1");
+    await committer.handoff.hand("r-1@cheap", second.records, second.outcome);
+    const read = (await redis.xreadgroup("GROUP", LEDGER_COMMITTERS_GROUP, "dead", "COUNT", 10, "STREAMS", key, ">")) as [
+      string,
+      unknown[],
+    ][];
+    expect(read[0]![1]).toHaveLength(1);
+    await redis.del(key);
+    expect(await redis.exists(key)).toBe(0);
+
+    release();
+    await waitFor(
+      async () => (await finished()).requests,
+      (requests) => requests === "2",
+      { what: "both endings committed" },
+    );
+    expect(await finished()).toEqual({ requests: "2", attempts: "2", calls: "2", rolled: "2" });
   });
 });
