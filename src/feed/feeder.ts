@@ -2,14 +2,13 @@ import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { RouterConfig } from "../config/router-config-schema.js";
-import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "../ledger/db/database.js";
+import type { Db } from "../ledger/db/database.js";
 import type { Logger } from "../observability/logger.js";
 import { INTAKE_QUEUE, INTAKE_STAGE, tierQueueName } from "../queue/queue-names.js";
 import { feedLockKey } from "../queue/redis-keys.js";
 import { createFeedLock } from "./feed-lock.js";
 import { feedStage } from "./feed-stage.js";
-import { reassertTierLimits, tierRunBoundMs } from "./reassert-limits.js";
+import { heldTiers, reestablishTierLimits } from "./reestablish-limits.js";
 import { recoverLostJobs } from "./recover-lost.js";
 import { windowRoom } from "./window-room.js";
 
@@ -37,11 +36,6 @@ export interface FeedTick {
 }
 
 /** Does Postgres say any job is in Redis now (queued and fed)? One probe of requests_fed_queued_idx. */
-async function anyJobInRedis(db: Db): Promise<boolean> {
-  const rows = await queryRows(db, sql`select 1 from requests where status = 'queued' and fed_at is not null limit 1`);
-  return rows.length > 0;
-}
-
 export interface Feeder {
   /** Stops ticking, waits for the tick in progress, gives the lock up. Idempotent. */
   close(): Promise<void>;
@@ -79,8 +73,6 @@ export function startFeeder(deps: FeederDeps): Feeder {
     return queue;
   };
   let lastRecovery = Date.now();
-  /** Tiers not fed until then (ms): Redis lost their limit while jobs may have been running. */
-  const holdUntil = new Map<string, number>();
   let lastWarning = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -89,16 +81,11 @@ export function startFeeder(deps: FeederDeps): Feeder {
   async function tick(): Promise<void> {
     if (!(await lock.hold())) return;
     const config = deps.config();
-    const limits = await reassertTierLimits(config.tiers, queueOf);
+    const limits = await reestablishTierLimits({ db: deps.db, redis: deps.connection, prefix: deps.prefix }, config, queueOf);
     const limitsFixed = limits.fixed;
-    if (limits.missing.length > 0 && (await anyJobInRedis(deps.db))) {
-      // Redis lost the limits while Postgres says jobs are in it: some may still be running, unseen by the new limit.
-      for (const name of limits.missing) {
-        const tier = config.tiers.find((entry) => entry.name === name)!;
-        holdUntil.set(name, Date.now() + tierRunBoundMs(tier, config.retriesPerModel));
-      }
+    if (limits.held.length > 0) {
       deps.logger.warn(
-        { tiers: limits.missing },
+        { tiers: limits.held },
         "tier concurrency limits were missing in Redis (it lost its data); set again, and these tiers are fed again once the calls in flight before have ended",
       );
     } else if (limitsFixed.length > 0) deps.logger.info({ tiers: limitsFixed }, "tier concurrency limits set");
@@ -112,11 +99,15 @@ export function startFeeder(deps: FeederDeps): Feeder {
       );
     }
     const fed = new Map<string, number>();
-    const now = Date.now();
-    const anyHeld = [...holdUntil.values()].some((until) => until > now);
+    // Held by whoever found the limit lost (this feeder, another one, or `recover`).
+    const heldBack = await heldTiers(
+      deps.connection,
+      deps.prefix,
+      config.tiers.map((tier) => tier.name),
+    );
     for (const [stage, room] of windowRoom(config.queue.window, held)) {
       // Intake's jobs go on to the tiers: it waits while any tier does.
-      const waiting = stage === INTAKE_STAGE ? anyHeld : (holdUntil.get(stage) ?? 0) > now;
+      const waiting = stage === INTAKE_STAGE ? heldBack.size > 0 : heldBack.has(stage);
       if (room > 0 && !waiting) fed.set(stage, await feedStage(deps.db, stage, queueOf(stage), room));
     }
     let recovered = 0;

@@ -63,6 +63,12 @@ export function modelKeys(prefix: string, model: { provider: string; model: stri
 export const feedLockKey = (prefix: string) => `${prefix}:feed:lock`;
 
 /**
+ * Set (PX = the tier's longest job run) when Redis lost a tier's concurrency limit while jobs may have
+ * been running: no feeder feeds the tier while it exists (src/feed/reestablish-limits.ts).
+ */
+export const feedHoldKey = (prefix: string, tier: string) => `${prefix}:feed:hold:${tier}`;
+
+/**
  * BullMQ's hash of one job, whatever its state (waiting, active, delayed, failed, completed until
  * removed): `<prefix>:<queue>:<job id>`. Its absence in every queue means Redis no longer has the job.
  */

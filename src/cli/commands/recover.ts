@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../../errors/router-error.js";
 import { parseDurationMs } from "../../feed/parse-duration.js";
-import { reassertTierLimits } from "../../feed/reassert-limits.js";
+import { reestablishTierLimits } from "../../feed/reestablish-limits.js";
 import { recoverLostJobs } from "../../feed/recover-lost.js";
 import { Queue } from "bullmq";
 import { INTAKE_QUEUE, tierQueueName } from "../../queue/queue-names.js";
@@ -37,7 +37,9 @@ export function registerRecover(program: Command): void {
           ),
         );
         try {
-          const { fixed: limitsFixed } = await reassertTierLimits(config.tiers, (tier) => queues.get(tier)!);
+          const { fixed: limitsFixed, held } = await reestablishTierLimits({ db: database.db, redis: connection, prefix }, config, (tier) =>
+            queues.get(tier)!,
+          );
           const report = await recoverLostJobs(
             {
               db: database.db,
@@ -58,6 +60,9 @@ export function registerRecover(program: Command): void {
               : `tier concurrency limits set again: ${limitsFixed
                   .map((name) => `${name}=${config.tiers.find((tier) => tier.name === name)!.concurrency}`)
                   .join(", ")}`,
+            ...(held.length === 0
+              ? []
+              : [`held back from feeding until the calls in flight before the loss have ended (their longest run): ${held.join(", ")}`]),
           ];
           process.stdout.write(`${lines.join("\n")}\n`);
         } finally {
