@@ -34,9 +34,27 @@ export interface PinnedResult {
   calls: number;
   byOutcome: Record<string, number>;
   failures: Record<string, number>;
+  costUsd: string;
 }
 
-export async function pinnedThroughput(scenario: string, jobs: number, label = "h16_measure"): Promise<PinnedResult> {
+export interface ScenarioOptions {
+  /** Pin every job to claude-haiku-4-5 (item 17), or let the tier choose (item 16). Default true. */
+  pinned?: boolean;
+  /** Which model the faults hit. Default claude-haiku-4-5. */
+  faultyModel?: string;
+  errors?: Record<string, number>;
+  /** fallback.maxCostRatioWhileCooling. Default: the config's default. */
+  fallbackRatio?: number;
+}
+
+export async function pinnedThroughput(
+  scenario: string,
+  jobs: number,
+  options: ScenarioOptions = {},
+  label = "h16_measure",
+): Promise<PinnedResult> {
+  const pinnedJobs = options.pinned ?? true;
+  const faulty = options.faultyModel ?? MODEL;
   const name = `${label}_${randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: BENCH_ADMIN_URL });
   await admin.connect();
@@ -45,7 +63,10 @@ export async function pinnedThroughput(scenario: string, jobs: number, label = "
   const prefix = `h16-pinned-${randomBytes(3).toString("hex")}`;
   const fake = await startFakeLlm({
     port: 0,
-    scenario: { seed: 1, models: { "*": { latencyMs: 200 }, [MODEL]: { latencyMs: 200, errors: SCENARIOS[scenario]! } } },
+    scenario: {
+      seed: 1,
+      models: { "*": { latencyMs: 200 }, [faulty]: { latencyMs: 200, errors: options.errors ?? SCENARIOS[scenario]! } },
+    },
   });
   const config = parseRouterConfig({
     tiers: [
@@ -59,6 +80,7 @@ export async function pinnedThroughput(scenario: string, jobs: number, label = "
       },
       { name: "premium", concurrency: 2, models: [{ provider: "anthropic", model: "claude-opus-4-7" }] },
     ],
+    ...(options.fallbackRatio !== undefined ? { fallback: { maxCostRatioWhileCooling: options.fallbackRatio } } : {}),
   });
   const env = { ...parseEnv({}), DATABASE_URL: url, REDIS_URL: BENCH_REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: "silent" as const };
   const runtime = createRuntime(env, { config, redisWaitMs: "forever" });
@@ -67,7 +89,11 @@ export async function pinnedThroughput(scenario: string, jobs: number, label = "
   await startWorker(runtime, { fakeProviderUrl: fake.url });
   const producer = createProducer({ db: ledger.db, connection: runtime.redis(), prefix, config });
   const classify = loadExampleJobs().filter((job) => job.kind === "classify");
-  const pinned = Array.from({ length: jobs }, (_, index) => ({ ...classify[index % classify.length]!, model: MODEL, id: `pin-${index}` }));
+  const pinned = Array.from({ length: jobs }, (_, index) => ({
+    ...classify[index % classify.length]!,
+    ...(pinnedJobs ? { model: MODEL } : { tier: "cheap" }),
+    id: `pin-${index}`,
+  }));
   const report = await producer.enqueueJobs(pinned, { batchName: "pinned" });
   if (report.accepted !== jobs) throw new Error(`only ${report.accepted} of ${jobs} accepted: ${JSON.stringify(report.rejected[0])}`);
   let firstCallAt: number | undefined;
@@ -86,12 +112,13 @@ export async function pinnedThroughput(scenario: string, jobs: number, label = "
   );
   const outcomes = await queryRows<{ k: string; n: string }>(
     ledger.db,
-    sql`select outcome || coalesce(':' || error_type, '') as k, count(*)::text as n from attempts group by 1 order by 1`,
+    sql`select model || ':' || outcome || coalesce(':' || error_type, '') as k, count(*)::text as n from attempts group by 1 order by 1`,
   );
   const failures = await queryRows<{ why: string; n: string }>(
     ledger.db,
     sql`select left(regexp_replace(error, '[0-9]+', 'N', 'g'), 160) as why, count(*)::text as n from requests where status = 'failed' group by 1 order by 2 desc limit 3`,
   );
+  const cost = await queryRows<{ usd: string }>(ledger.db, sql`select coalesce(sum(cost_usd), 0)::text as usd from attempts`);
   const count = (status: string) => Number(statuses.find((row) => row.status === status)?.n ?? 0);
   await producer.close();
   await runtime.close();
@@ -110,6 +137,7 @@ export async function pinnedThroughput(scenario: string, jobs: number, label = "
     failed: count("failed"),
     calls: Object.values(byOutcome).reduce((a, b) => a + b, 0),
     byOutcome,
+    costUsd: cost[0]!.usd,
     failures: Object.fromEntries(failures.map((row) => [row.why, Number(row.n)])),
   };
 }
@@ -117,8 +145,13 @@ export async function pinnedThroughput(scenario: string, jobs: number, label = "
 if (import.meta.url === `file://${process.argv[1]}`) {
   const jobs = Number(process.argv[2] ?? 300);
   const which = process.argv[3] ?? "all";
-  for (const scenario of which === "all" ? Object.keys(SCENARIOS) : [which]) {
-    const result = await pinnedThroughput(scenario, jobs);
+  // "fallback-before" / "fallback-after": item 16, gpt-5-mini answers 429 on 20% of calls (retry-after 1 s).
+  const runs: Record<string, ScenarioOptions> = {
+    "fallback-before": { pinned: false, faultyModel: "gpt-5-mini", errors: { "429": 0.2 }, fallbackRatio: 1000 },
+    "fallback-after": { pinned: false, faultyModel: "gpt-5-mini", errors: { "429": 0.2 } },
+  };
+  for (const scenario of which === "all" ? Object.keys(SCENARIOS) : which.split(",")) {
+    const result = await pinnedThroughput(scenario, jobs, runs[scenario] ?? {});
     console.log(
       JSON.stringify({ ...result, jobsPerSecond: Number(result.jobsPerSecond.toFixed(2)), seconds: Number(result.seconds.toFixed(2)) }),
     );

@@ -128,6 +128,19 @@ const kindTierDefaults = z
   )
   .strict();
 
+/** When a tier falls back to its other models (docs/routing.md, "Fallback while the primary cools down"). */
+export const fallbackConfigSchema = z
+  .object({
+    /**
+     * While a tier's primary only cools down after a 429, a fallback whose expected cost for the job
+     * (prompt + max output, at its prices) is more than this many times the primary's is not used:
+     * the job waits for the primary instead (until its deferrals are used up). Set it high (e.g. 1000)
+     * to always fall back. Default 2.
+     */
+    maxCostRatioWhileCooling: z.number().min(1).default(2),
+  })
+  .strict();
+
 export const routerConfigSchema = z
   .object({
     /** Cheapest first; the last tier is the top tier and the savings baseline. */
@@ -153,6 +166,7 @@ export const routerConfigSchema = z
      */
     maxDeferrals: z.number().int().min(0).max(1_000).default(20),
     promptCaching: promptCachingSchema.default(DEFAULT_PROMPT_CACHING),
+    fallback: fallbackConfigSchema.default({ maxCostRatioWhileCooling: 2 }),
     /** Hard spending caps per feature per UTC day / month: see budget-config-schema.ts. Default: none. */
     budgets: budgetsConfigSchema,
     circuitBreaker: circuitBreakerSchema.default({
