@@ -152,6 +152,11 @@ export const routerConfigSchema = z
      * Default: every kind starts at the cheapest tier.
      */
     kindFloors: kindTierDefaults.default({}),
+    /**
+     * Highest tier per job kind that the score (or the llm classifier) may choose; rules (a forced
+     * tier or model, a feature) may still go higher. Not below the kind's floor. Default: none.
+     */
+    kindCeilings: kindTierDefaults.default({}),
     /** Retries on the same model for a retryable error before moving to the next model. Default 1. */
     retriesPerModel: z.number().int().min(0).max(10).default(1),
     /** Upper bound on any wait before a retry, including a provider's retry-after. Default 10000. */
@@ -193,6 +198,17 @@ export const routerConfigSchema = z
           path: ["features", feature],
           message: `unknown tier "${tier}" (tiers: ${names.join(", ")})`,
         });
+      }
+    }
+    for (const [kind, tier] of Object.entries(config.kindCeilings)) {
+      if (tier === undefined) continue;
+      if (!known.has(tier)) {
+        ctx.addIssue({ code: "custom", path: ["kindCeilings", kind], message: `unknown tier "${tier}" (tiers: ${names.join(", ")})` });
+        continue;
+      }
+      const floor = config.kindFloors[kind as keyof typeof config.kindFloors];
+      if (floor !== undefined && names.indexOf(floor) > names.indexOf(tier)) {
+        ctx.addIssue({ code: "custom", path: ["kindCeilings", kind], message: `ceiling "${tier}" is below the kind's floor "${floor}"` });
       }
     }
     for (const [kind, tier] of Object.entries(config.kindFloors)) {

@@ -77,6 +77,7 @@ describe("loadRouterConfig", () => {
       ],
       features: {},
       kindFloors: {},
+      kindCeilings: {},
       retriesPerModel: 1,
       maxRetryDelayMs: 10_000,
       rateLimitCooldownMs: 1_000,
@@ -85,6 +86,7 @@ describe("loadRouterConfig", () => {
       circuitBreaker: { windowMs: 30_000, minCalls: 10, failureRate: 0.5, openMs: 30_000 },
       routing: { classifier: "heuristic", hybridMargin: 0.05, storePrompts: false, shadow: { rate: 0, key: "id" } },
       promptCaching: { enabled: true, minSharedJobs: 3, realtimeTtl: "5m", batchTtl: "1h", cacheKeyRpm: 15, expectedRpm: 60 },
+      fallback: { maxCostRatioWhileCooling: 2 },
     });
   });
 
