@@ -170,6 +170,12 @@ export const routerConfigSchema = z
      * rate-limited, before it escalates instead. Default 20.
      */
     maxDeferrals: z.number().int().min(0).max(1_000).default(20),
+    /**
+     * The most a request may wait in all, over every tier, for models that are only busy (cooling down
+     * after a 429, circuit open, rpm/tpm limits). Past it the job stops waiting: it escalates, or at the
+     * top tier (or pinned to a model) fails with a reason naming the busy models. Default 600000 (10 min).
+     */
+    maxWaitMs: z.number().int().min(0).max(86_400_000).default(600_000),
     promptCaching: promptCachingSchema.default(DEFAULT_PROMPT_CACHING),
     fallback: fallbackConfigSchema.default({ maxCostRatioWhileCooling: 2 }),
     /** Hard spending caps per feature per UTC day / month: see budget-config-schema.ts. Default: none. */

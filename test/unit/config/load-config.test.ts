@@ -82,6 +82,7 @@ describe("loadRouterConfig", () => {
       maxRetryDelayMs: 10_000,
       rateLimitCooldownMs: 1_000,
       maxDeferrals: 20,
+      maxWaitMs: 600_000,
       budgets: {},
       circuitBreaker: { windowMs: 30_000, minCalls: 10, failureRate: 0.5, openMs: 30_000 },
       routing: { classifier: "heuristic", hybridMargin: 0.05, storePrompts: false, shadow: { rate: 0, key: "id" } },

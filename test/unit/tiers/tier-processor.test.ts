@@ -138,6 +138,20 @@ describe("tier processor (in-memory ledger, journal, gate and scripted providers
     expect(await t.run(tierJob("r5f"))).toEqual({ status: "succeeded", model: "claude-haiku-4-5" });
   });
 
+  it("counts the time a deferred job waits, and fails a pinned job once it has waited maxWaitMs, saying for what", async () => {
+    const config = testConfig({ maxDeferrals: 100, maxWaitMs: 1_000 });
+    const t = setUp({ "gpt-5-mini": [http429(800)] }, "cheap", config);
+    const first = await t.run(tierJob("r8", {}, { model: "gpt-5-mini" }));
+    expect(first).toMatchObject({ status: "deferred", delayMs: 800, job: { waitedMs: 800 } });
+    if (first.status !== "deferred") throw new Error("unreachable");
+    // The model is still cooling: the job may wait only the 200 ms left of its bound.
+    const second = await t.run(first.job, false);
+    expect(second).toMatchObject({ status: "deferred", delayMs: 200, job: { waitedMs: 1_000 } });
+    if (second.status !== "deferred") throw new Error("unreachable");
+    expect(await t.run(second.job, false)).toMatchObject({ status: "failed" });
+    expect(t.outcome("r8").error).toMatch(/waited 1 s for busy models, the most allowed \(maxWaitMs 1000\): gpt-5-mini cooling down/);
+  });
+
   it("escalates a busy tier once its deferrals are used up", async () => {
     const t = setUp({ "gpt-5-mini": [http429(100)], "claude-haiku-4-5": [http429(100)] });
     expect(await t.run(tierJob("r6", { deferrals: 2 }), false)).toEqual({ status: "escalated", to: "balanced" });
