@@ -129,6 +129,19 @@ const kindTierDefaults = z
   )
   .strict();
 
+/** When a tier falls back to its other models (docs/routing.md, "Fallback while the primary cools down"). */
+export const fallbackConfigSchema = z
+  .object({
+    /**
+     * While a tier's primary only cools down after a 429, a fallback whose expected cost for the job
+     * (prompt + max output, at its prices) is more than this many times the primary's is not used:
+     * the job waits for the primary instead (until its deferrals are used up). Set it high (e.g. 1000)
+     * to always fall back. Default 2.
+     */
+    maxCostRatioWhileCooling: z.number().min(1).default(2),
+  })
+  .strict();
+
 export const routerConfigSchema = z
   .object({
     /** Cheapest first; the last tier is the top tier and the savings baseline. */
@@ -140,6 +153,11 @@ export const routerConfigSchema = z
      * Default: every kind starts at the cheapest tier.
      */
     kindFloors: kindTierDefaults.default({}),
+    /**
+     * Highest tier per job kind that the score (or the llm classifier) may choose; rules (a forced
+     * tier or model, a feature) may still go higher. Not below the kind's floor. Default: none.
+     */
+    kindCeilings: kindTierDefaults.default({}),
     /** Retries on the same model for a retryable error before moving to the next model. Default 1. */
     retriesPerModel: z.number().int().min(0).max(10).default(1),
     /** Upper bound on any wait before a retry, including a provider's retry-after. Default 10000. */
@@ -153,7 +171,14 @@ export const routerConfigSchema = z
      * rate-limited, before it escalates instead. Default 20.
      */
     maxDeferrals: z.number().int().min(0).max(1_000).default(20),
+    /**
+     * The most a request may wait in all, over every tier, for models that are only busy (cooling down
+     * after a 429, circuit open, rpm/tpm limits). Past it the job stops waiting: it escalates, or at the
+     * top tier (or pinned to a model) fails with a reason naming the busy models. Default 600000 (10 min).
+     */
+    maxWaitMs: z.number().int().min(0).max(86_400_000).default(600_000),
     promptCaching: promptCachingSchema.default(DEFAULT_PROMPT_CACHING),
+    fallback: fallbackConfigSchema.default({ maxCostRatioWhileCooling: 2 }),
     /** Hard spending caps per feature per UTC day / month: see budget-config-schema.ts. Default: none. */
     budgets: budgetsConfigSchema,
     /** Redis window over the Postgres backlog, feeder timing, recovery of lost jobs: see queue-config-schema.ts. */
@@ -182,6 +207,17 @@ export const routerConfigSchema = z
           path: ["features", feature],
           message: `unknown tier "${tier}" (tiers: ${names.join(", ")})`,
         });
+      }
+    }
+    for (const [kind, tier] of Object.entries(config.kindCeilings)) {
+      if (tier === undefined) continue;
+      if (!known.has(tier)) {
+        ctx.addIssue({ code: "custom", path: ["kindCeilings", kind], message: `unknown tier "${tier}" (tiers: ${names.join(", ")})` });
+        continue;
+      }
+      const floor = config.kindFloors[kind as keyof typeof config.kindFloors];
+      if (floor !== undefined && names.indexOf(floor) > names.indexOf(tier)) {
+        ctx.addIssue({ code: "custom", path: ["kindCeilings", kind], message: `ceiling "${tier}" is below the kind's floor "${floor}"` });
       }
     }
     for (const [kind, tier] of Object.entries(config.kindFloors)) {

@@ -1,5 +1,6 @@
 import type { ModelConfig } from "../config/router-config-schema.js";
 import type { GateRefusal, ModelGate, ModelGateSettings } from "./model-gate.js";
+import { COOLING_PROBE_RECHECK_MS } from "./gate-scripts/admit.js";
 
 /**
  * The ModelGate of one process, without Redis: the same rules as createModelGate (rpm/tpm per
@@ -118,7 +119,11 @@ export function createInMemoryModelGate(options: InMemoryModelGateOptions): Mode
       let coolingProbe = false;
       if (state.cooledUntil > at) {
         if (state.coolingProbeUntil > at)
-          return { admitted: false, reason: "cooling_down", retryInMs: Math.max(state.coolingProbeUntil - at, 1) };
+          return {
+            admitted: false,
+            reason: "cooling_down",
+            retryInMs: Math.max(Math.min(state.coolingProbeUntil - at, COOLING_PROBE_RECHECK_MS), 1),
+          };
         state.coolingProbeUntil = at + probeTtlMs;
         coolingProbe = true;
       }

@@ -4,7 +4,7 @@ import { explainComplexity, type ScoredSignal, type SignalContribution } from ".
 import type { RoutingDecision, RoutingSignals } from "./routing-decision.js";
 import { extractSignals } from "./heuristic/signals.js";
 import { loadTrainedModel } from "./trained/trained-model.js";
-import { applyKindFloor } from "./kind-floor.js";
+import { applyKindCeiling, applyKindFloor } from "./kind-floor.js";
 import { usesTrainedModel, type LoadedClassifier } from "./loaded-classifier.js";
 
 /**
@@ -203,9 +203,13 @@ export function classifyJob(job: JobInput, config: RouterConfig, classifier?: Lo
   }
 
   const byScore = tierIndexForScore(score, config.tiers.length, scored.thresholds);
-  const { index, raised } = applyKindFloor(byScore, job.kind, config);
+  const capped = applyKindCeiling(byScore, job.kind, config);
+  const { index, raised } = applyKindFloor(capped.index, job.kind, config);
   const tier = config.tiers[index]!.name;
   let reason = `${scored.describe} → ${tier}`;
+  if (capped.lowered) {
+    reason += ` (kind ceiling for ${job.kind}; score alone → ${config.tiers[byScore]!.name})`;
+  }
   if (raised) {
     reason += ` (kind floor for ${job.kind}; score alone → ${config.tiers[byScore]!.name})`;
   }

@@ -23,3 +23,18 @@ export function applyKindFloor(proposed: number, kind: JobKind, config: RouterCo
   }
   return floor > proposed ? { index: floor, raised: true } : { index: proposed, raised: false };
 }
+
+/**
+ * The kind-ceiling rule (`kindCeilings`): a score (or the llm classifier) never sends a kind's jobs
+ * above its ceiling tier. Lowers a proposed index, never raises it; applied before the floor, so a
+ * floor above a ceiling wins (the config schema refuses that pair). Rules are not subject to it.
+ */
+export function applyKindCeiling(proposed: number, kind: JobKind, config: RouterConfig): { index: number; lowered: boolean } {
+  const ceilingName = config.kindCeilings[kind];
+  if (ceilingName === undefined) return { index: proposed, lowered: false };
+  const ceiling = config.tiers.findIndex((tier) => tier.name === ceilingName);
+  if (ceiling === -1) {
+    throw new Error(`kindCeilings.${kind}: unknown tier "${ceilingName}" (tiers: ${config.tiers.map((tier) => tier.name).join(", ")})`);
+  }
+  return ceiling < proposed ? { index: ceiling, lowered: true } : { index: proposed, lowered: false };
+}

@@ -51,6 +51,7 @@ export function evalConfig(
     ],
     features: {},
     kindFloors: {},
+    kindCeilings: {},
     routing: {
       ...base.routing,
       classifier: routing.classifier,

@@ -24,6 +24,8 @@ export const tierJobSchema = queuedJobSchema.extend({
   history: z.array(z.string()).max(50),
   /** Times this job went back to its queue because the tier's models were all cooling down. */
   deferrals: z.number().int().min(0).default(0),
+  /** Time this request has spent deferred for busy models (cooling down, circuit open, rate limits), every tier together. */
+  waitedMs: z.number().int().min(0).default(0),
   /** Times this job waited on a budget (no attempt burned, no deferral counted): its re-checks back off. */
   budgetPauses: z.number().int().min(0).default(0),
   /** Set on a shadow job: the answer a cheaper tier gave, which the top tier is asked to check. */

@@ -14,6 +14,8 @@ export const MAX_ERROR_CHARS = 4_000;
 
 /** A model that gave no answer only because it was busy: the gate refused it, or it answered 429. */
 export interface BusyModel {
+  /** Which model (for the reason a job gives up waiting). */
+  model?: string;
   reason: GateRefusal["reason"];
   /** When it may take a call again. */
   retryInMs: number;
@@ -31,6 +33,9 @@ export interface TierEndingFacts {
   /** How often this job has already been deferred in this tier, and the config's limit. */
   deferrals: number;
   maxDeferrals: number;
+  /** Time the request has already waited for busy models (every tier), and the most it may (maxWaitMs). */
+  waitedMs?: number;
+  maxWaitMs?: number;
   /** The next tier up, or undefined at the top. */
   higherTier?: string;
   /** The job is pinned to this model: it never leaves its tier. */
@@ -58,12 +63,16 @@ export function isRealFailure(attempt: Pick<AttemptRecord, "outcome" | "errorTyp
 
 export function decideTierEnding(facts: TierEndingFacts): TierEnding {
   const realFailure = facts.attempts.some(isRealFailure);
+  const waitLeftMs = (facts.maxWaitMs ?? Number.POSITIVE_INFINITY) - (facts.waitedMs ?? 0);
   // Models that were only busy may answer soon: wait for them rather than pay a higher tier…
   // …but only when nothing here actually failed: a tier whose models answer badly or error out
-  // escalates, it does not wait.
-  if (facts.busy.length > 0 && !realFailure && facts.deferrals < facts.maxDeferrals) {
+  // escalates, it does not wait; and never past the request's wait bound (maxWaitMs).
+  if (facts.busy.length > 0 && !realFailure && facts.deferrals < facts.maxDeferrals && waitLeftMs > 0) {
     // Capped: a long pause of the whole queue also pauses BullMQ's lock renewal for running jobs.
-    const delayMs = Math.min(MAX_DEFERRAL_MS, Math.max(1, Math.min(...facts.busy.map((model) => model.retryInMs))));
+    const delayMs = Math.max(
+      1,
+      Math.min(MAX_DEFERRAL_MS, waitLeftMs, Math.max(1, Math.min(...facts.busy.map((model) => model.retryInMs)))),
+    );
     const reasons = [...new Set(facts.busy.map((model) => model.reason))].join(", ");
     return {
       action: "defer",
@@ -72,16 +81,31 @@ export function decideTierEnding(facts: TierEndingFacts): TierEnding {
       reason: `every usable model of tier ${facts.tier} is busy (${reasons}): deferral ${facts.deferrals + 1} of ${facts.maxDeferrals}`,
     };
   }
+  const waitedTooLong = !realFailure && facts.busy.length > 0 && waitLeftMs <= 0;
   const why = realFailure
     ? "a model failed or answered badly"
-    : facts.busy.length > 0
-      ? `its models stayed busy through ${facts.maxDeferrals} deferrals`
-      : "no model could take the job";
+    : waitedTooLong
+      ? `waited ${Math.round((facts.waitedMs ?? 0) / 1000)} s for busy models, the most allowed (maxWaitMs ${facts.maxWaitMs}): ${describeBusy(facts.busy)}`
+      : facts.busy.length > 0
+        ? `its models stayed busy through ${facts.maxDeferrals} deferrals`
+        : "no model could take the job";
   const higher = facts.pinnedModel === undefined ? facts.higherTier : undefined;
   if (higher !== undefined) return { action: "escalate", to: higher, reason: `tier ${facts.tier}: ${why}` };
+  const waited = waitedTooLong ? `${why}; ` : "";
   const error =
     facts.pinnedModel !== undefined
-      ? `pinned model ${facts.pinnedModel} gave no valid answer: ${facts.history.join("; ")}`
-      : `every tier failed (top tier ${facts.tier}): ${facts.history.join("; ")}`;
+      ? `pinned model ${facts.pinnedModel} gave no valid answer: ${waited}${facts.history.join("; ")}`
+      : `every tier failed (top tier ${facts.tier}): ${waited}${facts.history.join("; ")}`;
   return { action: "fail", reason: error.slice(0, MAX_ERROR_CHARS) };
+}
+
+/** "claude-opus-4-7 circuit open (20 s left), gpt-5.2 cooling down (1 s left)": each busy model once, soonest wait. */
+export function describeBusy(busy: readonly BusyModel[]): string {
+  const soonest = new Map<string, BusyModel>();
+  for (const entry of busy) {
+    const key = `${entry.model ?? "a model"} ${entry.reason.replace(/_/g, " ")}`;
+    const known = soonest.get(key);
+    if (!known || entry.retryInMs < known.retryInMs) soonest.set(key, entry);
+  }
+  return [...soonest].map(([key, entry]) => `${key} (${Math.ceil(entry.retryInMs / 1000)} s left)`).join(", ");
 }

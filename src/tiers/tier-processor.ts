@@ -123,6 +123,8 @@ async function endWithoutAnswer(run: TierRun, state: TierRunState): Promise<Tier
     attempts: state.records,
     deferrals: data.deferrals,
     maxDeferrals: settings.live.config.maxDeferrals,
+    waitedMs: data.waitedMs,
+    maxWaitMs: settings.live.config.maxWaitMs,
     higherTier: nextTier(settings.tierNames, tierName),
     pinnedModel: data.job.model,
     history,
@@ -132,7 +134,12 @@ async function endWithoutAnswer(run: TierRun, state: TierRunState): Promise<Tier
     case "defer":
       await releaseRun(run, state.records);
       log.debug({ delayMs: decision.delayMs, busy: state.busy.map((model) => model.reason) }, decision.reason);
-      return { status: "deferred", delayMs: decision.delayMs, scope: decision.scope, job: { ...carried, deferrals: data.deferrals + 1 } };
+      return {
+        status: "deferred",
+        delayMs: decision.delayMs,
+        scope: decision.scope,
+        job: { ...carried, deferrals: data.deferrals + 1, waitedMs: data.waitedMs + decision.delayMs },
+      };
     case "escalate":
       deps.metrics.escalations.inc({ from: tierName, to: decision.to });
       log.info({ to: decision.to, why: decision.reason, reasons: state.reasons }, "escalated");

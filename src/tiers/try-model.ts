@@ -36,7 +36,7 @@ export async function tryModel(
   for (let retries = 0; ; retries++) {
     const admission = await deps.gate.admit(model, promptTokens + (job.maxOutputTokens ?? model.maxOutputTokens));
     if (!admission.admitted) {
-      state.busy.push({ reason: admission.reason, retryInMs: admission.retryInMs });
+      state.busy.push({ model: model.model, reason: admission.reason, retryInMs: admission.retryInMs });
       state.reasons.push(`${model.model}: ${admission.reason.replace(/_/g, " ")}`);
       return { kind: "no-answer" };
     }
@@ -85,7 +85,7 @@ export async function tryModel(
     const step = nextStep(call.failure!, retries, settings.policy, deps.random());
     if (step.action === "abandon") return { kind: "abandon" };
     if (step.action === "cool-down") {
-      state.busy.push({ reason: "cooling_down", retryInMs: step.waitMs });
+      state.busy.push({ model: model.model, reason: "cooling_down", retryInMs: step.waitMs });
       return { kind: "no-answer" };
     }
     if (step.action === "next-model") return { kind: "no-answer" };

@@ -17,6 +17,7 @@ export const ADMIT: GateScript = {
     KEYS[5] tripped       exists from the trip until a probe succeeds
     KEYS[6] probe         the one half-open probe in flight
     ARGV[1] probeTtlMs    how long a probe (of either kind) holds its slot if never reported
+    ARGV[2] recheckMs     the wait told to callers refused while the cooling probe is in flight
 
   Output: { state, waitMs, coolingProbe }
     state         'closed' | 'probe' (this call is the half-open probe) | 'open' | 'cooling'
@@ -28,7 +29,8 @@ if cooling > 0 then return {'cooling', cooling, 0} end
 local coolingProbe = 0
 if redis.call('EXISTS', KEYS[2]) == 1 then
   if not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[1]) then
-    return {'cooling', math.max(redis.call('PTTL', KEYS[3]), 1), 0}
+    -- The probe answers in about one call's latency, not its slot's TTL: check again soon.
+    return {'cooling', math.max(math.min(redis.call('PTTL', KEYS[3]), tonumber(ARGV[2])), 1), 0}
   end
   coolingProbe = 1
 end
@@ -49,12 +51,19 @@ return {'closed', 0, coolingProbe}
 /** What ADMIT decided: see its Output. */
 export type AdmitState = { state: "closed" | "probe" | "open" | "cooling"; waitMs: number; coolingProbe: boolean };
 
-export async function admit(redis: Redis, keys: ModelKeys, probeTtlMs: number): Promise<AdmitState> {
+/**
+ * How soon a caller refused while the cooling probe is in flight checks again. The probe's slot TTL
+ * (its timeout + grace, ~65 s) is only a guard against a probe that never reports; telling waiters
+ * that long (capped at a 5 s deferral) made every pinned job sit out 5 s after each 429 (issue 16 item 17).
+ */
+export const COOLING_PROBE_RECHECK_MS = 200;
+
+export async function admit(redis: Redis, keys: ModelKeys, probeTtlMs: number, recheckMs = COOLING_PROBE_RECHECK_MS): Promise<AdmitState> {
   const [state, waitMs, coolingProbe] = (await runGateScript(
     redis,
     ADMIT,
     [keys.cooldown, keys.cooled, keys.coolingProbe, keys.open, keys.tripped, keys.probe],
-    [probeTtlMs],
+    [probeTtlMs, recheckMs],
   )) as [AdmitState["state"], number, number];
   return { state, waitMs: Number(waitMs), coolingProbe: Number(coolingProbe) === 1 };
 }

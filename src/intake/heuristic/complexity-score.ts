@@ -56,14 +56,18 @@ export interface KindProfile {
 
 /**
  * Per kind. Bounds that matter: on length alone, classify stays cheap at any length
- * (z < −2.4 + 0.8 → score < 0.17) and summarize rises with length towards balanced (a 1k-token
- * article ≈ 0.30, 3k tokens ≈ 0.39) but never reaches premium (z < −1.5 + 1.6 → score < 0.53):
- * long documents need a steadier model, not the top one.
+ * (z < −2.4 + 0.8 → score < 0.17). For summarize, length is not difficulty (issue 16 item 15: 23% of
+ * the jobs, summaries of 300–2,000-word documents, were 92% of the cost because long scored high):
+ * condensing a long article is what the cheapest models do well, so length adds little
+ * (z < −1.5 + 0.4 → score < 0.25 on length alone, cheap at any length with the default thresholds)
+ * and the article's own words count for little (contentFactor 0.2: its "why"s and "must"s are asked of
+ * its authors, not of the model); even every content signal at saturation stays below premium
+ * (z < −1.5 + 0.4 + 0.2 · 7.8 → score < 0.62). Use `kindCeilings` in the tiers file to bound a kind's tier outright.
  */
 export const KIND_PROFILES: Readonly<Record<JobKind, KindProfile>> = {
   classify: { bias: -2.4, lengthWeight: 0.8, contentFactor: 0.4 },
   extract: { bias: -2.0, lengthWeight: 1.0, contentFactor: 0.5 },
-  summarize: { bias: -1.5, lengthWeight: 1.6, contentFactor: 0.35 },
+  summarize: { bias: -1.5, lengthWeight: 0.4, contentFactor: 0.2 },
   generate: { bias: -1.6, lengthWeight: 1.4, contentFactor: 1.0 },
 };
 

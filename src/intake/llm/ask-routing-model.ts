@@ -6,7 +6,7 @@ import type { RoutingDecision } from "../index.js";
 import { callModel } from "../../tiers/call-model.js";
 import { BudgetPausedError, type CallBudget } from "../../guards/call-budget.js";
 import { buildRouteJob, parseRouteAnswer } from "./route-prompt.js";
-import { applyKindFloor } from "../kind-floor.js";
+import { applyKindCeiling, applyKindFloor } from "../kind-floor.js";
 
 /** Tier name the routing model's calls are recorded under in `attempts`: the cost of deciding. */
 export const ROUTER_TIER = "router";
@@ -63,9 +63,14 @@ export async function askRoutingModel(
     const why = call.failureReason ?? "answer named no configured tier";
     return { record: call.record, decision: { ...scored, reason: `${scored.reason} (llm classifier fell back: ${why.slice(0, 200)})` } };
   }
-  const floored = applyKindFloor(names.indexOf(answer.tier), job.kind, config);
+  const capped = applyKindCeiling(names.indexOf(answer.tier), job.kind, config);
+  const floored = applyKindFloor(capped.index, job.kind, config);
   const tier = names[floored.index]!;
-  const raised = floored.raised ? ` (kind floor for ${job.kind}; llm said ${answer.tier})` : "";
+  const raised = floored.raised
+    ? ` (kind floor for ${job.kind}; llm said ${answer.tier})`
+    : capped.lowered
+      ? ` (kind ceiling for ${job.kind}; llm said ${answer.tier})`
+      : "";
   return {
     record: call.record,
     decision: {

@@ -77,15 +77,18 @@ describe("loadRouterConfig", () => {
       ],
       features: {},
       kindFloors: {},
+      kindCeilings: {},
       retriesPerModel: 1,
       maxRetryDelayMs: 10_000,
       rateLimitCooldownMs: 1_000,
       maxDeferrals: 20,
+      maxWaitMs: 600_000,
       budgets: {},
       circuitBreaker: { windowMs: 30_000, minCalls: 10, failureRate: 0.5, openMs: 30_000 },
       routing: { classifier: "heuristic", hybridMargin: 0.05, storePrompts: false, shadow: { rate: 0, key: "id", strategy: "uniform" } },
       promptCaching: { enabled: true, minSharedJobs: 3, realtimeTtl: "5m", batchTtl: "1h", cacheKeyRpm: 15, expectedRpm: 60 },
       queue: { window: 2_000, feedIntervalMs: 100, recoverAfterMs: 600_000, recoverCheckMs: 60_000 },
+      fallback: { maxCostRatioWhileCooling: 2 },
     });
   });
 

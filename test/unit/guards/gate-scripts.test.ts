@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { admit } from "../../../src/guards/gate-scripts/admit.js";
+import { COOLING_PROBE_RECHECK_MS, admit } from "../../../src/guards/gate-scripts/admit.js";
 import { coolDown } from "../../../src/guards/gate-scripts/cool-down.js";
 import { endCoolDown } from "../../../src/guards/gate-scripts/end-cool-down.js";
 import { releaseProbe } from "../../../src/guards/gate-scripts/release-probe.js";
@@ -49,6 +49,15 @@ describe("the model gate's Lua scripts", () => {
       expect(second.state).toBe("cooling");
       expect(second.coolingProbe).toBe(false);
       expect(second.waitMs).toBeGreaterThan(0);
+    });
+
+    it("tells callers refused behind the cooling probe to check again soon, not after the probe slot's TTL", async () => {
+      await redis.set(keys.cooled, "1", "PX", 60_000);
+      await admit(redis, keys, 65_000);
+      const waiting = await admit(redis, keys, 65_000);
+      expect(waiting.state).toBe("cooling");
+      // Before: the probe key's TTL (~65 s), which a deferral capped at 5 s — every pinned job sat out 5 s per 429.
+      expect(waiting.waitMs).toBeLessThanOrEqual(COOLING_PROBE_RECHECK_MS);
     });
 
     it("refuses while the circuit is open, and gives back the cooling slot it took", async () => {

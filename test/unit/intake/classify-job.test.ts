@@ -139,6 +139,14 @@ describe("classifyJob: heuristic", () => {
     );
   });
 
+  it("applies a kind's ceiling to a score and says so in the reason; a forced tier is not capped", () => {
+    const capped = routerConfigSchema.parse({ ...config, kindFloors: {}, kindCeilings: { generate: "cheap" } });
+    const decision = classifyJob(makeJob({ kind: "generate", prompt: CODE_REVIEW }), capped);
+    expect(decision.tier).toBe("cheap");
+    expect(decision.reason).toMatch(/kind ceiling for generate; score alone → premium/);
+    expect(classifyJob(makeJob({ kind: "generate", prompt: CODE_REVIEW, tier: "premium" }), capped).tier).toBe("premium");
+  });
+
   it("keeps a news article to summarize out of premium", () => {
     const decision = classifyJob(makeJob({ kind: "summarize", prompt: NEWS_ARTICLE }), config);
     expect(decision.tier).not.toBe("premium");

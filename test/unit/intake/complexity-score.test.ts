@@ -43,6 +43,14 @@ describe("complexityScore", () => {
     expect(complexityScore(maxTokens, "summarize")).toBeLessThan(0.65);
   });
 
+  it("keeps a plain summary of 300 to 2,000 words in the cheapest tier whatever its length (length is not difficulty)", () => {
+    // Before the kind-aware profile: a 2,000-word summary scored ~0.37, above the cheap tier's 0.35.
+    for (const words of [300, 800, 1_400, 2_000]) {
+      const text = "The council met on Tuesday and approved the new budget for the library. ".repeat(Math.ceil(words / 13));
+      expect(scoreOf("summarize", text)).toBeLessThan(0.35);
+    }
+  });
+
   it("orders the same text by kind: generate asks more of the model than classify", () => {
     const signals = extractSignals(makeJob({ kind: "generate", prompt: CODE_REVIEW }));
     expect(complexityScore(signals, "generate")).toBeGreaterThan(complexityScore(signals, "summarize"));

@@ -25,6 +25,42 @@ const serverError = { outcome: "error" as const, errorType: "server_error" };
 const invalid = { outcome: "invalid" as const, errorType: "invalid_output" };
 const abandoned = { outcome: "abandoned" as const, errorType: "worker_died" };
 
+describe("decideTierEnding: the wait bound (maxWaitMs)", () => {
+  const open = (model: string, retryInMs: number) => ({ model, reason: "circuit_open" as const, retryInMs });
+  it("defers no longer than the wait left", () => {
+    expect(decideTierEnding(facts({ busy: [open("opus", 4_000)], waitedMs: 9_000, maxWaitMs: 10_000 }))).toMatchObject({
+      action: "defer",
+      delayMs: 1_000,
+    });
+  });
+
+  it("at the top tier, a job that has waited its bound fails, naming the busy models and how long they stay so", () => {
+    const ending = decideTierEnding(
+      facts({
+        higherTier: undefined,
+        tier: "premium",
+        busy: [
+          open("claude-opus-4-7", 20_000),
+          open("claude-opus-4-7", 25_000),
+          { model: "gpt-5.2", reason: "cooling_down", retryInMs: 900 },
+        ],
+        waitedMs: 600_000,
+        maxWaitMs: 600_000,
+      }),
+    );
+    expect(ending.action).toBe("fail");
+    expect(ending.reason).toMatch(
+      /^every tier failed \(top tier premium\): waited 600 s for busy models, the most allowed \(maxWaitMs 600000\): claude-opus-4-7 circuit open \(20 s left\), gpt-5.2 cooling down \(1 s left\); m1: cooling down$/,
+    );
+  });
+
+  it("below the top, a job that has waited its bound escalates with the same reason", () => {
+    const ending = decideTierEnding(facts({ busy: [open("gpt-5-mini", 5_000)], waitedMs: 70_000, maxWaitMs: 60_000 }));
+    expect(ending).toMatchObject({ action: "escalate", to: "balanced" });
+    expect(ending.reason).toMatch(/waited 70 s for busy models.*gpt-5-mini circuit open \(5 s left\)/);
+  });
+});
+
 describe("decideTierEnding", () => {
   const table: [string, Partial<TierEndingFacts>, Partial<TierEnding>][] = [
     ["busy only, deferrals left → defer at the soonest retry", { busy: [cooling(800), cooling(300)] }, { action: "defer", delayMs: 300 }],

@@ -24,8 +24,11 @@ function tierJob(id: string, overrides: Partial<TierJobInput> = {}, job: Partial
   };
 }
 
-function setUp(scripts: Record<string, ScriptedStep[]>, tier = "cheap") {
-  const stage = inMemoryStage(CONFIG, scripts);
+/** Falls back whatever the price: the tests of the busy path that predate the fallback-cost policy. */
+const ALWAYS_FALL_BACK = testConfig({ maxDeferrals: 2, fallback: { maxCostRatioWhileCooling: 1000 } });
+
+function setUp(scripts: Record<string, ScriptedStep[]>, tier = "cheap", config = CONFIG) {
+  const stage = inMemoryStage(config, scripts);
   const process = createTierProcessor(tier, stage.deps);
   const run = async (job: TierJobInput, firstRun = true) => {
     stage.deps.ledger.addRequests([job.requestId]);
@@ -100,7 +103,7 @@ describe("tier processor (in-memory ledger, journal, gate and scripted providers
   });
 
   it("defers when every model only answered 429, and the gate keeps them cooling for the next job", async () => {
-    const t = setUp({ "gpt-5-mini": [http429(800)], "claude-haiku-4-5": [http429(300)] });
+    const t = setUp({ "gpt-5-mini": [http429(800)], "claude-haiku-4-5": [http429(300)] }, "cheap", ALWAYS_FALL_BACK);
     const ending = await t.run(tierJob("r5"));
     expect(ending).toMatchObject({ status: "deferred", delayMs: 300 });
     if (ending.status !== "deferred") throw new Error("unreachable");
@@ -110,6 +113,43 @@ describe("tier processor (in-memory ledger, journal, gate and scripted providers
     expect(await t.run(tierJob("r5b"))).toMatchObject({ status: "deferred" });
     expect(t.providers.calls).toHaveLength(2);
     expect(await t.deps.gate.inspect(CONFIG.tiers[0]!.models[0]!)).toMatchObject({ coolingDownMs: 800 });
+  });
+
+  it("while the primary only cools down, does not fall back to a model dearer than maxCostRatioWhileCooling: the job waits", async () => {
+    // claude-haiku-4-5 costs 4× gpt-5-mini's input and 2.5× its output: over the default ratio 2.
+    const t = setUp({ "gpt-5-mini": [http429(800)], "claude-haiku-4-5": [answer("billing")] });
+    const ending = await t.run(tierJob("r5c"));
+    expect(ending).toMatchObject({ status: "deferred", delayMs: 800 });
+    expect(t.providers.callsTo("claude-haiku-4-5")).toBe(0);
+    if (ending.status !== "deferred") throw new Error("unreachable");
+    expect(ending.job.history.join("; ")).toMatch(/claude-haiku-4-5: not used while gpt-5-mini only cools down \([\d.]+× its price/);
+    // Its deferrals used up, the fallback is still cheaper than the next tier: it is used.
+    expect(await t.run(tierJob("r5d", { deferrals: 2 }), false)).toEqual({ status: "succeeded", model: "claude-haiku-4-5" });
+  });
+
+  it("falls back to a dear model at once when the primary failed rather than cooled down", async () => {
+    const t = setUp({ "gpt-5-mini": [badRequest], "claude-haiku-4-5": [answer("billing")] });
+    expect(await t.run(tierJob("r5e"))).toEqual({ status: "succeeded", model: "claude-haiku-4-5" });
+  });
+
+  it("falls back while the primary cools down when the fallback is within the ratio", async () => {
+    const config = testConfig({ maxDeferrals: 2, fallback: { maxCostRatioWhileCooling: 5 } });
+    const t = setUp({ "gpt-5-mini": [http429(800)], "claude-haiku-4-5": [answer("billing")] }, "cheap", config);
+    expect(await t.run(tierJob("r5f"))).toEqual({ status: "succeeded", model: "claude-haiku-4-5" });
+  });
+
+  it("counts the time a deferred job waits, and fails a pinned job once it has waited maxWaitMs, saying for what", async () => {
+    const config = testConfig({ maxDeferrals: 100, maxWaitMs: 1_000 });
+    const t = setUp({ "gpt-5-mini": [http429(800)] }, "cheap", config);
+    const first = await t.run(tierJob("r8", {}, { model: "gpt-5-mini" }));
+    expect(first).toMatchObject({ status: "deferred", delayMs: 800, job: { waitedMs: 800 } });
+    if (first.status !== "deferred") throw new Error("unreachable");
+    // The model is still cooling: the job may wait only the 200 ms left of its bound.
+    const second = await t.run(first.job, false);
+    expect(second).toMatchObject({ status: "deferred", delayMs: 200, job: { waitedMs: 1_000 } });
+    if (second.status !== "deferred") throw new Error("unreachable");
+    expect(await t.run(second.job, false)).toMatchObject({ status: "failed" });
+    expect(t.outcome("r8").error).toMatch(/waited 1 s for busy models, the most allowed \(maxWaitMs 1000\): gpt-5-mini cooling down/);
   });
 
   it("escalates a busy tier once its deferrals are used up", async () => {
