@@ -11,6 +11,8 @@ export interface JobDefaults {
   kind?: string;
   labels?: string[];
   feature?: string;
+  /** `--deadline`: lines without one may wait this long (batch lane). */
+  deadline?: string;
 }
 
 /** "json": a .json file, which holds either one array of jobs or (like .jsonl) one job per line. */
@@ -70,6 +72,7 @@ function applyDefaults(job: Record<string, unknown>, defaults: JobDefaults): Rec
       ? { labels: defaults.labels }
       : {}),
     ...(defaults.feature !== undefined && job.feature === undefined ? { feature: defaults.feature } : {}),
+    ...(defaults.deadline !== undefined && job.deadline === undefined ? { deadline: defaults.deadline } : {}),
     ...job,
   };
 }
@@ -114,7 +117,19 @@ export function parseJsonl(content: Buffer, defaults: JobDefaults = {}): JobCand
 
 const JSON_COLUMNS = new Set(["schema", "metadata", "messages"]);
 const NUMBER_COLUMNS = new Set(["maxOutputTokens"]);
-const JOB_COLUMNS = new Set(["id", "kind", "prompt", "system", "labels", "feature", "tier", "model", ...JSON_COLUMNS, ...NUMBER_COLUMNS]);
+const JOB_COLUMNS = new Set([
+  "id",
+  "kind",
+  "prompt",
+  "system",
+  "labels",
+  "feature",
+  "tier",
+  "model",
+  "deadline",
+  ...JSON_COLUMNS,
+  ...NUMBER_COLUMNS,
+]);
 
 /**
  * CSV with a header row. Known columns map to job fields (labels separated by "|", schema/metadata/messages

@@ -15,6 +15,9 @@ import { createRequestJournal } from "../guards/request-journal.js";
 import { createCancelCheck } from "../guards/cancelled-batch.js";
 import { knownStages, startStages } from "./stage-runner.js";
 import { createDashboard } from "../dashboard/dashboard-app.js";
+import { createCollector } from "../batch-lane/collector.js";
+import { startLaneService } from "../batch-lane/lane-service.js";
+import { createBatchProviders } from "../batch-lane/batch-provider-registry.js";
 
 export interface WorkerHandle {
   stages: string[];
@@ -113,6 +116,12 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     settings: () => ({ circuitBreaker: live().config.circuitBreaker, defaultCooldownMs: live().config.rateLimitCooldownMs }),
   });
   const budgets = createBudgetGuard({ redis: fast, prefix, budgets: () => live().config.budgets });
+  // The batch lane's scripts and locks on a connection of their own (a plain one: its scripts are defined at once).
+  const tierStages = config.tiers.map((tier) => tier.name).filter((tier) => stages.includes(tier));
+  const laneRedis = tierStages.length > 0 ? createRedisConnection(runtime.env.REDIS_URL) : undefined;
+  const batchLane = laneRedis ? createCollector(laneRedis, prefix) : undefined;
+  // Closed after the stages (the registry closes in reverse): a running tier job may still hold an item.
+  if (laneRedis) runtime.shutdown.register("redis (batch lane)", () => laneRedis.quit().catch(() => laneRedis.disconnect()));
   const runner = await startStages(stages, {
     live,
     connection,
@@ -123,12 +132,29 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     cancelled: createCancelCheck({ redis: fast, prefix, db: database.db }),
     gate,
     budgets,
+    batchLane,
     lockDurationMs: runtime.env.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: runtime.env.WORKER_STALLED_INTERVAL_MS,
     logger: runtime.logger,
     metrics,
   });
   runtime.shutdown.register("stages", () => runner.close());
+  if (laneRedis) {
+    const lane = startLaneService({
+      redis: laneRedis,
+      prefix,
+      db: database.db,
+      ledger,
+      providers: createBatchProviders(runtime.env, config, options.fakeProviderUrl),
+      live,
+      forward: runner.forward,
+      cancelled: createCancelCheck({ redis: fast, prefix, db: database.db }),
+      logger: runtime.logger,
+      tiers: tierStages,
+    });
+    // Registered after the stages, so closed before them (the registry closes in reverse): no new hand-offs after.
+    runtime.shutdown.register("batch lane", () => lane.close());
+  }
   registerStateGauges(metrics.registry, {
     queues: runner.queues,
     models: () => live().config.tiers.flatMap((tier) => tier.models),

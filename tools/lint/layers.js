@@ -14,6 +14,8 @@ export const LAYERS = [
   ["ledger"],
   ["guards"],
   ["tiers"],
+  // the batch lane: jobs with a deadline collected into provider batches, polled, ingested (reuses tiers' ending logic)
+  ["batch-lane"],
   ["intake"],
   ["produce"],
   // batch control: results stream, list, cancel, retry (reads the ledger, reaches every queue)

@@ -1,0 +1,208 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { ModelConfig, ProviderName, TierConfig } from "../config/router-config-schema.js";
+import { buildPrompt } from "../jobs/build-prompt.js";
+import type { Logger } from "../observability/logger.js";
+import type { LiveConfig } from "../providers/live-config.js";
+import type { CancelCheck } from "../guards/cancelled-batch.js";
+import type { LaneItem } from "../tiers/batch-lane-hook.js";
+import type { BatchProviderClient } from "./batch-provider.js";
+import { laneOf, type Collector, type LaneId } from "./collector.js";
+import { itemRecord } from "./item-record.js";
+import { laneLock, type LaneLock } from "./lane-lock.js";
+import type { ProviderBatchRow, ProviderBatchStore } from "./provider-batch-store.js";
+import type { SendOn } from "./send-on.js";
+import { describeCreateError, isPermanentCreateError } from "./create-error.js";
+
+/** A lane's submitter lock: lost this long after its pod died. */
+export const SUBMITTER_LOCK_MS = 30_000;
+/** Held across one create call (upload + create): reconciliation of a `submitting` row waits for it. */
+export const SUBMISSION_LOCK_MS = 120_000;
+/** A claim this old without a provider_batches row belongs to a dead submitter: its items go back. */
+const STALE_CLAIM_MS = 30_000;
+/** Failed creates (5xx, network) before the submission is given up and its items go on in real time. */
+export const MAX_CREATE_FAILURES = 5;
+/** Our item JSON is a little larger than the request line it becomes: claim below the provider's byte limit. */
+const BYTES_MARGIN = 0.8;
+
+export interface SubmitterDeps {
+  redis: Redis;
+  collector: Collector;
+  store: ProviderBatchStore;
+  providers: ReadonlyMap<ProviderName, BatchProviderClient>;
+  sendOn: SendOn;
+  cancelled?: CancelCheck;
+  logger: Logger;
+  now: () => Date;
+  live: () => LiveConfig;
+}
+
+/**
+ * The one submitter of each lane (a tier and model) across all pods, by lock. A submission's items
+ * are claimed in Redis, its provider_batches row written (`submitting`) BEFORE the provider is
+ * called, then the provider's batch id recorded. Every later step can be found again after a crash:
+ * a claim without a row goes back to waiting (no provider saw it); a row without a provider id is
+ * looked up at the provider (OpenAI: our id in the batch's metadata; Anthropic: see find), and only
+ * created when not found.
+ */
+export function createSubmitter(deps: SubmitterDeps) {
+  const locks = new Map<string, LaneLock>();
+  const modelOf = (row: ProviderBatchRow) =>
+    deps
+      .live()
+      .config.tiers.find((tier) => tier.name === row.tier)
+      ?.models.find((model) => model.provider === row.provider && model.model === row.model);
+  const lockOf = (lane: LaneId) => {
+    const key = deps.collector.keys(lane).submitterLock;
+    let lock = locks.get(key);
+    if (!lock) locks.set(key, (lock = laneLock(deps.redis, key, SUBMITTER_LOCK_MS)));
+    return lock;
+  };
+
+  /** One look at a lane: submits what is due when this pod is (or becomes) its submitter. */
+  async function tick(tier: TierConfig, model: ModelConfig): Promise<number> {
+    const lane: LaneId = { tier: tier.name, provider: model.provider, model: model.model };
+    const client = deps.providers.get(model.provider);
+    if (!client || !(await lockOf(lane).acquire())) return 0;
+    const now = deps.now();
+    await giveBackStaleClaims(lane, now);
+    const limits = {
+      maxItems: Math.min(tier.batchLane.maxItems, client.limits.maxItems),
+      maxBytes: Math.floor(client.limits.maxBytes * BYTES_MARGIN),
+      maxWaitMs: tier.batchLane.maxWaitMs,
+    };
+    let submitted = 0;
+    for (;;) {
+      const submissionId = randomUUID();
+      const items = await deps.collector.claim(lane, submissionId, limits, deps.now().getTime());
+      if (items.length === 0) return submitted;
+      const live = await dropCancelled(lane, submissionId, items);
+      const cancelAt = Math.min(deps.now().getTime() + tier.batchLane.timeoutMs, ...items.map((item) => Date.parse(item.deadlineAt)));
+      await deps.store.insertSubmitting({
+        id: submissionId,
+        provider: model.provider,
+        model: model.model,
+        tier: tier.name,
+        items: items.length,
+        requestBatchIds: [...new Set(items.map((item) => item.job.batchId))],
+        cancelAt: new Date(cancelAt),
+        createdAt: deps.now(),
+      });
+      await deps.collector.claimRecorded(lane, submissionId);
+      const row = await deps.store.get(submissionId);
+      if (live.length > 0 && row) await ensureSubmitted(row, { reconcile: false, model });
+      else if (row) await deps.store.markEnded(row.id, 0);
+      submitted++;
+      // Another full submission may be waiting; the lock is renewed between them.
+      if (!(await lockOf(lane).renew())) return submitted;
+    }
+  }
+
+  /** Items of a cancelled request batch never reach the provider: the cancel check ends them. */
+  async function dropCancelled(lane: LaneId, submissionId: string, items: LaneItem[]): Promise<LaneItem[]> {
+    if (!deps.cancelled) return items;
+    const kept: LaneItem[] = [];
+    for (const item of items) {
+      if (await deps.cancelled(item.job, item.job.requestId)) await deps.collector.done(lane, submissionId, item);
+      else kept.push(item);
+    }
+    return kept;
+  }
+
+  async function giveBackStaleClaims(lane: LaneId, now: Date): Promise<void> {
+    for (const submissionId of await deps.collector.staleClaims(lane, now.getTime() - STALE_CLAIM_MS)) {
+      if (await deps.store.get(submissionId)) {
+        await deps.collector.claimRecorded(lane, submissionId);
+        continue;
+      }
+      const back = await deps.collector.unclaim(lane, submissionId, now.getTime());
+      deps.logger.warn(
+        { submission: submissionId, items: back, ...lane },
+        "batch lane: a submitter died after claiming items; they wait again",
+      );
+    }
+  }
+
+  /**
+   * Gets a `submitting` row to the provider exactly once, as far as its API allows. `reconcile`:
+   * an earlier create may have reached the provider (its answer lost): look it up first.
+   */
+  async function ensureSubmitted(row: ProviderBatchRow, options: { reconcile: boolean; model?: ModelConfig }): Promise<void> {
+    const client = deps.providers.get(row.provider);
+    if (!client) return;
+    const lane = laneOf(row);
+    const lock = laneLock(deps.redis, deps.collector.keys(lane).submissionLock(row.id), SUBMISSION_LOCK_MS);
+    if (!(await lock.acquire())) return;
+    const log = deps.logger.child({ submission: row.id, provider: row.provider, model: row.model, tier: row.tier });
+    try {
+      const items = await deps.collector.pendingItems(lane, row.id);
+      if (options.reconcile) {
+        const found = await client.find({
+          submissionId: row.id,
+          createdAt: row.createdAt,
+          items: row.items,
+          customIds: new Set(items.keys()),
+        });
+        if (found) {
+          await deps.store.markSubmitted(row.id, found, deps.now());
+          log.info({ providerBatch: found }, "batch lane: found the provider batch of an interrupted submission; adopted it");
+          return;
+        }
+      }
+      const model = options.model ?? modelOf(row);
+      if (!model) throw new Error(`model ${row.model} is no longer in tier ${row.tier} of the config`);
+      const lines = [...items.values()].map((item) => ({
+        customId: item.attemptId,
+        requestId: item.job.requestId,
+        prompt: buildPrompt(item.job.job),
+        maxOutputTokens: item.job.job.maxOutputTokens ?? model.maxOutputTokens,
+      }));
+      const providerBatchId = await client.create(row.id, model, lines);
+      await deps.store.markSubmitted(row.id, providerBatchId, deps.now());
+      log.info({ providerBatch: providerBatchId, items: lines.length }, "batch lane: provider batch submitted");
+    } catch (error) {
+      const failures = await deps.store.recordCreateFailure(row.id, describeCreateError(error));
+      const permanent = isPermanentCreateError(error);
+      log.error(
+        { error: describeCreateError(error), failures, of: MAX_CREATE_FAILURES, permanent },
+        permanent || failures >= MAX_CREATE_FAILURES
+          ? "batch lane: provider batch create failed for good; its items go on in real time"
+          : "batch lane: provider batch create failed; the poller retries it (looking it up first)",
+      );
+      if (permanent || failures >= MAX_CREATE_FAILURES) await giveUp(row, describeCreateError(error));
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** The provider refused the submission: each item goes on as a failed call of this model (next model, real time, escalation). */
+  async function giveUp(row: ProviderBatchRow, error: string): Promise<void> {
+    const lane = laneOf(row);
+    const now = deps.now();
+    for (const item of (await deps.collector.pendingItems(lane, row.id)).values()) {
+      const call = itemRecord(
+        item,
+        { customId: item.attemptId, kind: "error", errorType: "batch_create_failed", message: error },
+        {
+          submissionId: row.id,
+          submittedAt: row.createdAt,
+          resultAt: now,
+          // An error item costs nothing: its rates are never read.
+          rates: deps.live().priceBook.ratesFor(row.provider, row.model),
+          share: 1,
+        },
+      );
+      await deps.sendOn(row.id, item, call);
+    }
+    await deps.store.markFailed(row.id, error);
+    await deps.collector.forget(lane, row.id);
+  }
+
+  /** Lets another pod become the lanes' submitter at once (shutdown). */
+  async function release(): Promise<void> {
+    await Promise.all([...locks.values()].map((lock) => lock.release().catch(() => {})));
+  }
+
+  return { tick, ensureSubmitted, release };
+}
+export type Submitter = ReturnType<typeof createSubmitter>;
