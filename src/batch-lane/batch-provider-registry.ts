@@ -15,13 +15,15 @@ export function createBatchProviders(
   env: Pick<Env, "OPENAI_API_KEY" | "ANTHROPIC_API_KEY" | "OPENAI_BASE_URL" | "ANTHROPIC_BASE_URL">,
   config: RouterConfig,
   fakeUrl?: string,
+  hooks: { afterUpload?: () => void } = {},
 ): Map<ProviderName, BatchProviderClient> {
   const used = new Set(config.tiers.flatMap((tier) => tier.models.filter((model) => model.batchApi).map((model) => model.provider)));
   const clients = new Map<ProviderName, BatchProviderClient>();
   if (used.has("openai")) {
     const baseURL = fakeUrl ? `${fakeUrl}/v1` : env.OPENAI_BASE_URL;
     const apiKey = env.OPENAI_API_KEY ?? (baseURL ? PLACEHOLDER_KEY : undefined);
-    if (apiKey) clients.set("openai", createOpenAIBatches({ apiKey, baseURL, promptCaching: config.promptCaching }));
+    if (apiKey)
+      clients.set("openai", createOpenAIBatches({ apiKey, baseURL, promptCaching: config.promptCaching, afterUpload: hooks.afterUpload }));
   }
   if (used.has("anthropic")) {
     const baseURL = fakeUrl ?? env.ANTHROPIC_BASE_URL;

@@ -33,6 +33,8 @@ export interface IngesterDeps {
   sendOn: SendOn;
   logger: Logger;
   now: () => Date;
+  /** Runs after each ingested line with the count so far (the crash tests kill the process half way). */
+  afterLine?: (ingested: number, items: number) => void;
 }
 
 /**
@@ -79,6 +81,7 @@ export function createIngester(deps: IngesterDeps) {
       }
       await deps.sendOn(row.id, item, itemRecord(item, line, context));
       report.ingested++;
+      deps.afterLine?.(report.ingested, row.items);
     };
     let chunk: BatchResultLine[] = [];
     const flush = async () => {

@@ -32,6 +32,10 @@ export interface LaneServiceDeps {
   /** Tiers whose lanes this process submits for (its tier stages). Pollers run in any process with a tier stage. */
   tiers: readonly string[];
   tickMs?: number;
+  /** The submitter and poller leases; a submission's create lease is 4× this. Default 30000. */
+  lockMs?: number;
+  /** See IngesterDeps.afterLine. */
+  afterIngestedLine?: (ingested: number, items: number) => void;
   now?: () => Date;
 }
 
@@ -53,10 +57,11 @@ export function startLaneService(deps: LaneServiceDeps, options: { timer?: boole
   const store = providerBatchStore(deps.db);
   const stop = new AbortController();
   const sendOn = createSendOn({ ...deps, collector, logger, now, signal: stop.signal });
-  const submitter = createSubmitter({ ...deps, collector, store, sendOn, logger, now });
-  const ingest = createIngester({ live: deps.live, collector, store, sendOn, logger, now });
+  const lockMs = deps.lockMs ?? 30_000;
+  const submitter = createSubmitter({ ...deps, collector, store, sendOn, logger, now, lockMs });
+  const ingest = createIngester({ live: deps.live, collector, store, sendOn, logger, now, afterLine: deps.afterIngestedLine });
   const pollers: Poller[] = [...deps.providers.values()].map((client) =>
-    createPoller({ redis: deps.redis, prefix: deps.prefix, store, client, submitter, ingest, live: deps.live, logger, now }),
+    createPoller({ redis: deps.redis, prefix: deps.prefix, store, client, submitter, ingest, live: deps.live, logger, now, lockMs }),
   );
 
   async function tick(): Promise<void> {

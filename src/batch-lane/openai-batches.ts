@@ -17,6 +17,8 @@ export function createOpenAIBatches(options: {
   apiKey: string;
   baseURL?: string;
   promptCaching: PromptCachingConfig;
+  /** Runs between the upload and the create (the crash tests kill the process here). */
+  afterUpload?: () => void;
 }): BatchProviderClient {
   const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 });
   return {
@@ -25,6 +27,7 @@ export function createOpenAIBatches(options: {
     async create(submissionId, model, lines) {
       const body = lines.map((line) => JSON.stringify(requestLine(model, line, options.promptCaching))).join("\n") + "\n";
       const file = await client.files.create({ file: await toFile(Buffer.from(body), `${submissionId}.jsonl`), purpose: "batch" });
+      options.afterUpload?.();
       const batch = await client.batches.create({
         input_file_id: file.id,
         endpoint: "/v1/chat/completions",

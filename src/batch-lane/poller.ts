@@ -11,8 +11,6 @@ import type { ProviderBatchRow, ProviderBatchStore } from "./provider-batch-stor
 import type { Submitter } from "./submitter.js";
 import { describeCreateError } from "./create-error.js";
 
-/** A provider's poller lock: lost this long after its pod died (another pod's poller takes over). */
-export const POLLER_LOCK_MS = 30_000;
 /** A `submitting` row is left to its own submitter this long before reconciliation looks at it. */
 const SUBMIT_GRACE_MS = 5_000;
 
@@ -26,6 +24,8 @@ export interface PollerDeps {
   live: () => LiveConfig;
   logger: Logger;
   now: () => Date;
+  /** The poller's lease: another pod's poller takes over this long after this one died. */
+  lockMs: number;
 }
 
 /** Per submission: when to look next, and how long the wait is now (doubling while it runs). */
@@ -44,7 +44,7 @@ interface PollState {
  */
 export function createPoller(deps: PollerDeps) {
   const provider: ProviderName = deps.client.provider;
-  const lock: LaneLock = laneLock(deps.redis, lanePollerLockKey(deps.prefix, provider), POLLER_LOCK_MS);
+  const lock: LaneLock = laneLock(deps.redis, lanePollerLockKey(deps.prefix, provider), deps.lockMs);
   const states = new Map<string, PollState>();
   const laneOf = (row: ProviderBatchRow) =>
     deps.live().config.tiers.find((tier) => tier.name === row.tier)?.batchLane ?? DEFAULT_BATCH_LANE;

@@ -14,12 +14,13 @@ import type { ProviderBatchRow, ProviderBatchStore } from "./provider-batch-stor
 import type { SendOn } from "./send-on.js";
 import { describeCreateError, isPermanentCreateError } from "./create-error.js";
 
-/** A lane's submitter lock: lost this long after its pod died. */
-export const SUBMITTER_LOCK_MS = 30_000;
-/** Held across one create call (upload + create): reconciliation of a `submitting` row waits for it. */
-export const SUBMISSION_LOCK_MS = 120_000;
-/** A claim this old without a provider_batches row belongs to a dead submitter: its items go back. */
-const STALE_CLAIM_MS = 30_000;
+/**
+ * Leases, from `lockMs` (the lane's lease, WORKER_LOCK_DURATION_MS): a lane's submitter is lost that
+ * long after its pod died; a claim that old without a provider_batches row belongs to a dead
+ * submitter (its items go back); a create (upload + create) holds its submission 4× that long, and
+ * reconciliation of the `submitting` row waits for it.
+ */
+const SUBMISSION_LEASES = 4;
 /** Failed creates (5xx, network) before the submission is given up and its items go on in real time. */
 export const MAX_CREATE_FAILURES = 5;
 /** Our item JSON is a little larger than the request line it becomes: claim below the provider's byte limit. */
@@ -35,6 +36,7 @@ export interface SubmitterDeps {
   logger: Logger;
   now: () => Date;
   live: () => LiveConfig;
+  lockMs: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export function createSubmitter(deps: SubmitterDeps) {
   const lockOf = (lane: LaneId) => {
     const key = deps.collector.keys(lane).submitterLock;
     let lock = locks.get(key);
-    if (!lock) locks.set(key, (lock = laneLock(deps.redis, key, SUBMITTER_LOCK_MS)));
+    if (!lock) locks.set(key, (lock = laneLock(deps.redis, key, deps.lockMs)));
     return lock;
   };
 
@@ -110,7 +112,7 @@ export function createSubmitter(deps: SubmitterDeps) {
   }
 
   async function giveBackStaleClaims(lane: LaneId, now: Date): Promise<void> {
-    for (const submissionId of await deps.collector.staleClaims(lane, now.getTime() - STALE_CLAIM_MS)) {
+    for (const submissionId of await deps.collector.staleClaims(lane, now.getTime() - deps.lockMs)) {
       if (await deps.store.get(submissionId)) {
         await deps.collector.claimRecorded(lane, submissionId);
         continue;
@@ -131,7 +133,7 @@ export function createSubmitter(deps: SubmitterDeps) {
     const client = deps.providers.get(row.provider);
     if (!client) return;
     const lane = laneOf(row);
-    const lock = laneLock(deps.redis, deps.collector.keys(lane).submissionLock(row.id), SUBMISSION_LOCK_MS);
+    const lock = laneLock(deps.redis, deps.collector.keys(lane).submissionLock(row.id), SUBMISSION_LEASES * deps.lockMs);
     if (!(await lock.acquire())) return;
     const log = deps.logger.child({ submission: row.id, provider: row.provider, model: row.model, tier: row.tier });
     try {

@@ -140,12 +140,21 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   });
   runtime.shutdown.register("stages", () => runner.close());
   if (laneRedis) {
+    const crashAt = runtime.env.BATCH_LANE_CRASH_AT;
+    const crashNow = () => {
+      runtime.logger.warn({ at: crashAt }, "BATCH_LANE_CRASH_AT: killing this worker (kill -9)");
+      process.kill(process.pid, "SIGKILL");
+    };
     const lane = startLaneService({
       redis: laneRedis,
       prefix,
       db: database.db,
       ledger,
-      providers: createBatchProviders(runtime.env, config, options.fakeProviderUrl),
+      providers: createBatchProviders(runtime.env, config, options.fakeProviderUrl, {
+        afterUpload: crashAt === "after-upload" ? crashNow : undefined,
+      }),
+      lockMs: runtime.env.WORKER_LOCK_DURATION_MS,
+      afterIngestedLine: crashAt === "mid-ingest" ? (ingested, items) => ingested * 2 >= items && crashNow() : undefined,
       live,
       forward: runner.forward,
       cancelled: createCancelCheck({ redis: fast, prefix, db: database.db }),

@@ -1,50 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/ledger/db/database.js";
-import { parseRouterConfig } from "../../src/config/load-config.js";
-import type { JobInput } from "../../src/jobs/job-schema.js";
 import { startTestPipeline, type TestPipeline } from "../helpers/pipeline.js";
-import { TICKET_LABELS } from "../helpers/jobs.js";
-
-/** Two tiers, a model of each provider in each, lanes that submit as soon as 200 ms have passed. */
-function laneConfig(overrides: { cheapModels?: unknown[] } = {}) {
-  const lane = { maxItems: 10_000, maxWaitMs: 200, minRoomMs: 1_000, pollMinMs: 20, pollMaxMs: 100 };
-  return parseRouterConfig({
-    tiers: [
-      {
-        name: "cheap",
-        concurrency: 8,
-        batchLane: lane,
-        models: overrides.cheapModels ?? [
-          { provider: "openai", model: "gpt-5-mini", timeoutMs: 2000 },
-          { provider: "anthropic", model: "claude-haiku-4-5", timeoutMs: 2000 },
-        ],
-      },
-      {
-        name: "premium",
-        concurrency: 8,
-        batchLane: lane,
-        models: [
-          { provider: "anthropic", model: "claude-opus-4-7", timeoutMs: 2000 },
-          { provider: "openai", model: "gpt-5.2", timeoutMs: 2000 },
-        ],
-      },
-    ],
-    routing: { thresholds: [0.99] },
-    retriesPerModel: 0,
-    maxRetryDelayMs: 50,
-    circuitBreaker: { windowMs: 30_000, minCalls: 100_000, failureRate: 1, openMs: 1_000 },
-  });
-}
-
-const classifyJobs = (count: number, prefix: string, extra: Partial<JobInput> = {}): JobInput[] =>
-  Array.from({ length: count }, (_, index) => ({
-    id: `${prefix}-${index}`,
-    kind: "classify" as const,
-    prompt: `Ticket ${index}: I was charged twice for my subscription this month, please refund the extra charge.`,
-    labels: TICKET_LABELS,
-    ...extra,
-  }));
+import { classifyJobs, fakeBilledItems, laneConfig } from "../helpers/batch-lane.js";
 
 interface LaneRow {
   lane: string;
@@ -73,8 +31,7 @@ describe("the batch lane", () => {
     expect(rows).toEqual([{ lane: "batch", model: "gpt-5-mini", outcome: "ok", n: 30 }]);
     const requests = await queryRows<{ status: string; n: number }>(db, sql`select status, count(*)::int as n from requests group by 1`);
     expect(requests).toEqual([{ status: "succeeded", n: 30 }]);
-    const stats = (await (await fetch(`${pipeline.fake.url}/stats`)).json()) as { models: Record<string, { batch?: { billed: number } }> };
-    const billed = Object.values(stats.models).reduce((sum, model) => sum + (model.batch?.billed ?? 0), 0);
+    const billed = await fakeBilledItems(pipeline.fake.url);
     const batchRows = rows.filter((row) => row.outcome === "ok" || row.outcome === "invalid").reduce((sum, row) => sum + row.n, 0);
     expect(batchRows).toBe(billed);
     const submissions = await queryRows<{ state: string; n: number }>(
