@@ -147,7 +147,7 @@ export function createSubmitter(deps: SubmitterDeps) {
         });
         if (found) {
           await deps.store.markSubmitted(row.id, found, deps.now());
-          log.info({ providerBatch: found }, "batch lane: found the provider batch of an interrupted submission; adopted it");
+          log.warn({ providerBatch: found }, "batch lane: found the provider batch of an interrupted submission; adopted it");
           return;
         }
       }

@@ -3,8 +3,8 @@ import type { JobInput } from "../../src/jobs/job-schema.js";
 import { TICKET_LABELS } from "./jobs.js";
 
 /** Two tiers, a model of each provider in each, lanes that submit as soon as 200 ms have passed. */
-export function laneConfig(overrides: { cheapModels?: unknown[] } = {}) {
-  const lane = { maxItems: 10_000, maxWaitMs: 200, minRoomMs: 1_000, pollMinMs: 20, pollMaxMs: 100 };
+export function laneConfig(overrides: { cheapModels?: unknown[]; lane?: Record<string, unknown> } = {}) {
+  const lane = { maxItems: 10_000, maxWaitMs: 200, minRoomMs: 1_000, pollMinMs: 20, pollMaxMs: 100, ...overrides.lane };
   return parseRouterConfig({
     tiers: [
       {
