@@ -122,24 +122,31 @@ export class BatchJob {
     return Number.isFinite(this.plan.latencyMs) ? this.endsAtMs : undefined;
   }
 
-  /** Answers every item whose time has come, and ends the batch when its time has come. */
-  advance(nowMs: number, hooks: ItemHooks): void {
-    if (this.endedAtMs !== undefined) return;
+  /**
+   * Answers the items whose time has come (at most `budget` of them), and ends the batch when its
+   * time has come and every answer is in. True when answers that are due are still to be made: the
+   * caller continues later, so a 50,000-item batch never blocks the server in one go (meanwhile
+   * the batch shows as finalizing).
+   */
+  advance(nowMs: number, hooks: ItemHooks, budget = Infinity): boolean {
+    if (this.endedAtMs !== undefined) return false;
     if (this.cancelAtMs !== undefined) {
       if (nowMs >= this.cancelAtMs + this.plan.cancelMs) this.end(this.cancelAtMs + this.plan.cancelMs, "canceled");
-      return;
+      return false;
     }
     const toAnswer = this.items.length - this.plan.expiredCount;
-    while (this.settled < toAnswer && this.dueAtMs(this.settled, toAnswer) <= nowMs) {
+    for (let made = 0; this.settled < toAnswer && this.dueAtMs(this.settled, toAnswer) <= nowMs; made++) {
+      if (made >= budget) return true;
       this.settle(hooks.answer(this.itemAt(this.settled), this.dueAtMs(this.settled, toAnswer)));
     }
-    if (nowMs < this.endsAtMs) return;
+    if (nowMs < this.endsAtMs) return false;
     while (this.settled < this.items.length) {
       const result: ItemResult = { type: "expired" };
       hooks.unanswered(this.itemAt(this.settled), result);
       this.settle(result);
     }
     this.end(this.endsAtMs, this.plan.expiredCount > 0 ? "expired" : "completed");
+    return false;
   }
 
   /**

@@ -88,6 +88,9 @@ export function createFailure(scenario: Scenario, model: string, ordinal: number
   return fails ? { status: createErrors.status, afterCreate: createErrors.afterCreate } : undefined;
 }
 
+/** Answers made in one go before the server gets to answer other requests again. */
+const ANSWERS_PER_SLICE = 2000;
+
 /**
  * Moves batches along the real clock: each is advanced whenever it is looked at and by a timer at
  * its next event (its end, or the end of its cancel), so it ends even if nobody polls.
@@ -101,10 +104,11 @@ export class BatchRunner {
     private readonly context: () => BatchContext,
   ) {}
 
-  /** Brings the batch up to now and re-arms its timer. */
+  /** Brings the batch up to now (a slice of answers at a time, the rest soon after) and re-arms its timer. */
   touch(job: BatchJob): void {
-    job.advance(this.now(), batchHooks(this.context(), job.provider));
-    this.watch(job);
+    const more = job.advance(this.now(), batchHooks(this.context(), job.provider), ANSWERS_PER_SLICE);
+    if (more) this.arm(job, 0);
+    else this.watch(job);
   }
 
   cancel(job: BatchJob): boolean {
@@ -121,12 +125,16 @@ export class BatchRunner {
 
   /** Arms the batch's timer for its next event (a new batch: its end, on the next tick when its time is 0). */
   watch(job: BatchJob): void {
+    const wake = job.nextWakeMs();
+    this.arm(job, wake === undefined ? undefined : Math.max(0, wake - this.now()));
+  }
+
+  private arm(job: BatchJob, delayMs: number | undefined): void {
     const previous = this.timers.get(job.id);
     if (previous) clearTimeout(previous);
     this.timers.delete(job.id);
-    const wake = job.nextWakeMs();
-    if (wake === undefined || this.closed) return;
-    const timer = setTimeout(() => this.touch(job), Math.max(0, wake - this.now()));
+    if (delayMs === undefined || this.closed) return;
+    const timer = setTimeout(() => this.touch(job), delayMs);
     // A fake left running must not keep a test process alive because of a batch nobody collects.
     timer.unref();
     this.timers.set(job.id, timer);

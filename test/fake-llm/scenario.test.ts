@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadScenarioFile, parseScenario, resolveBehaviour } from "../../src/fake-llm/index.js";
+import { loadScenarioFile, parseScenario, resolveBatchBehaviour, resolveBehaviour } from "../../src/fake-llm/index.js";
 
 describe("scenario", () => {
   it("defaults to seed 1 and a quiet model", () => {
@@ -48,8 +48,37 @@ describe("scenario", () => {
       'models.m.errors.200: error keys must be an HTTP status from 400 to 599 (e.g. "429") or "timeout"',
     ],
     [{ models: { m: { outputTokens: 1.5 } } }, "models.m.outputTokens: must be a whole number of tokens"],
+    [{ models: { m: { batchLatencyMs: 90_000_000 } } }, "models.m.batchLatencyMs: must be at most 86400000 (24 hours)"],
+    [{ models: { m: { batchExpireRate: 1.5 } } }, "models.m.batchExpireRate: must be a probability between 0 and 1"],
+    [{ models: { m: { batchCreateErrors: { status: 429 } } } }, "models.m.batchCreateErrors.status: must be a 5xx status"],
+    [{ models: { m: { batchCreateErrors: { firts: 1 } } } }, "models.m.batchCreateErrors.firts: unknown key"],
+    [{ batchLimits: { openaiMaxRequests: 60_000 } }, "batchLimits.openaiMaxRequests"],
   ])("rejects %j naming the path", (input, message) => {
     expect(() => parseScenario(input)).toThrow(message);
+  });
+
+  it('resolves the batch keys per model over "*", with defaults', () => {
+    const scenario = parseScenario({
+      models: {
+        "*": { batchLatencyMs: 500, batchExpireRate: 0.1 },
+        m: { batchLatencyMs: { min: 10, max: 20 }, batchCreateErrors: { first: 2 } },
+      },
+    });
+    expect(resolveBatchBehaviour(scenario, "other")).toEqual({
+      latencyMs: 500,
+      expireRate: 0.1,
+      expireFraction: 0.5,
+      cancelMs: 0,
+      neverEnds: false,
+      unknownResults: 0,
+      truncateResults: false,
+      createErrors: { status: 500, first: 0, rate: 0, afterCreate: false },
+    });
+    expect(resolveBatchBehaviour(scenario, "m")).toMatchObject({
+      latencyMs: { min: 10, max: 20 },
+      expireRate: 0.1,
+      createErrors: { status: 500, first: 2, rate: 0, afterCreate: false },
+    });
   });
 
   describe("loadScenarioFile", () => {
