@@ -43,7 +43,7 @@ export function itemRecord(item: LaneItem, line: BatchResultLine | undefined, co
     tier: item.tier,
     provider: item.provider,
     model: item.model,
-    batch: { providerBatchId: context.submissionId },
+    batch: { providerBatchId: context.submissionId, realtimeCost: 0n },
     latencyMs: Math.max(0, context.resultAt.getTime() - context.submittedAt.getTime()),
     startedAt: context.submittedAt,
     finishedAt: context.resultAt,
@@ -71,13 +71,15 @@ export function itemRecord(item: LaneItem, line: BatchResultLine | undefined, co
         outputTokens: Math.min(maxOutputTokens, Math.ceil(line.text.length / CHARS_PER_TOKEN)),
       });
       const verdict = answer.unstorable ? { ok: false as const, reason: answer.unstorable } : validateOutput(job, answer.text);
+      const realtimeCost = costOf(answer.usage, context.rates);
       const record: AttemptRecord = {
         ...base,
+        batch: { providerBatchId: context.submissionId, realtimeCost },
         outcome: verdict.ok ? "ok" : "invalid",
         usage: answer.usage,
         ...(line.providerRequestId ? { providerRequestId: line.providerRequestId } : {}),
         // An invalid answer was generated and billed, at the batch rate.
-        cost: atBatchRate(costOf(answer.usage, context.rates), context.share),
+        cost: atBatchRate(realtimeCost, context.share),
         ...(answer.usageIssue ? { costEstimated: true, usageIssue: answer.usageIssue } : {}),
         ...(verdict.ok ? {} : { errorType: answer.unstorable ? "unstorable_output" : "invalid_output" }),
       };

@@ -12,7 +12,7 @@ export interface ProviderBatchRow {
   state: ProviderBatchState;
   providerBatchId: string | null;
   items: number;
-  requestBatchIds: string[];
+  batchItems: Record<string, number>;
   cancelAt: Date;
   createFailures: number;
   cancelRequestedAt: Date | null;
@@ -29,7 +29,7 @@ interface RawRow {
   state: ProviderBatchState;
   provider_batch_id: string | null;
   items: number;
-  request_batch_ids: string[];
+  batch_items: Record<string, number>;
   cancel_at: string | Date;
   create_failures: number;
   cancel_requested_at: string | Date | null;
@@ -47,7 +47,7 @@ const fromRaw = (row: RawRow): ProviderBatchRow => ({
   state: row.state,
   providerBatchId: row.provider_batch_id,
   items: row.items,
-  requestBatchIds: row.request_batch_ids ?? [],
+  batchItems: row.batch_items ?? {},
   cancelAt: date(row.cancel_at),
   createFailures: row.create_failures,
   cancelRequestedAt: row.cancel_requested_at === null ? null : date(row.cancel_requested_at),
@@ -56,7 +56,7 @@ const fromRaw = (row: RawRow): ProviderBatchRow => ({
   submittedAt: row.submitted_at === null ? null : date(row.submitted_at),
 });
 
-const COLUMNS = sql`id, provider, model, tier, state, provider_batch_id, items, request_batch_ids, cancel_at, create_failures,
+const COLUMNS = sql`id, provider, model, tier, state, provider_batch_id, items, batch_items, cancel_at, create_failures,
   cancel_requested_at, ingested, created_at, submitted_at`;
 
 /** The `provider_batches` table: each state change of a submission, one statement. */
@@ -72,13 +72,13 @@ export function providerBatchStore(db: Db) {
       model: string;
       tier: string;
       items: number;
-      requestBatchIds: string[];
+      batchItems: Record<string, number>;
       cancelAt: Date;
       createdAt: Date;
     }): Promise<void> {
-      await db.execute(sql`insert into provider_batches (id, provider, model, tier, state, items, request_batch_ids, cancel_at, created_at)
+      await db.execute(sql`insert into provider_batches (id, provider, model, tier, state, items, batch_items, cancel_at, created_at)
         values (${row.id}, ${row.provider}, ${row.model}, ${row.tier}, 'submitting', ${row.items},
-          array(select jsonb_array_elements_text(${JSON.stringify(row.requestBatchIds)}::jsonb)), ${row.cancelAt.toISOString()}::timestamptz,
+          ${JSON.stringify(row.batchItems)}::jsonb, ${row.cancelAt.toISOString()}::timestamptz,
           ${row.createdAt.toISOString()}::timestamptz)
         on conflict (id) do nothing`);
     },
@@ -127,7 +127,7 @@ export function providerBatchStore(db: Db) {
       return (
         await queryRows<RawRow>(
           db,
-          sql`select ${COLUMNS} from provider_batches where ${batchId} = any(request_batch_ids) and state in ('submitting', 'submitted')`,
+          sql`select ${COLUMNS} from provider_batches where batch_items ? ${batchId} and state in ('submitting', 'submitted')`,
         )
       ).map(fromRaw);
     },

@@ -86,7 +86,7 @@ export function createSubmitter(deps: SubmitterDeps) {
         model: model.model,
         tier: tier.name,
         items: items.length,
-        requestBatchIds: [...new Set(items.map((item) => item.job.batchId))],
+        batchItems: countByBatch(items),
         cancelAt: new Date(cancelAt),
         createdAt: deps.now(),
       });
@@ -208,3 +208,9 @@ export function createSubmitter(deps: SubmitterDeps) {
   return { tick, ensureSubmitted, release };
 }
 export type Submitter = ReturnType<typeof createSubmitter>;
+
+function countByBatch(items: readonly LaneItem[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[item.job.batchId] = (counts[item.job.batchId] ?? 0) + 1;
+  return counts;
+}

@@ -15,6 +15,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { UsageIssue } from "../../pricing/usage.js";
+import { sql } from "drizzle-orm";
 
 /**
  * The ledger. Money is numeric(20,12): exact to the picodollar, summed exactly by Postgres.
@@ -135,8 +136,8 @@ export const providerBatches = pgTable(
     providerBatchId: text("provider_batch_id"),
     /** Items in the submission. */
     items: integer("items").notNull(),
-    /** The request batches its items belong to (a cancel of one of them reaches this submission). */
-    requestBatchIds: text("request_batch_ids").array().notNull().default([]),
+    /** Items per request batch ({ batch id: count }): `batch ID` shows what waits at the provider, a cancel finds its submissions. */
+    batchItems: jsonb("batch_items").$type<Record<string, number>>().notNull().default({}),
     /** The earliest deadline of its items: past it (or past the lane's timeout) we cancel it ourselves. */
     cancelAt: timestamp("cancel_at", { withTimezone: true }).notNull(),
     /** Failed create calls so far (5xx, network): the submitter retries with back-off, then gives up. */
@@ -180,6 +181,8 @@ export const attempts = pgTable(
     lane: text("lane").$type<AttemptLane>().notNull().default("realtime"),
     /** The batch lane's submission (`provider_batches.id`) this item was part of; null in real time. */
     providerBatchId: text("provider_batch_id"),
+    /** Batch lane only: what the same tokens cost in real time (cost_usd is at the batch rate); the report's batch saving. */
+    realtimeCostUsd: usd("realtime_cost_usd"),
     latencyMs: integer("latency_ms").notNull(),
     /** The whole prompt; cache reads and writes are parts of it, priced at their own rates. */
     inputTokens: integer("input_tokens").notNull().default(0),
@@ -210,6 +213,10 @@ export const attempts = pgTable(
     primaryKey({ name: "attempts_pkey", columns: [table.id, table.startedAt] }),
     index("attempts_request_idx").on(table.requestId),
     index("attempts_started_at_idx").on(table.startedAt),
+    // Partial: only batch-lane rows (the report's batch saving, `batch ID`'s submissions) — real-time rows add nothing to it.
+    index("attempts_provider_batch_idx")
+      .on(table.providerBatchId)
+      .where(sql`provider_batch_id is not null`),
   ],
 );
 
