@@ -2,6 +2,7 @@ import type { ModelConfig, RouterConfig } from "../config/router-config-schema.j
 import { buildPrompt } from "../jobs/build-prompt.js";
 import type { JobInput } from "../jobs/job-schema.js";
 import { costOf, type ModelRates } from "../pricing/model-rates.js";
+import { atBatchRate, batchShare } from "../pricing/batch-rate.js";
 import type { Picodollars } from "../pricing/money.js";
 import type { PriceBook } from "../pricing/price-book.js";
 import { ZERO_USAGE } from "../pricing/usage.js";
@@ -132,6 +133,9 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
       worst += costOf(usage(input, model.maxOutputTokens), rates);
     }
 
+    // A job with a deadline waits for the provider batch APIs: its models that batch are priced at the batch rate.
+    const waits = (job.deadline ?? (job.feature !== undefined ? config.deadlines[job.feature] : undefined)) !== undefined;
+    const laneRate = (model: ModelConfig, cost: bigint) => (waits && model.batchApi ? atBatchRate(cost, batchShare(config, model)) : cost);
     const firstIndex = config.tiers.findIndex((tier) => tier.name === decision.tier);
     let reach = 1;
     for (let index = firstIndex; index < config.tiers.length; index++) {
@@ -142,10 +146,10 @@ export function estimateJobs(jobs: readonly JobInput[], config: RouterConfig, pr
       models.forEach((model, position) => {
         const rates = ratesOf.get(model)!;
         const input = promptTokens(model);
-        worst += costOf(usage(input, maxOutput(model)), rates);
+        worst += laneRate(model, costOf(usage(input, maxOutput(model)), rates));
         const billed = known ? (known.models.get(model.model)?.billedPerVisit ?? 0) : position === 0 ? 1 : 0;
         const output = expectedOutput(model, tier.name);
-        const cost = costOf(usage(input, Math.round(output)), rates);
+        const cost = laneRate(model, costOf(usage(input, Math.round(output)), rates));
         if (index === firstIndex && position === 0) low += cost;
         const acc = rowFor(tier.name, model);
         acc.costMicro += cost * micro(reach * billed);
