@@ -64,7 +64,7 @@ export function startLaneService(deps: LaneServiceDeps, options: { timer?: boole
     createPoller({ redis: deps.redis, prefix: deps.prefix, store, client, submitter, ingest, live: deps.live, logger, now, lockMs }),
   );
 
-  async function tick(): Promise<void> {
+  async function submitAll(): Promise<void> {
     const config = deps.live().config;
     for (const tier of config.tiers) {
       if (!deps.tiers.includes(tier.name)) continue;
@@ -77,20 +77,36 @@ export function startLaneService(deps: LaneServiceDeps, options: { timer?: boole
           );
       }
     }
+  }
+  async function pollAll(): Promise<void> {
     for (const poller of pollers) {
       await poller.tick().catch((error: unknown) => logger.warn({ error: String(error) }, "batch poller: tick failed; retried next tick"));
     }
   }
+  async function tick(): Promise<void> {
+    await submitAll();
+    await pollAll();
+  }
 
-  let running: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = () => {
+  // Two loops: a long ingest must not hold back submissions (nor let the submitter's lease lapse).
+  const running: Promise<void>[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const loop = (pass: () => Promise<void>) => {
     if (stop.signal.aborted) return;
-    timer = setTimeout(() => {
-      running = tick().finally(schedule);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      const done = pass().finally(() => {
+        running.splice(running.indexOf(done), 1);
+        loop(pass);
+      });
+      running.push(done);
     }, deps.tickMs ?? DEFAULT_TICK_MS);
+    timers.add(timer);
   };
-  if (options.timer !== false) schedule();
+  if (options.timer !== false) {
+    loop(submitAll);
+    loop(pollAll);
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -99,8 +115,8 @@ export function startLaneService(deps: LaneServiceDeps, options: { timer?: boole
     close: () =>
       (closing ??= (async () => {
         stop.abort();
-        clearTimeout(timer);
-        await running?.catch(() => {});
+        for (const timer of timers) clearTimeout(timer);
+        await Promise.all(running.map((pass) => pass.catch(() => {})));
         await Promise.all([...pollers.map((poller) => poller.release().catch(() => {})), submitter.release()]);
       })()),
   };

@@ -76,8 +76,15 @@ export function createSubmitter(deps: SubmitterDeps) {
     let submitted = 0;
     for (;;) {
       const submissionId = randomUUID();
+      // Taken before the claim and held until the create is done: while it lives, nobody gives the
+      // claim back (giveBackStaleClaims) or reconciles the row, however slow this pod is.
+      const creation = laneLock(deps.redis, deps.collector.keys(lane).submissionLock(submissionId), SUBMISSION_LEASES * deps.lockMs);
+      if (!(await creation.acquire())) return submitted;
       const items = await deps.collector.claim(lane, submissionId, limits, deps.now().getTime());
-      if (items.length === 0) return submitted;
+      if (items.length === 0) {
+        await creation.release();
+        return submitted;
+      }
       const live = await dropCancelled(lane, submissionId, items);
       const cancelAt = Math.min(deps.now().getTime() + tier.batchLane.timeoutMs, ...items.map((item) => Date.parse(item.deadlineAt)));
       await deps.store.insertSubmitting({
@@ -92,8 +99,9 @@ export function createSubmitter(deps: SubmitterDeps) {
       });
       await deps.collector.claimRecorded(lane, submissionId);
       const row = await deps.store.get(submissionId);
-      if (live.length > 0 && row) await ensureSubmitted(row, { reconcile: false, model });
+      if (live.length > 0 && row) await ensureSubmitted(row, { reconcile: false, model, lock: creation });
       else if (row) await deps.store.markEnded(row.id, 0);
+      await creation.release();
       submitted++;
       // Another full submission may be waiting; the lock is renewed between them.
       if (!(await lockOf(lane).renew())) return submitted;
@@ -102,11 +110,21 @@ export function createSubmitter(deps: SubmitterDeps) {
 
   /** Items of a cancelled request batch never reach the provider: the cancel check ends them. */
   async function dropCancelled(lane: LaneId, submissionId: string, items: LaneItem[]): Promise<LaneItem[]> {
-    if (!deps.cancelled) return items;
+    const cancelled = deps.cancelled;
+    if (!cancelled) return items;
+    // One check per request batch (a cancel is per batch); only a cancelled batch's items are ended one by one.
+    const byBatch = new Map<string, LaneItem[]>();
+    for (const item of items) byBatch.set(item.job.batchId, [...(byBatch.get(item.job.batchId) ?? []), item]);
     const kept: LaneItem[] = [];
-    for (const item of items) {
-      if (await deps.cancelled(item.job, item.job.requestId)) await deps.collector.done(lane, submissionId, item);
-      else kept.push(item);
+    for (const group of byBatch.values()) {
+      if (!(await cancelled(group[0]!.job, group[0]!.job.requestId))) {
+        kept.push(...group);
+        continue;
+      }
+      for (const item of group) {
+        await cancelled(item.job, item.job.requestId);
+        await deps.collector.done(lane, submissionId, item);
+      }
     }
     return kept;
   }
@@ -117,6 +135,8 @@ export function createSubmitter(deps: SubmitterDeps) {
         await deps.collector.claimRecorded(lane, submissionId);
         continue;
       }
+      // Its submitter is alive while it holds the submission's creation lease.
+      if (await deps.redis.exists(deps.collector.keys(lane).submissionLock(submissionId))) continue;
       const back = await deps.collector.unclaim(lane, submissionId, now.getTime());
       deps.logger.warn(
         { submission: submissionId, items: back, ...lane },
@@ -129,15 +149,24 @@ export function createSubmitter(deps: SubmitterDeps) {
    * Gets a `submitting` row to the provider exactly once, as far as its API allows. `reconcile`:
    * an earlier create may have reached the provider (its answer lost): look it up first.
    */
-  async function ensureSubmitted(row: ProviderBatchRow, options: { reconcile: boolean; model?: ModelConfig }): Promise<void> {
+  async function ensureSubmitted(
+    row: ProviderBatchRow,
+    options: { reconcile: boolean; model?: ModelConfig; lock?: LaneLock },
+  ): Promise<void> {
     const client = deps.providers.get(row.provider);
     if (!client) return;
     const lane = laneOf(row);
-    const lock = laneLock(deps.redis, deps.collector.keys(lane).submissionLock(row.id), SUBMISSION_LEASES * deps.lockMs);
+    const lock = options.lock ?? laneLock(deps.redis, deps.collector.keys(lane).submissionLock(row.id), SUBMISSION_LEASES * deps.lockMs);
     if (!(await lock.acquire())) return;
     const log = deps.logger.child({ submission: row.id, provider: row.provider, model: row.model, tier: row.tier });
     try {
       const items = await deps.collector.pendingItems(lane, row.id);
+      if (items.size === 0) {
+        // Nothing left to send (every item was cancelled, or already went on): never an empty batch.
+        await deps.store.markEnded(row.id, 0);
+        log.warn("batch lane: a submission with no items left to send; closed without a provider batch");
+        return;
+      }
       if (options.reconcile) {
         const found = await client.find({
           submissionId: row.id,
@@ -173,7 +202,7 @@ export function createSubmitter(deps: SubmitterDeps) {
       );
       if (permanent || failures >= MAX_CREATE_FAILURES) await giveUp(row, describeCreateError(error));
     } finally {
-      await lock.release();
+      if (!options.lock) await lock.release();
     }
   }
 
