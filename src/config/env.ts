@@ -58,6 +58,12 @@ export const envSchema = z.object({
    * the worker; `dashboard` on 127.0.0.1 open without a token).
    */
   DASHBOARD_TOKEN: optionalString.pipe(z.string().min(16, { message: "must be at least 16 characters" }).optional()),
+  /**
+   * Fault injection for the crash tests of the batch lane (docs/batch-lane.md): the worker kills
+   * itself (SIGKILL) right after uploading an OpenAI batch file, before creating the batch
+   * (`after-upload`), or half way through ingesting a batch's results (`mid-ingest`). Default: unset.
+   */
+  BATCH_LANE_CRASH_AT: z.enum(["after-upload", "mid-ingest"]).optional(),
   /** How long SIGTERM waits for in-flight jobs before giving up on them. Default 30000. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
 });

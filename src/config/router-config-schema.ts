@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_QUEUE_CONFIG, queueConfigSchema } from "./queue-config-schema.js";
 import { JOB_KINDS } from "../jobs/job-schema.js";
+import { parseDeadline } from "../jobs/deadline.js";
 import { CACHE_TTLS } from "../jobs/prompt-cache-facts.js";
 import { budgetsConfigSchema } from "./budget-config-schema.js";
 import { catalogContextWindow, FALLBACK_CONTEXT_WINDOW } from "./catalog-context-window.js";
@@ -60,6 +61,10 @@ export const modelConfigSchema = z
      * (src/jobs/prompt-cache-facts.ts: Anthropic 4096 Haiku 4.5 / Opus 4.5+, 2048 Sonnet 4.6, 1024 older; OpenAI 1024).
      */
     cacheMinTokens: z.number().int().positive().optional(),
+    /** Jobs with a deadline may go through this model's provider batch API (docs/batch-lane.md). Default true. */
+    batchApi: z.boolean().default(true),
+    /** Share of the real-time price a batch item of this model costs. Default: the provider's `batchDiscount`. */
+    batchDiscount: z.number().gt(0).max(1).optional(),
   })
   .strict()
   .transform((model) => ({
@@ -67,6 +72,31 @@ export const modelConfigSchema = z
     contextWindow: model.contextWindow ?? catalogContextWindow(model.provider, model.model) ?? FALLBACK_CONTEXT_WINDOW,
   }));
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+/** The batch lane of one tier (docs/batch-lane.md): per model, waiting jobs are submitted together. */
+export const batchLaneSchema = z
+  .object({
+    /** A submission is sent once this many items wait (never above the provider's count and size limits). Default 10000. */
+    maxItems: z.number().int().min(1).max(100_000).default(10_000),
+    /** …or once the first waiting item has waited this long. Default 60000. */
+    maxWaitMs: z.number().int().min(0).default(60_000),
+    /** A job uses the lane only while its deadline is at least this far away; else it runs in real time. Default 600000. */
+    minRoomMs: z.number().int().min(0).default(600_000),
+    /** Our own timeout: a submission not ended this long after it was sent is cancelled (its partial results ingested). Default 90000000 (25 h). */
+    timeoutMs: z.number().int().min(1_000).default(90_000_000),
+    /** Shortest wait between two polls of one provider batch; doubles while it runs, up to pollMaxMs. Default 1000. */
+    pollMinMs: z.number().int().min(10).default(1_000),
+    /** Longest wait between two polls. Default 60000. */
+    pollMaxMs: z.number().int().min(10).default(60_000),
+  })
+  .strict();
+export type BatchLaneConfig = z.infer<typeof batchLaneSchema>;
+export const DEFAULT_BATCH_LANE: BatchLaneConfig = batchLaneSchema.parse({});
+
+/** A deadline: a duration ("90s", "30m", "6h", "2d") from enqueue, or an ISO timestamp. */
+export const deadlineTextSchema = z.string().refine((text) => parseDeadline(text) !== undefined, {
+  message: 'must be a duration like "6h" / "30m" / "2d" or an ISO timestamp',
+});
 
 const TIER_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 
@@ -78,6 +108,8 @@ export const tierConfigSchema = z
     concurrency: z.number().int().positive().max(10_000).default(4),
     /** Tried in order: the first is the tier's primary model, the rest are its fallbacks. */
     models: z.array(modelConfigSchema).min(1, { message: "a tier needs at least one model" }),
+    /** How this tier's jobs with a deadline are collected into provider batches. Default: see batchLaneSchema. */
+    batchLane: batchLaneSchema.default(DEFAULT_BATCH_LANE),
   })
   .strict();
 export type TierConfig = z.infer<typeof tierConfigSchema>;
@@ -148,6 +180,13 @@ export const routerConfigSchema = z
     tiers: z.array(tierConfigSchema).min(1, { message: "at least one tier is required" }),
     /** feature name → tier name: a rule that beats the heuristics. Default: none. */
     features: z.record(z.string(), z.string()).default({}),
+    /** feature name → deadline ("6h", or an ISO timestamp): its jobs go through the batch lane. A job's own `deadline` wins. Default: none. */
+    deadlines: z.record(z.string(), deadlineTextSchema).default({}),
+    /** Share of the real-time price a batch item costs, per provider (both publish 50%). Default 0.5 each. */
+    batchDiscount: z
+      .object({ openai: z.number().gt(0).max(1).default(0.5), anthropic: z.number().gt(0).max(1).default(0.5) })
+      .strict()
+      .default({ openai: 0.5, anthropic: 0.5 }),
     /**
      * Lowest tier per job kind: heuristics may raise a job above it, never below.
      * Default: every kind starts at the cheapest tier.

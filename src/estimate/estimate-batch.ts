@@ -2,6 +2,7 @@ import type { ModelConfig, RouterConfig } from "../config/router-config-schema.j
 import { buildPrompt, promptText } from "../jobs/build-prompt.js";
 import type { JobInput } from "../jobs/job-schema.js";
 import { costOf, type ModelRates } from "../pricing/model-rates.js";
+import { atBatchRate, batchShare } from "../pricing/batch-rate.js";
 import type { Picodollars } from "../pricing/money.js";
 import type { PriceBook } from "../pricing/price-book.js";
 import { ZERO_USAGE } from "../pricing/usage.js";
@@ -76,15 +77,24 @@ const cachedUsage = (inputTokens: number, outputTokens: number, terms: CacheTerm
 export interface EstimateOptions {
   /**
    * The share of the real-time price this job's calls on this model cost when it goes through the
-   * provider's batch API (e.g. 0.5), or undefined for real time. Prepared for the batch lane (issue
-   * 14): wire it to the job's `deadline` and the model's `batchDiscount` once those exist. `worst_usd`
-   * stays at the real-time rate (a job whose deadline comes too close runs in real time).
+   * provider's batch API (e.g. 0.5), or undefined for real time. Default: `lanePriceShare` — a job
+   * with a deadline (its own, or its feature's in `deadlines:`) on a model with `batchApi` pays the
+   * model's `batchDiscount`. `worst_usd` stays at the real-time rate (a job whose deadline comes too
+   * close runs in real time).
    */
   batchShare?: (job: JobInput, model: ModelConfig) => number | undefined;
 }
 
-/** A real-time cost at a batch share, rounded down to the picodollar, the share taken in millionths. */
-const atShare = (cost: Picodollars, share: number | undefined) => (share === undefined ? cost : (cost * micro(share)) / MICRO);
+/** A real-time cost at a batch share (undefined: real time), rounded as the batch lane bills it. */
+const atShare = (cost: Picodollars, share: number | undefined) => (share === undefined ? cost : atBatchRate(cost, share));
+
+/** The batch lane's price share for a job on a model: the model's batch discount when the job may wait, else real time. */
+export function lanePriceShare(config: RouterConfig): (job: JobInput, model: ModelConfig) => number | undefined {
+  return (job, model) => {
+    const waits = (job.deadline ?? (job.feature !== undefined ? config.deadlines[job.feature] : undefined)) !== undefined;
+    return waits && model.batchApi ? batchShare(config, model) : undefined;
+  };
+}
 
 export function estimateJobs(
   jobs: readonly JobInput[],
@@ -93,6 +103,7 @@ export function estimateJobs(
   history: History,
   options: EstimateOptions = {},
 ): Estimate {
+  const shareOf = options.batchShare ?? lanePriceShare(config);
   const count = createTokenCounter();
   const rows = new Map<string, EstimateRow & { acc: Accumulator }>();
   const countings = new Map<ModelConfig, TokenCounting>();
@@ -214,7 +225,7 @@ export function estimateJobs(
         worst += costOf(cachedUsage(input, maxOutput(model), terms, true), rates);
         const billed = known ? (known.models.get(model.model)?.billedPerVisit ?? 0) : position === 0 ? 1 : 0;
         const output = expectedOutput(model, tier.name);
-        const share = options.batchShare?.(job, model);
+        const share = shareOf(job, model);
         const cost = atShare(costOf(cachedUsage(input, Math.round(output), terms, false), rates), share);
         const firstExtra = terms ? atShare(costOf(cachedUsage(input, Math.round(output), terms, true), rates), share) - cost : 0n;
         if (index === firstIndex && position === 0) {
@@ -242,7 +253,7 @@ export function estimateJobs(
     const topModel = top.models[0]!;
     const topTerms = cacheTerms(topModel, prompt.system, sharedJobs);
     const topUsage = [promptTokens(topModel), Math.round(expectedOutput(topModel, top.name))] as const;
-    const topShare = options.batchShare?.(job, topModel);
+    const topShare = shareOf(job, topModel);
     const topCost = atShare(costOf(cachedUsage(...topUsage, topTerms, false), ratesOf.get(topModel)!), topShare);
     baseline += topCost;
     if (topTerms)

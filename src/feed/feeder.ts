@@ -9,7 +9,7 @@ import { feedLockKey } from "../queue/redis-keys.js";
 import { createFeedLock } from "./feed-lock.js";
 import { feedStage } from "./feed-stage.js";
 import { heldTiers, reestablishTierLimits } from "./reestablish-limits.js";
-import { recoverLostJobs } from "./recover-lost.js";
+import { batchLanesOf, recoverLostJobs } from "./recover-lost.js";
 import { windowRoom } from "./window-room.js";
 
 export interface FeederDeps {
@@ -114,7 +114,13 @@ export function startFeeder(deps: FeederDeps): Feeder {
     if (Date.now() - lastRecovery >= config.queue.recoverCheckMs) {
       lastRecovery = Date.now();
       const report = await recoverLostJobs(
-        { db: deps.db, redis: deps.connection, prefix: deps.prefix, queueNames: stages.map((stage) => queueOf(stage).name) },
+        {
+          db: deps.db,
+          redis: deps.connection,
+          prefix: deps.prefix,
+          queueNames: stages.map((stage) => queueOf(stage).name),
+          lanes: batchLanesOf(config),
+        },
         config.queue.recoverAfterMs,
       );
       recovered = report.lostCount;

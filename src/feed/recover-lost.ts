@@ -1,7 +1,22 @@
 import { sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { queryRows, type Db } from "../ledger/db/database.js";
-import { bullJobKey } from "../queue/redis-keys.js";
+import type { RouterConfig } from "../config/router-config-schema.js";
+import { bullJobKey, laneKeys } from "../queue/redis-keys.js";
+
+/** A tier's model whose batch lane may hold requests (src/batch-lane/). */
+export interface LaneRef {
+  tier: string;
+  provider: string;
+  model: string;
+}
+
+/** Every batch lane the config can fill: each tier's models that use the provider's batch API. */
+export function batchLanesOf(config: Pick<RouterConfig, "tiers">): LaneRef[] {
+  return config.tiers.flatMap((tier) =>
+    tier.models.filter((model) => model.batchApi).map((model) => ({ tier: tier.name, provider: model.provider, model: model.model })),
+  );
+}
 
 export interface RecoveryReport {
   /** Queued requests fed at least `olderThanMs` ago that were looked for in Redis. */
@@ -20,7 +35,9 @@ const MAX_LISTED = 20;
  * BullMQ queue holds in any state — Redis lost them (a flush, a failover without AOF, an eviction) —
  * and marks them unfed, so the feeder adds them again. Looks for the job's hash in every queue
  * (intake and each tier: an escalated job keeps its id), because a job is always in at least one:
- * a stage adds the next queue's job before it completes its own.
+ * a stage adds the next queue's job before it completes its own. A request waiting in a batch lane
+ * (its BullMQ job completed into the lane, the row still queued — for hours, at the provider) is held
+ * in the lane's `held` hash until its result is ingested, so that counts as Redis holding it too.
  *
  * Safe with workers running and idempotent: a job that is anywhere in Redis is left alone, and only
  * a row still queued and fed is changed. `olderThanMs` protects the job that was running when Redis
@@ -28,7 +45,7 @@ const MAX_LISTED = 20;
  * be made again by the new run; both are recorded in `attempts`.
  */
 export async function recoverLostJobs(
-  deps: { db: Db; redis: Redis; prefix: string; queueNames: readonly string[] },
+  deps: { db: Db; redis: Redis; prefix: string; queueNames: readonly string[]; lanes?: readonly LaneRef[] },
   olderThanMs: number,
 ): Promise<RecoveryReport & { lostCount: number }> {
   const report = { checked: 0, lost: [] as string[], lostCount: 0 };
@@ -46,11 +63,16 @@ export async function recoverLostJobs(
     after = { fedAt: page.at(-1)!.fed_at, id: page.at(-1)!.id };
     report.checked += page.length;
     const pipeline = deps.redis.pipeline();
-    for (const row of page) for (const queue of deps.queueNames) pipeline.exists(bullJobKey(deps.prefix, queue, row.id));
+    const heldKeys = (deps.lanes ?? []).map((lane) => laneKeys(deps.prefix, lane).held);
+    const perRow = deps.queueNames.length + heldKeys.length;
+    for (const row of page) {
+      for (const queue of deps.queueNames) pipeline.exists(bullJobKey(deps.prefix, queue, row.id));
+      for (const held of heldKeys) pipeline.hexists(held, row.id);
+    }
     const answers = (await pipeline.exec()) ?? [];
     const lost = page.filter((_, index) =>
-      deps.queueNames.every((_queue, q) => {
-        const [error, exists] = answers[index * deps.queueNames.length + q] ?? [null, 1];
+      Array.from({ length: perRow }).every((_place, q) => {
+        const [error, exists] = answers[index * perRow + q] ?? [null, 1];
         if (error) throw error;
         return exists === 0;
       }),

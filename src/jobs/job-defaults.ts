@@ -3,6 +3,8 @@ export interface JobDefaults {
   kind?: string;
   labels?: string[];
   feature?: string;
+  /** `--deadline`: lines without one may wait this long (batch lane). */
+  deadline?: string;
 }
 
 /** The line's own fields win; a flag fills only what the line leaves out (labels only for classify). */
@@ -13,6 +15,7 @@ export function applyDefaults(job: Record<string, unknown>, defaults: JobDefault
       ? { labels: defaults.labels }
       : {}),
     ...(defaults.feature !== undefined && job.feature === undefined ? { feature: defaults.feature } : {}),
+    ...(defaults.deadline !== undefined && job.deadline === undefined ? { deadline: defaults.deadline } : {}),
     ...job,
   };
 }

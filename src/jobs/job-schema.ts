@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseDeadline } from "./deadline.js";
 
 /**
  * The job catalog: what a producer may submit, checked on enqueue and again on dequeue
@@ -64,6 +65,15 @@ export const jobInputSchema = z
     model: z.string().min(1).max(200).optional(),
     maxOutputTokens: z.number().int().positive().max(200_000).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * The answer may take this long: a duration from enqueue ("6h") or an ISO timestamp. The job then
+     * goes through its tier's batch lane (provider batch APIs, half price). Default: none (real time).
+     */
+    deadline: z
+      .string()
+      .max(64)
+      .refine((text) => parseDeadline(text) !== undefined, { message: 'deadline must be a duration like "6h" or an ISO timestamp' })
+      .optional(),
     /**
      * How many jobs share this job's prompt prefix (docs/prompt-caching.md). Set by the producer, which
      * counts the submission; a larger value given here is kept (for a client that enqueues a big batch

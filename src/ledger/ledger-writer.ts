@@ -22,7 +22,7 @@ export interface LedgerWriter {
   close(): Promise<void>;
 }
 
-/** Keeps each statement well under Postgres' 65,535 bind parameters (23 per attempt row). */
+/** Keeps each statement well under Postgres' 65,535 bind parameters (26 per attempt row). */
 const MAX_ATTEMPT_ROWS_PER_STATEMENT = 2_000;
 const MAX_OUTCOME_ROWS_PER_STATEMENT = 2_000;
 
@@ -125,11 +125,13 @@ function insertAttempts(rows: AttemptRecord[]): SQL {
       ${a.usage.cacheReadTokens}, ${a.usage.cacheWriteTokens}, ${a.usage.cacheWrite1hTokens}, ${formatUsd(a.cost)}::numeric,
       ${a.costEstimated ?? false}, ${nullable(a.usageIssue)},
       ${a.possiblyBilled ? formatUsd(a.possiblyBilled.low) : null}::numeric, ${a.possiblyBilled ? formatUsd(a.possiblyBilled.high) : null}::numeric,
-      ${a.startedAt.toISOString()}::timestamptz, ${a.finishedAt.toISOString()}::timestamptz, ${nullable(a.providerRequestId)})`,
+      ${a.startedAt.toISOString()}::timestamptz, ${a.finishedAt.toISOString()}::timestamptz, ${nullable(a.providerRequestId)},
+      ${a.batch ? "batch" : "realtime"}, ${a.batch?.providerBatchId ?? null}, ${a.batch ? formatUsd(a.batch.realtimeCost) : null}::numeric)`,
   );
   return sql`insert into attempts (id, request_id, attempt_no, tier, provider, model, outcome, error_type, http_status,
       latency_ms, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, cost_usd,
-      cost_estimated, usage_issue, possibly_billed_low_usd, possibly_billed_high_usd, started_at, finished_at, provider_request_id)
+      cost_estimated, usage_issue, possibly_billed_low_usd, possibly_billed_high_usd, started_at, finished_at, provider_request_id,
+      lane, provider_batch_id, realtime_cost_usd)
     values ${sql.join(values, sql`, `)}
     on conflict (id, started_at) do nothing`;
 }

@@ -16,6 +16,8 @@ export interface AttemptRecord {
   httpStatus?: number;
   /** The provider's id of this call (`request-id` / `x-request-id`), answered or failed; what its support asks for. */
   providerRequestId?: string;
+  /** Set on an item of a provider batch (the batch lane): its submission, `provider_batches.id`. Default: real time. */
+  batch?: { providerBatchId: string; realtimeCost: Picodollars };
   latencyMs: number;
   usage: TokenUsage;
   /** Exact when the usage is the provider's; an estimate when `costEstimated`. */

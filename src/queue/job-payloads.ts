@@ -28,6 +28,10 @@ export const tierJobSchema = queuedJobSchema.extend({
   waitedMs: z.number().int().min(0).default(0),
   /** Times this job waited on a budget (no attempt burned, no deferral counted): its re-checks back off. */
   budgetPauses: z.number().int().min(0).default(0),
+  /** Models of this tier whose batch lane this job already went through (src/batch-lane/): the lane moves on to the next. */
+  batchTried: z.array(z.string()).max(50).optional(),
+  /** The batch lane gave up on this tier (deadline too close, provider refused): run it in real time. */
+  realtimeOnly: z.boolean().optional(),
   /** Set on a shadow job: the answer a cheaper tier gave, which the top tier is asked to check. */
   shadowOf: z.object({ tier: z.string(), model: z.string(), answer: z.string() }).optional(),
 });

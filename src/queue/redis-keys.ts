@@ -80,3 +80,40 @@ export const bullJobKey = (prefix: string, queueName: string, jobId: string) => 
  */
 export const ledgerHandoffKey = (prefix: string) => `${prefix}:ledger:handoff`;
 export const LEDGER_COMMITTERS_GROUP = "committers";
+
+/**
+ * The batch lane of one tier and model (src/batch-lane/). One hash tag per lane: its waiting set,
+ * its claims and its submissions' items sit in one slot, so a claim moves items in one script.
+ */
+export interface LaneKeys {
+  /** Hash: request id → the waiting item (JSON: the tier job and its attempt id). */
+  waiting: string;
+  /** Sorted set: request id by arrival (ms): the oldest decides when maxWaitMs is up. */
+  order: string;
+  /** Hash: request id → attempt id, from hold until its result is ingested: a re-run of the BullMQ job cannot hold it twice. */
+  held: string;
+  /** Sorted set: submission id by claim time (ms), until its provider_batches row exists (a crash in between gives the items back). */
+  claimed: string;
+  /** String with PX: the one submitter of this lane across every pod. */
+  submitterLock: string;
+  /** Hash of one submission: attempt id → the item (JSON), or "done" once its result went on. */
+  submission(submissionId: string): string;
+  /** String with PX: held while this submission is being created at the provider (reconciliation waits for it). */
+  submissionLock(submissionId: string): string;
+}
+
+export function laneKeys(prefix: string, lane: { tier: string; provider: string; model: string }): LaneKeys {
+  const base = `${prefix}:lane:{${lane.tier}:${lane.provider}:${lane.model}}`;
+  return {
+    waiting: `${base}:waiting`,
+    order: `${base}:order`,
+    held: `${base}:held`,
+    claimed: `${base}:claimed`,
+    submitterLock: `${base}:submitter`,
+    submission: (id) => `${base}:sub:${id}`,
+    submissionLock: (id) => `${base}:sub:${id}:lock`,
+  };
+}
+
+/** String with PX: the one batch poller of a provider across every pod. */
+export const lanePollerLockKey = (prefix: string, provider: string) => `${prefix}:lane-poller:{${provider}}`;

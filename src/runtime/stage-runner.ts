@@ -14,6 +14,7 @@ import type { BudgetGuard } from "../guards/budget-guard.js";
 import type { CancelCheck } from "../guards/cancelled-batch.js";
 import type { LedgerHandoff } from "../guards/ledger-committer.js";
 import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
+import type { BatchLaneHook } from "../tiers/batch-lane-hook.js";
 import { createIntakeProcessor } from "../intake/intake-processor.js";
 import type { IntakeLiveConfig } from "../intake/loaded-classifier.js";
 import { createTierProcessor } from "../tiers/tier-processor.js";
@@ -40,6 +41,8 @@ export interface StageRunnerDeps {
   /** A dead worker's jobs go to another worker after about this long. */
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** The batch lane the tier stages hand jobs with a deadline to. Default: none (all real time). */
+  batchLane?: BatchLaneHook;
   /** Intake jobs in flight per process: classification is cheap, forwarding is one Redis call. Default 64. */
   intakeConcurrency?: number;
 }
@@ -48,6 +51,8 @@ export interface StageRunner {
   readonly stages: string[];
   /** The queues this runner uses, by name (for metrics). */
   readonly queues: ReadonlyMap<string, Queue>;
+  /** Adds a job to a tier's queue, idempotently (the batch lane hands its items on through it). */
+  forward(tier: string, job: TierJobInput): Promise<void>;
   /** Applies a reloaded config's concurrency limits (the rest is read per job). */
   applyLimits(config: RouterConfig): Promise<void>;
   /** Stops taking jobs, waits for running ones, then closes the queues. Idempotent. */
@@ -104,7 +109,10 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     const queue = tierQueues.get(tier);
     if (!queue) throw new Error(`no queue for tier "${tier}"`);
     // A shadow check rides in the top tier's queue (its concurrency limit applies) under its own id.
-    await queue.add(tier, job, { ...STAGE_JOB_OPTIONS, jobId: job.shadowOf ? `${job.requestId}~shadow` : job.requestId });
+    // A job the batch lane sends back to its own tier in real time gets its own id: the tier's first
+    // job of that request completed into the lane and still holds the plain id.
+    const jobId = job.shadowOf ? `${job.requestId}~shadow` : job.realtimeOnly ? `${job.requestId}~realtime` : job.requestId;
+    await queue.add(tier, job, { ...STAGE_JOB_OPTIONS, jobId });
   };
   // Aborted when shutdown begins: in-flight jobs stop waiting on an unreachable Postgres.
   const shutdown = new AbortController();
@@ -195,6 +203,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
   return {
     stages,
     queues,
+    forward,
     applyLimits,
     close: () =>
       (closing ??= (async () => {

@@ -18,6 +18,9 @@ import { createLedgerCommitter } from "../guards/ledger-committer.js";
 import { knownStages, startStages } from "./stage-runner.js";
 import { createDashboard } from "../dashboard/dashboard-app.js";
 import { startFeeder } from "../feed/feeder.js";
+import { createCollector } from "../batch-lane/collector.js";
+import { startLaneService } from "../batch-lane/lane-service.js";
+import { createBatchProviders } from "../batch-lane/batch-provider-registry.js";
 
 export interface WorkerHandle {
   stages: string[];
@@ -138,6 +141,12 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     : undefined;
   // Closed after the stages (registered before them): their last hand-offs are committed first.
   if (committer) runtime.shutdown.register("ledger committer", () => committer.close());
+  // The batch lane's scripts and locks on a connection of their own (a plain one: its scripts are defined at once).
+  const tierStages = config.tiers.map((tier) => tier.name).filter((tier) => stages.includes(tier));
+  const laneRedis = tierStages.length > 0 ? createRedisConnection(runtime.env.REDIS_URL) : undefined;
+  const batchLane = laneRedis ? createCollector(laneRedis, prefix) : undefined;
+  // Closed after the stages (the registry closes in reverse): a running tier job may still hold an item.
+  if (laneRedis) runtime.shutdown.register("redis (batch lane)", () => laneRedis.quit().catch(() => laneRedis.disconnect()));
   const runner = await startStages(stages, {
     live,
     connection,
@@ -150,6 +159,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     cancelled: createCancelCheck({ redis: fast, prefix, db: database.db }),
     gate,
     budgets,
+    batchLane,
     lockDurationMs: runtime.env.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: runtime.env.WORKER_STALLED_INTERVAL_MS,
     logger: runtime.logger,
@@ -159,6 +169,31 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   // Every worker runs one; a Redis lock lets one feed at a time. Closed before the stages (registered after).
   const feeder = startFeeder({ db: database.db, connection, prefix, config: () => live().config, logger: runtime.logger });
   runtime.shutdown.register("feeder", () => feeder.close());
+  if (laneRedis) {
+    const crashAt = runtime.env.BATCH_LANE_CRASH_AT;
+    const crashNow = () => {
+      runtime.logger.warn({ at: crashAt }, "BATCH_LANE_CRASH_AT: killing this worker (kill -9)");
+      process.kill(process.pid, "SIGKILL");
+    };
+    const lane = startLaneService({
+      redis: laneRedis,
+      prefix,
+      db: database.db,
+      ledger,
+      providers: createBatchProviders(runtime.env, config, options.fakeProviderUrl, {
+        afterUpload: crashAt === "after-upload" ? crashNow : undefined,
+      }),
+      lockMs: runtime.env.WORKER_LOCK_DURATION_MS,
+      afterIngestedLine: crashAt === "mid-ingest" ? (ingested, items) => ingested * 2 >= items && crashNow() : undefined,
+      live,
+      forward: runner.forward,
+      cancelled: createCancelCheck({ redis: fast, prefix, db: database.db }),
+      logger: runtime.logger,
+      tiers: tierStages,
+    });
+    // Registered after the stages, so closed before them (the registry closes in reverse): no new hand-offs after.
+    runtime.shutdown.register("batch lane", () => lane.close());
+  }
   registerStateGauges(metrics.registry, {
     queues: runner.queues,
     models: () => live().config.tiers.flatMap((tier) => tier.models),

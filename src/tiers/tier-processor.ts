@@ -10,6 +10,7 @@ import { nextTier } from "./next-step.js";
 import { recoverRun } from "./recover-run.js";
 import { queueShadowCheck, runShadowCheck } from "./shadow-check.js";
 import { tierSettings } from "./tier-settings.js";
+import { offerToBatchLane } from "./offer-to-lane.js";
 import type { TierRun, TierRunState } from "./tier-run.js";
 import { createScoreWindow } from "./shadow/score-window.js";
 import type { ResolvedTierDeps, TierJobEnding, TierStageDeps } from "./tier-stage.js";
@@ -77,6 +78,10 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
       return completeRun(run, recovered.records, recovered.ending);
     }
     if (data.shadowOf) return runShadowCheck(run, data.shadowOf);
+    if (deps.batchLane && recovered.records.length === 0) {
+      const laned = await offerToBatchLane(run, deps.batchLane);
+      if (laned) return laned;
+    }
 
     const state: TierRunState = {
       records: recovered.records,

@@ -11,6 +11,7 @@ import type { LedgerHandoff } from "../guards/ledger-committer.js";
 import type { ShadowStore } from "./shadow/shadow-store.js";
 import type { ScoreWindow } from "./shadow/score-window.js";
 import type { DeferralScope } from "./decide-tier-ending.js";
+import type { BatchLaneHook } from "./batch-lane-hook.js";
 
 /** What a tier stage is built from: every piece of I/O is passed in (the unit tests pass in-memory ones). */
 export interface TierStageDeps {
@@ -27,6 +28,8 @@ export interface TierStageDeps {
   handoff?: LedgerHandoff;
   /** Hands a job to a higher tier's queue (same job id, or a `~shadow` one for a shadow job; idempotent). */
   forward: (tier: string, job: TierJobInput) => Promise<void>;
+  /** The batch lane: jobs with a deadline are handed to it (lane-choice.ts). Default: none (everything real time). */
+  batchLane?: BatchLaneHook;
   /** Hard budgets: every call reserves its worst case first (see callModel). Default: none. */
   budgets?: BudgetGuard;
   /** Where shadow checks are recorded. */
@@ -55,6 +58,8 @@ export type ResolvedTierDeps = TierStageDeps & Required<Pick<TierStageDeps, "now
 export type TierJobEnding =
   | { status: "succeeded"; model: string }
   | { status: "escalated"; to: string }
+  /** Handed to the tier's batch lane: the lane owns the request now (its row stays queued until a result ends it). */
+  | { status: "laned"; model: string }
   /** A shadow job: the top tier answered the same question, for measurement only. */
   | { status: "shadowed"; agrees?: boolean }
   | { status: "failed"; error: string }

@@ -14,6 +14,8 @@ export const LAYERS = [
   ["ledger"],
   ["guards"],
   ["tiers"],
+  // the batch lane: jobs with a deadline collected into provider batches, polled, ingested (reuses tiers' ending logic)
+  ["batch-lane"],
   ["intake"],
   ["produce"],
   // The feeder: moves a window of the Postgres backlog into Redis, finds jobs Redis lost

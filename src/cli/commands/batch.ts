@@ -9,6 +9,8 @@ import { createBudgetGuard } from "../../guards/budget-guard.js";
 import { parseBudgetUsd, resumePausedJobs } from "../budget-flag.js";
 import { openBatchControl } from "../batch-control.js";
 import { createProgress } from "../progress.js";
+import { cancelProviderBatches, type ProviderCancelReport } from "../../batch-lane/cancel-provider-batches.js";
+import { createBatchProviders } from "../../batch-lane/batch-provider-registry.js";
 import { EXIT, withRuntime } from "../with-runtime.js";
 import { cacheRatesOf, configuredTierOrder } from "./report.js";
 import { batchCache } from "../../report/query/batch-cache.js";
@@ -42,7 +44,14 @@ export function registerBatch(program: Command): void {
         if (flags.cancel || flags.retryFailed) {
           const control = await openBatchControl(runtime);
           const outcome = flags.cancel ? await control.cancel(id) : await control.retryFailed(id);
-          process.stdout.write(`${flags.json ? JSON.stringify(outcome, null, 2) : describeControl(outcome)}\n`);
+          // The batch lane: our open provider batches of this batch are cancelled too (their partial results are ingested by the workers).
+          const providerBatches = flags.cancel
+            ? await cancelProviderBatches((await runtime.database()).db, createBatchProviders(runtime.env, await runtime.config()), id)
+            : undefined;
+          const shown = providerBatches ? { ...outcome, providerBatches } : outcome;
+          process.stdout.write(
+            `${flags.json ? JSON.stringify(shown, null, 2) : describeControl(outcome)}${providerBatches ? `\n${describeProviderCancel(providerBatches)}` : ""}\n`,
+          );
           if (!flags.wait) return EXIT.ok;
         }
         const status = await showStatus(runtime, id, flags);
@@ -64,6 +73,14 @@ function describeControl(outcome: Awaited<ReturnType<Awaited<ReturnType<typeof o
   return (
     `batch ${outcome.batchId}: ${outcome.retried} failed requests queued again` +
     (missing > 0 ? `; ${missing} could not be (their jobs are no longer in Redis), e.g. ${outcome.missing.slice(0, 3).join(", ")}` : "")
+  );
+}
+
+function describeProviderCancel(report: ProviderCancelReport): string {
+  return (
+    `provider batches: ${report.cancelled} cancelled (partial results are ingested by the workers), ${report.pending} cancelled once created, ` +
+    `${report.shared} shared with other batches left running` +
+    (report.refused.length > 0 ? `; refused: ${report.refused.join("; ")}` : "")
   );
 }
 

@@ -13,6 +13,7 @@ interface EnqueueFlags {
   kind?: string;
   labels?: string;
   feature?: string;
+  deadline?: string;
   config?: string;
   json?: boolean;
   allowRepeat?: boolean;
@@ -32,6 +33,10 @@ export function registerEnqueue(program: Command): void {
     .option("--kind <kind>", "kind for lines that give none: classify | summarize | extract | generate")
     .option("--labels <a,b,c>", "labels for classify lines that give none")
     .option("--feature <name>", "feature for lines that give none")
+    .option(
+      "--deadline <d>",
+      'lines without one may wait this long ("6h", or an ISO time): they go through the provider batch APIs at batch prices',
+    )
     .option("--config <file>", "tiers YAML (default: LLM_ROUTER_CONFIG or config/tiers.yaml)")
     .option("--allow-repeat", "enqueue even if an earlier batch had exactly this content (its jobs run, and are paid for, again)")
     .option("--budget-usd <n>", "hard budget for the batch in USD: no call that could take it over is made (default: none)")
@@ -43,6 +48,7 @@ export function registerEnqueue(program: Command): void {
           kind: flags.kind,
           labels: flags.labels?.split(",").map((label) => label.trim()),
           feature: flags.feature,
+          deadline: flags.deadline,
         });
         const database = await runtime.database();
         const producer = createProducer({

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { UsageError } from "../../errors/router-error.js";
 import { parseDurationMs } from "../../feed/parse-duration.js";
 import { reestablishTierLimits } from "../../feed/reestablish-limits.js";
-import { recoverLostJobs } from "../../feed/recover-lost.js";
+import { batchLanesOf, recoverLostJobs } from "../../feed/recover-lost.js";
 import { Queue } from "bullmq";
 import { INTAKE_QUEUE, tierQueueName } from "../../queue/queue-names.js";
 import { withRuntime } from "../with-runtime.js";
@@ -46,6 +46,7 @@ export function registerRecover(program: Command): void {
               redis: connection,
               prefix,
               queueNames: [INTAKE_QUEUE, ...config.tiers.map((tier) => tierQueueName(tier.name))],
+              lanes: batchLanesOf(config),
             },
             olderThanMs,
           );

@@ -129,6 +129,49 @@ export const requests = pgTable(
 
 export const ATTEMPT_OUTCOMES = ["ok", "error", "invalid", "abandoned"] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+export const ATTEMPT_LANES = ["realtime", "batch"] as const;
+export type AttemptLane = (typeof ATTEMPT_LANES)[number];
+
+export const PROVIDER_BATCH_STATES = ["submitting", "submitted", "ingesting", "ended", "failed"] as const;
+export type ProviderBatchState = (typeof PROVIDER_BATCH_STATES)[number];
+
+/**
+ * One submission of the batch lane to a provider batch API (src/batch-lane/). Written in state
+ * `submitting` BEFORE the provider is called, so a crash between the provider's answer and our
+ * write is found again at restart (reconcile-submission.ts) instead of losing or resending it.
+ * submitting → submitted (provider_batch_id known) → ingesting (ended at the provider) → ended;
+ * failed: the provider refused it for good and its items went on in real time.
+ */
+export const providerBatches = pgTable(
+  "provider_batches",
+  {
+    /** Our submission id (uuid), sent as the OpenAI batch's metadata. */
+    id: text("id").primaryKey(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    tier: text("tier").notNull(),
+    state: text("state").$type<ProviderBatchState>().notNull(),
+    /** The provider's batch id; null until the create answered (or reconciliation found it). */
+    providerBatchId: text("provider_batch_id"),
+    /** Items in the submission. */
+    items: integer("items").notNull(),
+    /** Items per request batch ({ batch id: count }): `batch ID` shows what waits at the provider, a cancel finds its submissions. */
+    batchItems: jsonb("batch_items").$type<Record<string, number>>().notNull().default({}),
+    /** The earliest deadline of its items: past it (or past the lane's timeout) we cancel it ourselves. */
+    cancelAt: timestamp("cancel_at", { withTimezone: true }).notNull(),
+    /** Failed create calls so far (5xx, network): the submitter retries with back-off, then gives up. */
+    createFailures: integer("create_failures").notNull().default(0),
+    /** Set when we asked the provider to cancel it. */
+    cancelRequestedAt: timestamp("cancel_requested_at", { withTimezone: true }),
+    /** Result lines ingested (unknown custom_ids not counted). */
+    ingested: integer("ingested").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+  },
+  (table) => [index("provider_batches_open_idx").on(table.provider, table.state)],
+);
 
 /**
  * Partitioned by month on `started_at` (migrations/0001_rollups_and_partitioned_attempts.sql): old months are
@@ -153,6 +196,12 @@ export const attempts = pgTable(
     httpStatus: smallint("http_status"),
     /** The provider's request id (Anthropic `request-id`, OpenAI `x-request-id`), for a disputed bill; null when none came back. */
     providerRequestId: text("provider_request_id"),
+    /** How the call was made: `realtime` (one HTTP call) or `batch` (an item of a provider batch, billed at the batch rate). */
+    lane: text("lane").$type<AttemptLane>().notNull().default("realtime"),
+    /** The batch lane's submission (`provider_batches.id`) this item was part of; null in real time. */
+    providerBatchId: text("provider_batch_id"),
+    /** Batch lane only: what the same tokens cost in real time (cost_usd is at the batch rate); the report's batch saving. */
+    realtimeCostUsd: usd("realtime_cost_usd"),
     latencyMs: integer("latency_ms").notNull(),
     /** The whole prompt; cache reads and writes are parts of it, priced at their own rates. */
     inputTokens: integer("input_tokens").notNull().default(0),
@@ -183,6 +232,10 @@ export const attempts = pgTable(
     primaryKey({ name: "attempts_pkey", columns: [table.id, table.startedAt] }),
     index("attempts_request_idx").on(table.requestId),
     index("attempts_started_at_idx").on(table.startedAt),
+    // Partial: only batch-lane rows (the report's batch saving, `batch ID`'s submissions) — real-time rows add nothing to it.
+    index("attempts_provider_batch_idx")
+      .on(table.providerBatchId)
+      .where(sql`provider_batch_id is not null`),
   ],
 );
 
@@ -382,6 +435,7 @@ export const schema = {
   batches,
   requests,
   attempts,
+  providerBatches,
   shadowChecks,
   attemptRollupDaily,
   attemptRollupBatchDaily,

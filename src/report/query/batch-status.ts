@@ -54,6 +54,22 @@ export interface BatchStatus {
   finishRatePerSecond: number | null;
   /** Time left at that rate; 0 when done, null when nothing has finished yet. */
   etaMs: number | null;
+  /** Batch lane: its items waiting at a provider, per open submission (absent when none). */
+  atProvider?: ProviderSubmission[];
+}
+
+export interface ProviderSubmission {
+  submission: string;
+  provider: string;
+  model: string;
+  tier: string;
+  /** submitting | submitted | ingesting */
+  state: string;
+  providerBatchId: string | null;
+  /** Items of this batch in the submission (of `totalItems`). */
+  items: number;
+  totalItems: number;
+  submittedAt: string | null;
 }
 
 /** Read from the rollups: as fast for a batch of a million jobs as for ten. */
@@ -115,6 +131,22 @@ export async function batchStatus(db: Db, batchId: string, options: { tierOrder?
   };
   tierNames.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
+  const atProvider = await queryRows<{
+    id: string;
+    provider: string;
+    model: string;
+    tier: string;
+    state: string;
+    provider_batch_id: string | null;
+    items: number;
+    total: number;
+    submitted_at: string | null;
+  }>(
+    db,
+    sql`select id, provider, model, tier, state, provider_batch_id, (batch_items ->> ${batchId})::int as items, items as total,
+          submitted_at::text from provider_batches
+        where state in ('submitting', 'submitted', 'ingesting') and batch_items ? ${batchId} order by created_at`,
+  );
   const rate = finished > 0 && elapsedMs > 0 ? finished / (elapsedMs / 1000) : null;
   return {
     id: batch.id,
@@ -137,6 +169,21 @@ export async function batchStatus(db: Db, batchId: string, options: { tierOrder?
     done: queued === 0,
     finished,
     costSoFarUsd: usdOf(sumUsd(tierGroups.map((row) => row.cost))),
+    ...(atProvider.length > 0
+      ? {
+          atProvider: atProvider.map((row) => ({
+            submission: row.id,
+            provider: row.provider,
+            model: row.model,
+            tier: row.tier,
+            state: row.state,
+            providerBatchId: row.provider_batch_id,
+            items: row.items,
+            totalItems: row.total,
+            submittedAt: row.submitted_at,
+          })),
+        }
+      : {}),
     calls: tierGroups.reduce((sum, row) => sum + Number(row.calls), 0),
     byTier: tierNames.map((tier) => {
       const calls = tierGroups.find((row) => row.tier === tier);

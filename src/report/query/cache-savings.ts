@@ -64,7 +64,7 @@ export async function cacheSavings(
   rates: RatesLookup,
   source?: SourcePreference,
 ): Promise<{ rows: CacheSavingsRow[]; totalUsd: string | null }> {
-  const plan = planSource(filters, source);
+  const plan = planSource(filters, source, by);
   const groupColumns = by.map((dimension) => sql`${DIMENSIONS[dimension]} as ${sql.identifier(dimension)}`);
   const positions = sql.join(
     [...by, "provider", "model"].map((_, index) => sql.raw(String(index + 1))),

@@ -16,6 +16,8 @@ export const DIMENSIONS = {
   kind: sql`coalesce(nullif(src.kind, ''), '(none)')`,
   /** Why calls failed (attempts.error_type); '(none)' for calls that answered. */
   error_type: sql`coalesce(nullif(src.error_type, ''), '(none)')`,
+  /** How the call was made: realtime, or batch (a provider batch item at the batch rate). Read from the raw ledger (not in the rollups). */
+  lane: sql`src.lane`,
 } as const;
 export type Dimension = keyof typeof DIMENSIONS;
 

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { shadowSummary, type ShadowSummaryRow } from "./shadow-summary.js";
+import { batchLaneSavings, type BatchLaneSavings } from "./batch-lane-savings.js";
 import { queryRows, type Db } from "../../ledger/db/database.js";
 import { trimDecimal } from "./decimal.js";
 import { formatUsd, parseUsd } from "../../pricing/money.js";
@@ -107,6 +108,8 @@ export interface ReportSummary {
   cacheHitPercent?: number | null;
   /** Over every call in range (see ReportRow.cacheSavedUsd). */
   cacheSavedUsd?: string | null;
+  /** The batch lane's calls in range against the same tokens at real-time prices; absent when none. */
+  batchLane?: BatchLaneSavings;
 }
 
 export interface Report {
@@ -147,7 +150,7 @@ const percent = (value: string | null | undefined) => (value === null || value =
 export async function buildReport(db: Db, by: Dimension[], filters: ReportFilters = {}, options: BuildReportOptions = {}): Promise<Report> {
   checkWindow(filters);
   if (filters.batchId !== undefined) await checkBatchExists(db, filters.batchId);
-  const plan = planSource(filters, options.source);
+  const plan = planSource(filters, options.source, by);
   const positions = sql.join(
     by.map((_, index) => sql.raw(String(index + 1))),
     sql`, `,
@@ -191,6 +194,8 @@ export async function buildReport(db: Db, by: Dimension[], filters: ReportFilter
   }
   summary.cacheHitPercent = cacheHitPercent(cacheReadTokens, inputTokens);
   if (savings) summary.cacheSavedUsd = savings.totalUsd;
+  const laneSavings = await batchLaneSavings(db, filters);
+  if (laneSavings) summary.batchLane = laneSavings;
   const [shadow, names, savingsByFeature] = await Promise.all([
     shadowSummary(db, filters),
     by.includes("batch")

@@ -32,8 +32,12 @@ const DAY_MS = 86_400_000;
 
 export const isUtcMidnight = (date: Date) => date.getTime() % DAY_MS === 0;
 
-export function planSource(filters: ReportFilters, preference: SourcePreference = "auto"): SourcePlan {
+export function planSource(filters: ReportFilters, preference: SourcePreference = "auto", by: readonly Dimension[] = []): SourcePlan {
   if (preference === "raw") return { kind: "raw" };
+  if (by.includes("lane")) {
+    if (preference === "rollup") throw new ReportError("--by lane is not kept in the rollups: read it from the raw ledger");
+    return { kind: "raw", reason: "--by lane is not kept in the rollups: read from the raw ledger" };
+  }
   const partial = [filters.since, filters.until].filter((date): date is Date => date !== undefined && !isUtcMidnight(date));
   if (partial.length === 0) return { kind: "rollup" };
   if (preference === "rollup") {
@@ -97,7 +101,7 @@ export function attemptSource(plan: SourcePlan, filters: ReportFilters, perBatch
     sql.raw(`(row_number() over (partition by a.request_id${partition} order by a.attempt_no, a.id) = 1)::int`);
   return sql`(select * from (select (a.started_at at time zone 'UTC')::date as day, coalesce(r.batch_id, '') as batch_id,
       coalesce(r.feature, '') as feature, coalesce(r.kind, '') as kind, a.tier, a.provider, a.model, a.outcome,
-      coalesce(a.error_type, '') as error_type, 1 as calls,
+      coalesce(a.error_type, '') as error_type, a.lane, 1 as calls,
       ${first("")} as requests, ${first(", a.tier")} as tier_requests, ${first(", a.provider")} as provider_requests,
       ${first(", a.provider, a.model")} as model_requests, ${first(", a.tier, a.provider")} as tier_provider_requests,
       ${first(", a.tier, a.provider, a.model")} as tier_model_requests,

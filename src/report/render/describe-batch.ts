@@ -35,6 +35,14 @@ export function describeBatch(status: BatchStatus): string {
       );
     }
   }
+  if (status.atProvider) {
+    lines.push("waiting at the provider (batch lane):");
+    for (const sub of status.atProvider) {
+      lines.push(
+        `  ${sub.items} of ${sub.totalItems} items in ${sub.provider} batch ${sub.providerBatchId ?? "(being created)"} (${sub.tier}/${sub.model}, ${sub.state}${sub.submittedAt ? `, since ${sub.submittedAt}` : ""})`,
+      );
+    }
+  }
   if (status.failureReasons.length > 0) {
     lines.push("top failure reasons:");
     for (const failure of status.failureReasons) lines.push(`  ${failure.requests} × ${failure.reason}`);

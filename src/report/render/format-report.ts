@@ -138,6 +138,15 @@ function cacheLine(summary: Report["summary"]): string[] {
   return [`prompt cache hit rate ${pct(summary.cacheHitPercent)} of input tokens; saved by caching ${saved}`];
 }
 
+/** The batch lane, when calls went through it: its cost against the same tokens in real time. */
+function batchLaneLine(summary: Report["summary"]): string[] {
+  const lane = summary.batchLane;
+  if (!lane) return [];
+  return [
+    `batch lane: ${count(lane.items)} calls cost ${usd(lane.costUsd)} against ${usd(lane.realtimeCostUsd)} in real time; saved ${usd(lane.savedUsd)}`,
+  ];
+}
+
 /** Where the cost went and what the abandoned calls may add: for reports built from the ledger. */
 function spendLines(summary: Report["summary"]): string[] {
   const lines: string[] = [];
@@ -167,6 +176,7 @@ function formatTable(report: Report): string {
     ...spendLines(summary),
     ...ratesLine(summary),
     ...cacheLine(summary),
+    ...batchLaneLine(summary),
   ];
   if (report.rows.length === 0) return [...summaryLines, "", "(no provider calls match)"].join("\n");
   const possiblyBilled = hasPossiblyBilled(report) && (summary.abandonedCalls ?? 0) > 0;

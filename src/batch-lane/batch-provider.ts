@@ -1,0 +1,58 @@
+import type { ModelConfig, ProviderName } from "../config/router-config-schema.js";
+import type { Prompt } from "../jobs/build-prompt.js";
+import type { ReportedUsage } from "../providers/check-answer.js";
+
+/** One item of a submission, as the provider adapter sends it. `customId` is our attempt id. */
+export interface BatchRequestLine {
+  customId: string;
+  requestId: string;
+  prompt: Prompt;
+  maxOutputTokens: number;
+}
+
+export interface ProviderBatchStatus {
+  /** The provider will change nothing more: the results are final. */
+  ended: boolean;
+  /** The provider's own word (OpenAI `status`, Anthropic `processing_status`). */
+  status: string;
+  endedAt?: Date;
+}
+
+/** One line of results, normalised across providers. */
+export type BatchResultLine =
+  | { customId: string; kind: "answer"; text: string; usage: ReportedUsage | undefined; providerRequestId?: string }
+  | { customId: string; kind: "error"; errorType: string; httpStatus?: number; message: string; providerRequestId?: string }
+  /** The provider did not get to it before the batch's window closed (not billed). */
+  | { customId: string; kind: "expired" }
+  /** Cut by a cancel (not billed). */
+  | { customId: string; kind: "canceled" };
+
+/** What reconciliation knows of a submission whose create may or may not have reached the provider. */
+export interface SubmissionHint {
+  submissionId: string;
+  createdAt: Date;
+  items: number;
+  customIds: ReadonlySet<string>;
+}
+
+/**
+ * A provider's batch API behind its official SDK (retries off: the submitter and poller own them).
+ * Results stream line by line, so a 50,000-line file never sits in memory.
+ */
+export interface BatchProviderClient {
+  readonly provider: ProviderName;
+  /** The provider's limits on one batch (the collector never claims beyond them). */
+  readonly limits: { maxItems: number; maxBytes: number };
+  /** Sends the submission; resolves to the provider's batch id. `submissionId` is attached where the API allows (OpenAI metadata). */
+  create(submissionId: string, model: ModelConfig, lines: readonly BatchRequestLine[]): Promise<string>;
+  /** Finds a batch this submission created earlier (a crash lost the answer), or undefined. */
+  find(hint: SubmissionHint): Promise<string | undefined>;
+  status(providerBatchId: string): Promise<ProviderBatchStatus>;
+  /** Every result line; throws TruncatedResultsError on a file that stops mid-line. */
+  results(providerBatchId: string): AsyncIterable<BatchResultLine>;
+  cancel(providerBatchId: string): Promise<void>;
+}
+
+export class TruncatedResultsError extends Error {
+  override name = "TruncatedResultsError";
+}
