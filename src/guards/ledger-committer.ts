@@ -235,6 +235,7 @@ export function createLedgerCommitter(options: LedgerCommitterOptions): LedgerCo
         }
       } catch (error) {
         if (stopping.signal.aborted) break;
+        let failure = error;
         if (isStreamLost(error)) {
           groupReady = undefined;
           try {
@@ -242,10 +243,10 @@ export function createLedgerCommitter(options: LedgerCommitterOptions): LedgerCo
             await handAgain();
             continue;
           } catch (again) {
-            error = again;
+            failure = again;
           }
         }
-        logger.warn({ error: String(error) }, "ledger committer could not read the hand-off stream; retrying");
+        logger.warn({ error: String(failure) }, "ledger committer could not read the hand-off stream; retrying");
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }

@@ -6,7 +6,19 @@ import { applyDefaults, type JobDefaults } from "./job-defaults.js";
 
 const JSON_COLUMNS = new Set(["schema", "metadata", "messages"]);
 const NUMBER_COLUMNS = new Set(["maxOutputTokens"]);
-const JOB_COLUMNS = new Set(["id", "kind", "prompt", "system", "labels", "feature", "tier", "model", "deadline", ...JSON_COLUMNS, ...NUMBER_COLUMNS]);
+const JOB_COLUMNS = new Set([
+  "id",
+  "kind",
+  "prompt",
+  "system",
+  "labels",
+  "feature",
+  "tier",
+  "model",
+  "deadline",
+  ...JSON_COLUMNS,
+  ...NUMBER_COLUMNS,
+]);
 
 type SkipError = (Error & { lines?: number; code?: string }) | undefined;
 
