@@ -50,9 +50,11 @@ describe("batch lane crash safety", () => {
       );
       if (crashAt === "after-upload") expect(left).toEqual({ state: "submitting", attempts: 0 });
       else {
+        // Mid-ingest: the batch is not marked ended. The items of a chunk are sent on concurrently, so
+        // by the kill (after half of them) the rest of the chunk's attempt rows may be written too.
         expect(left!.state).toBe("ingesting");
         expect(left!.attempts).toBeGreaterThan(0);
-        expect(left!.attempts).toBeLessThan(60);
+        expect(left!.attempts).toBeLessThanOrEqual(60);
       }
 
       const second = await startWorkerProcess(STAGES, pipelineEnv(pipeline, configPath, FAST_LEASES));
