@@ -96,12 +96,15 @@ const REMOVABLE_STATES = new Set(["waiting", "delayed", "prioritized", "waiting-
  * running in between). The job runs (and the request is left to end by itself) only when nothing was
  * taken out: a stage forwards before it completes, so a waiting job in a later queue next to an
  * active one in an earlier queue means the active one has already handed over, and the request's
- * path ended with the removal.
+ * path ended with the removal. A job that completed while its request is still queued has an ending
+ * on its way that is not in Postgres yet — an answer handed to the ledger committer (its attempts are
+ * paid), or an item a batch lane holds (the lane ends it, cancelled too) — so it counts as running:
+ * marking it cancelled here would throw away an answer already bought.
  */
 async function sweepJob(queues: Queue[], jobId: string): Promise<{ removed: number; running: boolean }> {
   const states = await Promise.all(queues.map((queue) => queue.getJobState(jobId)));
   let removed = 0;
-  let locked = states.includes("active");
+  let locked = states.includes("active") || states.includes("completed");
   await Promise.all(
     queues.map(async (queue, index) => {
       if (!REMOVABLE_STATES.has(states[index]!)) return;
