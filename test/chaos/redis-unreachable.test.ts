@@ -18,7 +18,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Issue 16 item 3: with Redis unreachable, enqueue (and every other command) hung forever. */
+/** Issue 16 item 3: with Redis unreachable, enqueue (and every other command) hung forever. Since issue 12 enqueue writes Postgres only. */
 describe("Redis unreachable", { timeout: 90_000 }, () => {
   let testDb: TestDatabase;
   let worker: LongRunningCli | undefined;
@@ -30,19 +30,20 @@ describe("Redis unreachable", { timeout: 90_000 }, () => {
     await testDb?.drop();
   });
 
-  it("enqueue fails after REDIS_CONNECT_TIMEOUT_MS, naming the URL without its password", async () => {
+  it("enqueue needs no Redis (Postgres holds the backlog); a command that does fails after REDIS_CONNECT_TIMEOUT_MS, naming the URL without its password", async () => {
     const file = join(tmpdir(), `llm-router-redis-down-${process.pid}.jsonl`);
     await writeFile(file, `${JSON.stringify({ kind: "generate", prompt: "hello" })}\n`);
-    const result = await runCli(["enqueue", file], {
-      DATABASE_URL: testDb.url,
-      REDIS_URL: DEAD_REDIS,
-      REDIS_CONNECT_TIMEOUT_MS: "500",
-      LOG_LEVEL: "",
-    });
+    const env = { DATABASE_URL: testDb.url, REDIS_URL: DEAD_REDIS, REDIS_CONNECT_TIMEOUT_MS: "500", LOG_LEVEL: "" };
+    await runCli(["migrate"], env);
+    const enqueued = await runCli(["enqueue", file], env);
+    expect(enqueued.code, enqueued.stderr).toBe(0);
+    expect(enqueued.stdout).toMatch(/batch-/);
+
+    const result = await runCli(["recover"], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 did not answer/m);
     expect(result.stderr).toContain("REDIS_URL");
-    expect(result.stderr).not.toContain("hunter2");
+    expect(`${result.stderr}${enqueued.stderr}${enqueued.stdout}`).not.toContain("hunter2");
   });
 
   it("a worker keeps retrying, logs it, and /readyz reports redis down", async () => {
