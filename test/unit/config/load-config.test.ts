@@ -48,8 +48,15 @@ describe("loadRouterConfig", () => {
     expect(config.tiers.map((tier) => tier.name)).toEqual(["cheap", "balanced", "premium"]);
     expect(config.tiers.map((tier) => tier.concurrency)).toEqual([8, 4, 2]);
     expect(config.tiers[0]!.models).toEqual([
-      { provider: "openai", model: "gpt-5-mini", timeoutMs: 30_000, maxOutputTokens: 1024, contextWindow: 400_000 },
-      { provider: "anthropic", model: "claude-haiku-4-5", timeoutMs: 30_000, maxOutputTokens: 1024, contextWindow: 200_000 },
+      { provider: "openai", model: "gpt-5-mini", timeoutMs: 30_000, maxOutputTokens: 1024, batchApi: true, contextWindow: 400_000 },
+      {
+        provider: "anthropic",
+        model: "claude-haiku-4-5",
+        timeoutMs: 30_000,
+        maxOutputTokens: 1024,
+        batchApi: true,
+        contextWindow: 200_000,
+      },
     ]);
     expect(config.tiers[2]!.models.map((m) => `${m.provider}/${m.model}`)).toEqual(["anthropic/claude-opus-4-7", "openai/gpt-5.2"]);
     expect(config.features).toEqual({ "legal-review": "premium" });
@@ -65,14 +72,39 @@ describe("loadRouterConfig", () => {
         {
           name: "cheap",
           concurrency: 4,
-          models: [{ provider: "openai", model: "gpt-5-mini", timeoutMs: 60_000, maxOutputTokens: 1024, contextWindow: 400_000 }],
+          models: [
+            { provider: "openai", model: "gpt-5-mini", timeoutMs: 60_000, maxOutputTokens: 1024, batchApi: true, contextWindow: 400_000 },
+          ],
+          batchLane: {
+            maxItems: 10_000,
+            maxWaitMs: 60_000,
+            minRoomMs: 600_000,
+            timeoutMs: 90_000_000,
+            pollMinMs: 1_000,
+            pollMaxMs: 60_000,
+          },
         },
         {
           name: "top",
           concurrency: 4,
           models: [
-            { provider: "anthropic", model: "claude-sonnet-4-6", timeoutMs: 60_000, maxOutputTokens: 1024, contextWindow: 1_000_000 },
+            {
+              provider: "anthropic",
+              model: "claude-sonnet-4-6",
+              timeoutMs: 60_000,
+              maxOutputTokens: 1024,
+              batchApi: true,
+              contextWindow: 1_000_000,
+            },
           ],
+          batchLane: {
+            maxItems: 10_000,
+            maxWaitMs: 60_000,
+            minRoomMs: 600_000,
+            timeoutMs: 90_000_000,
+            pollMinMs: 1_000,
+            pollMaxMs: 60_000,
+          },
         },
       ],
       features: {},
@@ -89,6 +121,8 @@ describe("loadRouterConfig", () => {
       promptCaching: { enabled: true, minSharedJobs: 3, realtimeTtl: "5m", batchTtl: "1h", cacheKeyRpm: 15, expectedRpm: 60 },
       queue: { window: 2_000, feedIntervalMs: 100, recoverAfterMs: 600_000, recoverCheckMs: 60_000 },
       fallback: { maxCostRatioWhileCooling: 2 },
+      deadlines: {},
+      batchDiscount: { openai: 0.5, anthropic: 0.5 },
     });
   });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { DIMENSIONS, parseDimensions, ReportError, trimDecimal } from "../../../src/report/query/report-query.js";
 
-const CHOICES = "day, model, provider, tier, feature, batch, kind, error_type";
+const CHOICES = "day, model, provider, tier, feature, batch, kind, error_type, lane";
 
 describe("parseDimensions", () => {
-  it("knows eight dimensions", () => {
+  it("knows nine dimensions", () => {
     expect(Object.keys(DIMENSIONS).join(", ")).toBe(CHOICES);
   });
 
