@@ -1,6 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { ModelConfig, PromptCachingConfig } from "../config/router-config-schema.js";
 import { planCache } from "../providers/cache-plan.js";
+import { anthropicUsage } from "../providers/reported-usage.js";
 import {
   TruncatedResultsError,
   type BatchProviderClient,
@@ -110,24 +111,8 @@ export function resultLine(line: Anthropic.Messages.Batches.MessageBatchIndividu
       const text = (message.content ?? [])
         .flatMap((block) => (block?.type === "text" && typeof block.text === "string" ? [block.text] : []))
         .join("");
-      const usage = message.usage;
-      const cacheRead = usage?.cache_read_input_tokens ?? 0;
-      const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
-      return {
-        customId,
-        kind: "answer",
-        text,
-        usage: usage
-          ? {
-              // As in real time (anthropic-provider.ts): our input count is the whole prompt.
-              inputTokens: typeof usage.input_tokens === "number" ? usage.input_tokens + cacheRead + cacheWrite : usage.input_tokens,
-              outputTokens: usage.output_tokens,
-              cacheReadTokens: cacheRead,
-              cacheWriteTokens: cacheWrite,
-              cacheWrite1hTokens: usage.cache_creation?.ephemeral_1h_input_tokens ?? 0,
-            }
-          : undefined,
-      };
+      // As in real time: one conversion for both lanes.
+      return { customId, kind: "answer", text, usage: anthropicUsage(message.usage) };
     }
     case "errored": {
       const inner = (result.error as { error?: { type?: string; message?: string } } | undefined)?.error;

@@ -1,7 +1,7 @@
 import OpenAI, { toFile } from "openai";
 import type { ModelConfig, PromptCachingConfig } from "../config/router-config-schema.js";
 import { planCache } from "../providers/cache-plan.js";
-import type { ReportedUsage } from "../providers/check-answer.js";
+import { openAiUsage } from "../providers/reported-usage.js";
 import { TruncatedResultsError, type BatchProviderClient, type BatchRequestLine, type BatchResultLine } from "./batch-provider.js";
 import { jsonlLines } from "./jsonl-lines.js";
 
@@ -111,18 +111,9 @@ export function resultLine(raw: unknown): BatchResultLine {
     | undefined;
   if (status === 200 && body && Array.isArray(body.choices)) {
     const content = body.choices[0]?.message?.content;
-    const usage = body.usage as
-      { prompt_tokens?: unknown; completion_tokens?: unknown; prompt_tokens_details?: { cached_tokens?: unknown } } | undefined;
-    const reported: ReportedUsage | undefined = usage
-      ? {
-          inputTokens: usage.prompt_tokens,
-          outputTokens: usage.completion_tokens,
-          cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
-          cacheWriteTokens: 0,
-          cacheWrite1hTokens: 0,
-        }
-      : undefined;
-    return { customId, kind: "answer", text: typeof content === "string" ? content : "", usage: reported, ...withRequestId };
+    // As in real time: one conversion for both lanes.
+    const usage = openAiUsage(body.usage as Parameters<typeof openAiUsage>[0]);
+    return { customId, kind: "answer", text: typeof content === "string" ? content : "", usage, ...withRequestId };
   }
   const error = body?.error ?? line.error ?? {};
   return {

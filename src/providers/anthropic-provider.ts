@@ -3,6 +3,7 @@ import { DEFAULT_PROMPT_CACHING, type ModelConfig, type PromptCachingConfig } fr
 import { planCache } from "./cache-plan.js";
 import type { Completion, CompletionRequest, ProviderClient } from "./provider-client.js";
 import { malformedResponse, normalizeProviderError } from "./provider-error.js";
+import { anthropicUsage } from "./reported-usage.js";
 
 export interface AnthropicProviderOptions {
   apiKey: string;
@@ -46,22 +47,9 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
         throw malformedResponse("anthropic", "expected a message object with content blocks");
       }
       const text = body.content.flatMap((block) => (block?.type === "text" && typeof block.text === "string" ? [block.text] : [])).join("");
-      const usage = body.usage;
-      const cacheRead = usage?.cache_read_input_tokens ?? 0;
-      const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
       return {
         text,
-        // Missing or odd counts are passed on as they came: checkAnswer records them as such.
-        usage: usage
-          ? {
-              // Anthropic's input_tokens excludes cache reads and writes; our convention counts the whole prompt.
-              inputTokens: typeof usage.input_tokens === "number" ? usage.input_tokens + cacheRead + cacheWrite : usage.input_tokens,
-              outputTokens: usage.output_tokens,
-              cacheReadTokens: cacheRead,
-              cacheWriteTokens: cacheWrite,
-              cacheWrite1hTokens: usage.cache_creation?.ephemeral_1h_input_tokens ?? 0,
-            }
-          : undefined,
+        usage: anthropicUsage(body.usage),
         ...(response._request_id ? { providerRequestId: response._request_id } : {}),
       };
     },

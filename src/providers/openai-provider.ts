@@ -3,6 +3,7 @@ import { DEFAULT_PROMPT_CACHING, type ModelConfig, type PromptCachingConfig } fr
 import { planCache } from "./cache-plan.js";
 import type { Completion, CompletionRequest, ProviderClient } from "./provider-client.js";
 import { malformedResponse, normalizeProviderError } from "./provider-error.js";
+import { openAiUsage } from "./reported-usage.js";
 
 export interface OpenAIProviderOptions {
   apiKey: string;
@@ -45,20 +46,9 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ProviderCl
       }
       const content = body.choices[0]?.message?.content ?? "";
       if (typeof content !== "string") throw malformedResponse("openai", "the message content is not a string");
-      const usage = body.usage;
       return {
         text: content,
-        // Missing or odd counts are passed on as they came: checkAnswer records them as such.
-        usage: usage
-          ? {
-              // OpenAI's prompt_tokens already includes cached tokens; it reports no cache writes.
-              inputTokens: usage.prompt_tokens,
-              outputTokens: usage.completion_tokens,
-              cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
-              cacheWriteTokens: 0,
-              cacheWrite1hTokens: 0,
-            }
-          : undefined,
+        usage: openAiUsage(body.usage),
         ...(response._request_id ? { providerRequestId: response._request_id } : {}),
       };
     },
