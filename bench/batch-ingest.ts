@@ -9,7 +9,10 @@ import { createLedgerWriter } from "../src/ledger/ledger-writer.js";
 import { createLogger } from "../src/observability/logger.js";
 import { buildPriceBook } from "../src/pricing/price-book.js";
 import { createProviderRegistry } from "../src/providers/provider-registry.js";
-import { startFakeLlm } from "../src/fake-llm/index.js";
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startLaneService } from "../src/batch-lane/lane-service.js";
 import { createBatchProviders } from "../src/batch-lane/batch-provider-registry.js";
 import { providerBatchStore } from "../src/batch-lane/provider-batch-store.js";
@@ -23,7 +26,17 @@ const LABELS = ["billing", "bug", "feature_request", "account_access", "shipping
 const bench = await createBenchDatabase("h14lane_ingest");
 const database = await openPostgres(bench.url);
 await database.migrate();
-const fake = await startFakeLlm({ port: 20110, scenario: { seed: 1, models: { "*": { batchLatencyMs: 0 } } } });
+// The fake provider runs as its own process, so the RSS measured here is the ingesting worker's alone.
+const scenarioFile = join(tmpdir(), `batch-ingest-scenario-${process.pid}.json`);
+writeFileSync(scenarioFile, JSON.stringify({ seed: 1, models: { "*": { batchLatencyMs: 0 } } }));
+const fakeProcess = spawn(process.execPath, ["bin/llm-router.js", "fake-llm", "--port", "20110", "--scenario", scenarioFile], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
+await new Promise<void>((resolve, reject) => {
+  fakeProcess.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
+  fakeProcess.once("exit", (code) => reject(new Error(`fake-llm exited with ${code}`)));
+});
+const fake = { url: "http://127.0.0.1:20110", close: async () => void fakeProcess.kill() };
 const redis = new Redis(process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/2");
 const prefix = benchPrefix("h14lane-ingest");
 const config = parseRouterConfig({
@@ -90,7 +103,13 @@ try {
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const before = process.memoryUsage().rss;
   const start = performance.now();
-  await lane.tick(); // the poller sees it ended and ingests every line
+  // The poller sees it ended (at its next poll: back-off from pollMinMs) and ingests every line.
+  for (;;) {
+    await lane.tick();
+    const [state] = await queryRows<{ state: string }>(database.db, sql`select state from provider_batches limit 1`);
+    if (state?.state === "ended") break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   await ledger.flush();
   const seconds = (performance.now() - start) / 1000;
   clearInterval(sampler);
