@@ -187,7 +187,7 @@ async function load(client: pg.Client, shape: { requests: number; batches: numbe
      from generate_series(0, $3 - 1) b`,
     [firstDay, shape.days, shape.batches],
   );
-  await client.query(`create temp table chunk (like attempts) on commit preserve rows`);
+  await client.query(`create temp table chunk (like attempts including defaults) on commit preserve rows`);
   const chunkSize = 100_000;
   for (let lo = 0; lo < shape.requests; lo += chunkSize) {
     const hi = Math.min(shape.requests, lo + chunkSize);
