@@ -8,7 +8,7 @@ import { bareRequest, UNKNOWN_COMPLETION } from "./batch-render.js";
 import { batchLimitsOf } from "./batch-scenario.js";
 import { resolveBatchBehaviour } from "./scenario.js";
 import type { BatchStore, StoredBatch } from "./batch-store.js";
-import { BodyTooLargeError, readBody, sendJson } from "./http-util.js";
+import { readJsonBody, sendJson } from "./http-util.js";
 import { describeIssues } from "./issues.js";
 import { bendUsage, NOT_JSON_LINE } from "./misbehave.js";
 import { sendResultsFile } from "./results-file.js";
@@ -53,15 +53,11 @@ function send(deps: AnthropicBatchDeps, res: ServerResponse, body: unknown): voi
 export async function createAnthropicBatch(deps: AnthropicBatchDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const context = deps.context();
   const limits = batchLimitsOf(context.scenario.batchLimits);
-  let body: unknown;
-  try {
-    body = JSON.parse(await readBody(req, limits.anthropicMaxBytes));
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return fail(deps, res, 413, `a batch may be at most ${limits.anthropicMaxBytes} bytes`);
-    if (error instanceof SyntaxError) return fail(deps, res, 400, `request body is not valid JSON: ${error.message}`);
-    throw error;
+  const read = await readJsonBody(req, limits.anthropicMaxBytes);
+  if (!read.ok) {
+    return fail(deps, res, read.status, read.status === 413 ? `a batch may be at most ${limits.anthropicMaxBytes} bytes` : read.message);
   }
-  const parsed = createSchema.safeParse(body);
+  const parsed = createSchema.safeParse(read.body);
   if (!parsed.success) return fail(deps, res, 400, `invalid request: ${describeIssues(parsed.error)}`);
   const requests = parsed.data.requests;
   if (requests.length > limits.anthropicMaxRequests) {

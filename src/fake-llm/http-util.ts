@@ -27,6 +27,20 @@ export async function readBodyBytes(req: IncomingMessage, limit = MAX_BODY_BYTES
 }
 
 /** Writes a JSON response unless the client already went away. */
+/** A request's JSON body, or why it cannot be read: 413 over the limit, 400 for text that is not JSON. */
+export async function readJsonBody(
+  req: IncomingMessage,
+  limit = MAX_BODY_BYTES,
+): Promise<{ ok: true; body: unknown } | { ok: false; status: 400 | 413; message: string }> {
+  try {
+    return { ok: true, body: JSON.parse(await readBody(req, limit)) };
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { ok: false, status: 413, message: error.message };
+    if (error instanceof SyntaxError) return { ok: false, status: 400, message: `request body is not valid JSON: ${error.message}` };
+    throw error;
+  }
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed || res.writableEnded) return;
   const text = JSON.stringify(body);

@@ -6,7 +6,7 @@ import { resolveBatchBehaviour } from "./scenario.js";
 import type { BatchStore, StoredBatch, StoredFile } from "./batch-store.js";
 import { pageAfter, parseLimit } from "./batch-pagination.js";
 import { createFailure, planBatch, type BatchContext, type BatchRunner } from "./batch-processing.js";
-import { BodyTooLargeError, readBody, sendJson } from "./http-util.js";
+import { readJsonBody, sendJson } from "./http-util.js";
 import { describeIssues } from "./issues.js";
 import { parseOpenAiBatchInput } from "./openai-batch-input.js";
 import { sendOpenAiError } from "./openai-files.js";
@@ -44,15 +44,9 @@ const createSchema = z.looseObject({
 export async function createOpenAiBatch(deps: OpenAiBatchDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = deps.nextRequestId();
   const fail = (status: number, message: string) => sendOpenAiError(res, status, message, requestId);
-  let body: unknown;
-  try {
-    body = JSON.parse(await readBody(req));
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return fail(413, error.message);
-    if (error instanceof SyntaxError) return fail(400, `request body is not valid JSON: ${error.message}`);
-    throw error;
-  }
-  const parsed = createSchema.safeParse(body);
+  const read = await readJsonBody(req);
+  if (!read.ok) return fail(read.status, read.message);
+  const parsed = createSchema.safeParse(read.body);
   if (!parsed.success) return fail(400, `invalid request: ${describeIssues(parsed.error)}`);
   const { input_file_id: inputFileId, endpoint, completion_window: window, metadata } = parsed.data;
   if (endpoint !== SUPPORTED_ENDPOINT) return fail(400, `fake-llm batches support endpoint ${SUPPORTED_ENDPOINT} only, not ${endpoint}`);

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { anthropicProtocol } from "./anthropic-protocol.js";
 import { createBatchRoutes } from "./batch-routes.js";
 import { buildCompletion } from "./completion.js";
-import { BodyTooLargeError, readBody, sendJson, waitUnlessClosed } from "./http-util.js";
+import { readJsonBody, sendJson, waitUnlessClosed } from "./http-util.js";
 import { misbehaveCompletion, sendMisbehaving } from "./misbehave.js";
 import { openAiProtocol } from "./openai-protocol.js";
 import { decideOutcome, DrawSource } from "./outcome.js";
@@ -68,15 +68,9 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     const fail = (status: number, message: string, extra: Record<string, string> = {}) =>
       sendJson(res, status, protocol.error(status, message, requestId), { ...headers, ...extra });
 
-    let body: unknown;
-    try {
-      body = JSON.parse(await readBody(req));
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return fail(413, error.message);
-      if (error instanceof SyntaxError) return fail(400, `request body is not valid JSON: ${error.message}`);
-      throw error;
-    }
-    const parsed = protocol.parseRequest(body);
+    const read = await readJsonBody(req);
+    if (!read.ok) return fail(read.status, read.message);
+    const parsed = protocol.parseRequest(read.body);
     if (!parsed.ok) return fail(400, `invalid request: ${parsed.message}`);
     const request = parsed.request;
 
