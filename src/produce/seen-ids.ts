@@ -1,3 +1,5 @@
+import { hashString } from "../intake/trained/feature-hash.js";
+
 /** Where an id was first seen in this submission, and whether it carried the same job there. */
 export interface EarlierId {
   line: number;
@@ -44,8 +46,9 @@ export class SeenIds {
    * `jobHash` is the job's hex sha256 (jobHash()); its first 64 bits are compared.
    */
   claim(id: string, jobHash: string, line: number): EarlierId | undefined {
-    const idHigh = hash32(id, 0x811c9dc5);
-    const idLow = hash32(id, 0x9747b28c);
+    // The router's own string hash, under two seeds: 64 bits of id.
+    const idHigh = hashString(id, 0x811c9dc5);
+    const idLow = hashString(id, 0x9747b28c);
     const jobHigh = Number.parseInt(jobHash.slice(0, 8), 16) >>> 0;
     const jobLow = Number.parseInt(jobHash.slice(8, 16), 16) >>> 0;
     for (let index = (idLow ^ idHigh) & this.mask; ; index = (index + 1) & this.mask) {
@@ -76,19 +79,4 @@ export class SeenIds {
       if (old[at + 4] !== EMPTY) this.insert(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!, old[at + 4]!);
     }
   }
-}
-
-/** A 32-bit hash of a string's UTF-16 code units (FNV-1a's loop, murmur3's finaliser), seeded. */
-function hash32(text: string, seed: number): number {
-  let hash = seed >>> 0;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
 }
