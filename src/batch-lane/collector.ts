@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { laneKeys, type LaneKeys } from "../queue/redis-keys.js";
 import { defineGateScripts, runGateScript } from "../guards/gate-scripts/gate-script.js";
 import type { BatchLaneHook, LaneItem } from "../tiers/batch-lane-hook.js";
-import { LANE_CLAIM, LANE_HOLD, LANE_ITEM_DONE, LANE_SCRIPTS, LANE_UNCLAIM } from "./lane-scripts.js";
+import { LANE_CLAIM, LANE_HOLD, LANE_ITEM_DONE, LANE_RESTORE, LANE_SCRIPTS, LANE_UNCLAIM } from "./lane-scripts.js";
 
 /** One lane: a tier and one of its models. */
 export interface LaneId {
@@ -41,6 +41,10 @@ export interface Collector extends BatchLaneHook {
   item(lane: LaneId, submissionId: string, attemptId: string): Promise<LaneItem | "done" | undefined>;
   /** Marks an item done, optionally handing it to another lane in the same step. False: it was done already. */
   done(lane: LaneId, submissionId: string, item: LaneItem, next?: LaneItem, nowMs?: number): Promise<boolean>;
+  /** Whether Redis still has this submission's hash (false after a flush, or once it was forgotten). */
+  hasSubmission(lane: LaneId, submissionId: string): Promise<boolean>;
+  /** Writes stored items back (HSETNX: nothing Redis knows is overwritten); done ones as "done". Returns those restored not done. */
+  restore(lane: LaneId, submissionId: string, items: readonly { item: LaneItem; done: boolean }[]): Promise<number>;
   /** Forgets an ended submission's items. */
   forget(lane: LaneId, submissionId: string): Promise<void>;
   /** Items waiting in a lane (not yet submitted). */
@@ -112,6 +116,15 @@ export function createCollector(redis: Redis, prefix: string): Collector {
           [...baseArgs, next.attemptId, JSON.stringify(next), nowMs ?? Date.now()],
         )) === 1
       );
+    },
+    async hasSubmission(lane, submissionId) {
+      return (await redis.exists(keys(lane).submission(submissionId))) === 1;
+    },
+    async restore(lane, submissionId, items) {
+      if (items.length === 0) return 0;
+      const k = keys(lane);
+      const args = items.flatMap(({ item, done }) => [item.attemptId, item.job.requestId, done ? "done" : JSON.stringify(item)]);
+      return (await runGateScript(redis, LANE_RESTORE, [k.submission(submissionId), k.held], args)) as number;
     },
     async forget(lane, submissionId) {
       await redis.del(keys(lane).submission(submissionId));

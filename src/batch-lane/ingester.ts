@@ -6,6 +6,12 @@ import { laneOf, type Collector } from "./collector.js";
 import { itemRecord, type ItemContext } from "./item-record.js";
 import type { ProviderBatchRow, ProviderBatchStore } from "./provider-batch-store.js";
 import type { SendOn } from "./send-on.js";
+import { restoreLostSubmission } from "./restore-submission.js";
+
+/** A result Redis does not know turned out to be ours (Postgres has the item): Redis lost the lane's state mid-ingest. */
+export class LaneStateLostError extends Error {
+  override name = "LaneStateLostError";
+}
 
 /** Lines handled together: their ledger writes share group commits; memory stays this many lines. */
 const CHUNK_LINES = 500;
@@ -67,6 +73,7 @@ export function createIngester(deps: IngesterDeps) {
       share: modelConfig ? batchShare(live.config, modelConfig) : live.config.batchDiscount[row.provider],
     };
     const report: IngestReport = { ingested: 0, alreadyDone: 0, unknown: 0, missing: 0, complete: true };
+    await restoreLostSubmission({ ...deps, logger: log }, row);
     const handle = async (line: BatchResultLine) => {
       const item = await deps.collector.item(lane, row.id, line.customId);
       if (item === "done") {
@@ -74,6 +81,9 @@ export function createIngester(deps: IngesterDeps) {
         return;
       }
       if (item === undefined) {
+        // Read again from the top next tick, after the restore: done items are skipped then.
+        if (await deps.store.hasItem(row.id, line.customId))
+          throw new LaneStateLostError(`Redis lost the items of submission ${row.id} while its results were read`);
         report.unknown++;
         if (report.unknown <= MAX_UNKNOWN_LOGS)
           log.warn({ customId: line.customId }, "batch result for an unknown custom_id: not ours, ignored");
@@ -106,6 +116,8 @@ export function createIngester(deps: IngesterDeps) {
     }
     if (report.unknown > MAX_UNKNOWN_LOGS) log.warn({ unknown: report.unknown }, "batch results held more lines for unknown custom_ids");
     // Items the provider said nothing about (a truncated file, a failed batch): an error each, sent on.
+    // Restored first if Redis lost them meanwhile: an item with no attempt row is still missing.
+    await restoreLostSubmission({ ...deps, logger: log }, row);
     const missing = await deps.collector.pendingItems(lane, row.id);
     if (missing.size > 0)
       log.warn({ items: missing.size }, "batch ended without a result for some items: they go on as errors (result_missing)");

@@ -147,6 +147,31 @@ return 1
 `,
 };
 
+export const LANE_RESTORE: GateScript = {
+  name: "llmRouterLaneRestore",
+  lua: `--[[
+  Rebuilds part of a submission's hash after Redis lost it (a flush, a failover), from its items in
+  Postgres: an item whose attempt row exists is written "done" (it was ingested), the others as
+  items, held again by their requests. HSETNX throughout: what Redis still knows is never overwritten.
+
+  Input:
+    KEYS[1] submission  hash attempt id -> item | "done"
+    KEYS[2] held        hash request id -> attempt id
+    ARGV    triples: attemptId, requestId, item JSON or "done"
+
+  Output: items restored not done
+]]
+local pending = 0
+for i = 1, #ARGV, 3 do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 2]) == 1 and ARGV[i + 2] ~= 'done' then
+    redis.call('HSETNX', KEYS[2], ARGV[i + 1], ARGV[i])
+    pending = pending + 1
+  end
+end
+return pending
+`,
+};
+
 export const LANE_LOCK_RENEW: GateScript = {
   name: "llmRouterLaneLockRenew",
   lua: `--[[
@@ -183,4 +208,12 @@ return 0
 `,
 };
 
-export const LANE_SCRIPTS = [LANE_HOLD, LANE_CLAIM, LANE_UNCLAIM, LANE_ITEM_DONE, LANE_LOCK_RENEW, LANE_LOCK_RELEASE] as const;
+export const LANE_SCRIPTS = [
+  LANE_HOLD,
+  LANE_CLAIM,
+  LANE_UNCLAIM,
+  LANE_ITEM_DONE,
+  LANE_RESTORE,
+  LANE_LOCK_RENEW,
+  LANE_LOCK_RELEASE,
+] as const;

@@ -2,6 +2,17 @@ import { sql } from "drizzle-orm";
 import type { ProviderName } from "../config/router-config-schema.js";
 import { queryRows, type Db } from "../ledger/db/database.js";
 import type { ProviderBatchState } from "../ledger/db/schema.js";
+import type { LaneItem } from "../tiers/batch-lane-hook.js";
+
+/** Items written per INSERT (one JSON parameter each): a 50,000-item submission is 50 statements in one transaction. */
+const ITEMS_PER_INSERT = 1_000;
+
+/** One stored item of a submission, as reconciliation reads it back after Redis lost the lane's hashes. */
+export interface StoredItem {
+  item: LaneItem;
+  /** Its attempt row exists: its result was ingested (and went on) before Redis lost the done mark. */
+  ingested: boolean;
+}
 
 /** A `provider_batches` row as the lane reads it. */
 export interface ProviderBatchRow {
@@ -65,7 +76,10 @@ export function providerBatchStore(db: Db) {
     (await queryRows<RawRow>(db, sql`select ${COLUMNS} from provider_batches where id = ${id}`)).map(fromRaw)[0];
   return {
     get: one,
-    /** Before the provider is called. Idempotent: reconciliation may write the row of a claim whose submitter died. */
+    /**
+     * Before the provider is called: the row and its items (what each custom_id stands for), in one
+     * transaction, so no provider batch exists whose items Postgres does not know. Idempotent.
+     */
     async insertSubmitting(row: {
       id: string;
       provider: ProviderName;
@@ -75,12 +89,53 @@ export function providerBatchStore(db: Db) {
       batchItems: Record<string, number>;
       cancelAt: Date;
       createdAt: Date;
+      laneItems: readonly LaneItem[];
     }): Promise<void> {
-      await db.execute(sql`insert into provider_batches (id, provider, model, tier, state, items, batch_items, cancel_at, created_at)
-        values (${row.id}, ${row.provider}, ${row.model}, ${row.tier}, 'submitting', ${row.items},
-          ${JSON.stringify(row.batchItems)}::jsonb, ${row.cancelAt.toISOString()}::timestamptz,
-          ${row.createdAt.toISOString()}::timestamptz)
-        on conflict (id) do nothing`);
+      await db.transaction(async (tx) => {
+        const inserted = await queryRows<{ id: string }>(
+          tx,
+          sql`insert into provider_batches (id, provider, model, tier, state, items, batch_items, cancel_at, created_at)
+            values (${row.id}, ${row.provider}, ${row.model}, ${row.tier}, 'submitting', ${row.items},
+              ${JSON.stringify(row.batchItems)}::jsonb, ${row.cancelAt.toISOString()}::timestamptz,
+              ${row.createdAt.toISOString()}::timestamptz)
+            on conflict (id) do nothing returning id`,
+        );
+        if (inserted.length === 0) return;
+        for (let start = 0; start < row.laneItems.length; start += ITEMS_PER_INSERT) {
+          const page = row.laneItems.slice(start, start + ITEMS_PER_INSERT);
+          await tx.execute(sql`insert into provider_batch_items (attempt_id, submission_id, request_id, item)
+            select (x ->> 'attemptId')::uuid, ${row.id}, x -> 'job' ->> 'requestId', x
+            from jsonb_array_elements(${JSON.stringify(page)}::jsonb) as x
+            on conflict (attempt_id) do nothing`);
+        }
+      });
+    },
+    /**
+     * A submission's stored items in pages (memory stays one page), each with whether its attempt
+     * row exists. Empty for a submission written before items were stored (migration 0012).
+     */
+    async *items(submissionId: string, pageSize = ITEMS_PER_INSERT): AsyncGenerator<StoredItem[]> {
+      let after = "00000000-0000-0000-0000-000000000000";
+      for (;;) {
+        const page = await queryRows<{ attempt_id: string; item: LaneItem; ingested: boolean }>(
+          db,
+          sql`select i.attempt_id::text, i.item, exists (select 1 from attempts a where a.id = i.attempt_id) as ingested
+            from provider_batch_items i where i.submission_id = ${submissionId} and i.attempt_id > ${after}::uuid
+            order by i.attempt_id limit ${pageSize}`,
+        );
+        if (page.length === 0) return;
+        after = page.at(-1)!.attempt_id;
+        yield page.map((stored) => ({ item: stored.item, ingested: stored.ingested }));
+      }
+    },
+    /** Whether a custom_id is one of this submission's items (a result Redis no longer knows may still be ours). */
+    async hasItem(submissionId: string, attemptId: string): Promise<boolean> {
+      const rows = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from provider_batch_items
+          where submission_id = ${submissionId} and attempt_id::text = ${attemptId}`,
+      );
+      return (rows[0]?.n ?? 0) > 0;
     },
     async markSubmitted(id: string, providerBatchId: string, submittedAt: Date): Promise<void> {
       await db.execute(sql`update provider_batches set state = 'submitted', provider_batch_id = ${providerBatchId},

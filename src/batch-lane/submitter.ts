@@ -13,6 +13,7 @@ import { laneLock, type LaneLock } from "./lane-lock.js";
 import type { ProviderBatchRow, ProviderBatchStore } from "./provider-batch-store.js";
 import type { SendOn } from "./send-on.js";
 import { describeCreateError, isPermanentCreateError } from "./create-error.js";
+import { restoreLostSubmission } from "./restore-submission.js";
 
 /**
  * Leases, from `lockMs` (the lane's lease, WORKER_LOCK_DURATION_MS): a lane's submitter is lost that
@@ -87,13 +88,15 @@ export function createSubmitter(deps: SubmitterDeps) {
       }
       const live = await dropCancelled(lane, submissionId, items);
       const cancelAt = Math.min(deps.now().getTime() + tier.batchLane.timeoutMs, ...items.map((item) => Date.parse(item.deadlineAt)));
+      // Only what is sent: the row's count is what reconciliation matches a provider batch on.
       await deps.store.insertSubmitting({
         id: submissionId,
         provider: model.provider,
         model: model.model,
         tier: tier.name,
-        items: items.length,
-        batchItems: countByBatch(items),
+        items: live.length,
+        batchItems: countByBatch(live),
+        laneItems: live,
         cancelAt: new Date(cancelAt),
         createdAt: deps.now(),
       });
@@ -160,6 +163,8 @@ export function createSubmitter(deps: SubmitterDeps) {
     if (!(await lock.acquire())) return;
     const log = deps.logger.child({ submission: row.id, provider: row.provider, model: row.model, tier: row.tier });
     try {
+      // Reconciling after a crash or outage: Redis may have lost the items meanwhile; Postgres has them.
+      if (options.reconcile) await restoreLostSubmission({ collector: deps.collector, store: deps.store, logger: log }, row);
       const items = await deps.collector.pendingItems(lane, row.id);
       if (items.size === 0) {
         // Nothing left to send (every item was cancelled, or already went on): never an empty batch.

@@ -37,7 +37,10 @@ const MAX_LISTED = 20;
  * (intake and each tier: an escalated job keeps its id), because a job is always in at least one:
  * a stage adds the next queue's job before it completes its own. A request waiting in a batch lane
  * (its BullMQ job completed into the lane, the row still queued — for hours, at the provider) is held
- * in the lane's `held` hash until its result is ingested, so that counts as Redis holding it too.
+ * in the lane's `held` hash until its result is ingested, so that counts as Redis holding it too;
+ * and one whose item sits in an open provider batch not yet ingested (`provider_batch_items`) is
+ * left alone whatever Redis lost: the lane's poller restores that item from Postgres and ingests
+ * its result, so feeding it again would only call (and pay) twice.
  *
  * Safe with workers running and idempotent: a job that is anywhere in Redis is left alone, and only
  * a row still queued and fed is changed. `olderThanMs` protects the job that was running when Redis
@@ -56,6 +59,9 @@ export async function recoverLostJobs(
       sql`select id, fed_at::text from requests
           where status = 'queued' and fed_at is not null and payload is not null
             and fed_at <= now() - make_interval(secs => ${olderThanMs / 1000})
+            and not exists (select 1 from provider_batch_items i join provider_batches b on b.id = i.submission_id
+              where i.request_id = requests.id and b.state in ('submitting', 'submitted', 'ingesting')
+                and not exists (select 1 from attempts a where a.id = i.attempt_id))
             ${after ? sql`and (fed_at, id) > (${after.fedAt}::timestamptz, ${after.id})` : sql``}
           order by fed_at, id limit ${PAGE_SIZE}`,
     );

@@ -174,6 +174,30 @@ export const providerBatches = pgTable(
 );
 
 /**
+ * The items of a submission, one row each, written with its `provider_batches` row (same
+ * transaction, before the provider is called): what each custom_id (= attempt id) stands for. The
+ * lane's Redis hashes are the working copy; after Redis lost them (a flush, a failover) the poller
+ * rebuilds them from here, so an open provider batch's results still join their requests.
+ */
+export const providerBatchItems = pgTable(
+  "provider_batch_items",
+  {
+    /** The provider's custom_id. */
+    attemptId: uuid("attempt_id").primaryKey(),
+    submissionId: text("submission_id")
+      .notNull()
+      .references(() => providerBatches.id, { onDelete: "cascade" }),
+    requestId: text("request_id").notNull(),
+    /** The lane item (src/tiers/batch-lane-hook.ts LaneItem): tier, model, attempt no, deadline, the tier job. */
+    item: jsonb("item").notNull(),
+  },
+  (table) => [
+    index("provider_batch_items_submission_idx").on(table.submissionId),
+    index("provider_batch_items_request_idx").on(table.requestId),
+  ],
+);
+
+/**
  * Partitioned by month on `started_at` (migrations/0001_rollups_and_partitioned_attempts.sql): old months are
  * dropped whole by `llm-router maintain --keep-months N`, never DELETEd. A partitioned table's
  * primary key must contain the partition key, hence (id, started_at); a retried write carries the
@@ -436,6 +460,7 @@ export const schema = {
   requests,
   attempts,
   providerBatches,
+  providerBatchItems,
   shadowChecks,
   attemptRollupDaily,
   attemptRollupBatchDaily,

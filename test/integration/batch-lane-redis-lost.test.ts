@@ -1,0 +1,98 @@
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { startFakeLlm, type FakeLlm } from "../../src/fake-llm/index.js";
+import { queryRows } from "../../src/ledger/db/database.js";
+import { pipelineEnv, startWorkerProcess } from "../helpers/chaos-workers.js";
+import { runCli, type LongRunningCli } from "../helpers/cli-process.js";
+import { writeConfigFile } from "../helpers/config-file.js";
+import { startOwnRedis, type OwnRedis } from "../helpers/own-redis.js";
+import { startTestPipeline, type TestPipeline } from "../helpers/pipeline.js";
+import { classifyJobs, fakeBilledItems, laneConfig } from "../helpers/batch-lane.js";
+import { waitFor } from "../helpers/wait-for.js";
+
+const STAGES = ["intake", "cheap", "premium"];
+const JOBS = 30;
+/** The fake's batches take an hour of its clock: they end only when the test moves that clock on. */
+const BATCH_HOUR_MS = 3_600_000;
+
+/**
+ * Redis loses everything (FLUSHALL of a redis-server of the test's own) while a provider batch is
+ * open: the items of the submission are in Postgres, so `recover` feeds none of its requests again,
+ * and once the batch ends the worker restores them and ingests every result.
+ */
+describe("batch lane: Redis lost while a provider batch is open", () => {
+  let pipeline: TestPipeline | undefined;
+  let redis: OwnRedis | undefined;
+  let fake: FakeLlm | undefined;
+  let workers: LongRunningCli[] = [];
+  afterEach(async () => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    workers = [];
+    await pipeline?.close();
+    await fake?.close();
+    await redis?.stop();
+    pipeline = undefined;
+    fake = undefined;
+    redis = undefined;
+  });
+
+  it("FLUSHALL, then the batch ends: every request ends once, one attempt row per billed item, nothing run twice", async () => {
+    redis = await startOwnRedis();
+    let clockOffsetMs = 0;
+    fake = await startFakeLlm({
+      port: 0,
+      now: () => Date.now() + clockOffsetMs,
+      scenario: { seed: 31, models: { "*": { batchLatencyMs: BATCH_HOUR_MS } } },
+    });
+    const config = laneConfig();
+    pipeline = await startTestPipeline({ config, stages: [] });
+    const configPath = await writeConfigFile(config);
+    const env = pipelineEnv(pipeline, configPath, {
+      REDIS_URL: redis.url,
+      OPENAI_BASE_URL: `${fake.url}/v1`,
+      ANTHROPIC_BASE_URL: fake.url,
+      WORKER_LOCK_DURATION_MS: "2000",
+      WORKER_STALLED_INTERVAL_MS: "1000",
+    });
+    workers.push((await startWorkerProcess(STAGES, env)).worker);
+    const db = pipeline.testDb.database.db;
+    await pipeline.producer.enqueueJobs(classifyJobs(JOBS, "lost", { deadline: "6h" }), { batchName: "redis-lost" });
+    await waitFor(
+      () => queryRows<{ n: number }>(db, sql`select coalesce(sum(items), 0)::int as n from provider_batches where state = 'submitted'`),
+      (rows) => rows[0]!.n === JOBS,
+      { what: "every job in a submitted provider batch", timeoutMs: 60_000 },
+    );
+
+    await redis.flush();
+    // Nothing of the lane is left in Redis, yet no request is lost to recovery: Postgres has the items.
+    const recover = await runCli(["recover", "--older-than", "0s"], env);
+    expect(recover.code).toBe(0);
+    expect(recover.stdout).toContain("none was missing from Redis");
+
+    // The provider batches end; the worker's poller restores the items from Postgres and ingests.
+    clockOffsetMs = 2 * BATCH_HOUR_MS;
+    await waitFor(
+      () => queryRows<{ n: number }>(db, sql`select count(*)::int as n from requests where status = 'queued'`),
+      (rows) => rows[0]!.n === 0,
+      { what: "every request to end", timeoutMs: 90_000 },
+    );
+    const [summary] = await queryRows<{ succeeded: number; dup: number; batch_rows: number; billed_rows: number; oks: number }>(
+      db,
+      sql`select
+            (select count(*)::int from requests where status = 'succeeded') as succeeded,
+            (select count(*)::int from (select id from attempts group by id having count(*) > 1) d) as dup,
+            (select count(*)::int from attempts where lane = 'batch') as batch_rows,
+            (select count(*)::int from attempts where lane = 'batch' and outcome in ('ok', 'invalid')) as billed_rows,
+            (select count(*)::int from (select request_id from attempts where outcome = 'ok' group by 1 having count(*) <> 1) x) as oks`,
+    );
+    expect(summary).toEqual({ succeeded: JOBS, dup: 0, batch_rows: JOBS, billed_rows: await fakeBilledItems(fake.url), oks: 0 });
+    // Nothing was sent twice: the provider saw one item per attempt row, and no real-time call.
+    const stats = fake.stats();
+    const submitted = Object.values(stats.models).reduce((sum, model) => sum + (model.batch?.items ?? 0), 0);
+    expect(submitted).toBe(summary!.batch_rows);
+    expect(stats.totalCalls).toBe(0);
+    const logs = workers.map((worker) => worker.output().stdout + worker.output().stderr).join("\n");
+    expect(logs).toContain("restored them from Postgres");
+    expect(logs).not.toContain("batch result for an unknown custom_id");
+  });
+});
