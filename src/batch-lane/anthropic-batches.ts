@@ -7,6 +7,7 @@ import {
   type BatchProviderClient,
   type BatchRequestLine,
   type BatchResultLine,
+  type FoundBatches,
   type SubmissionHint,
 } from "./batch-provider.js";
 
@@ -77,29 +78,36 @@ function request(model: ModelConfig, line: BatchRequestLine, caching: PromptCach
 
 /**
  * Anthropic batches carry no metadata: the strongest match the API allows is a batch created after
- * our row (less the slack) with exactly our item count, confirmed — once it has ended — by a
- * result's custom_id being one of our attempt ids (uuids: no other submission has them). A batch
- * still in progress cannot be confirmed (results come only at the end): it is taken when it is the
- * only candidate (docs/batch-lane.md: the residual duplicate window).
+ * our row (less the slack) with exactly our item count that no row of ours names, confirmed — once
+ * it has ended — by a result's custom_id being one of our attempt ids (uuids: no other submission
+ * has them). A batch still in progress cannot be confirmed (results come only at the end): it
+ * counts as ours. Of all that match, a confirmed one is kept (else the oldest), the others are
+ * duplicates: cancelled and accounted by the caller (docs/batch-lane.md: the duplicate window).
  */
-async function findByItems(client: Anthropic, hint: SubmissionHint): Promise<string | undefined> {
+async function findByItems(client: Anthropic, hint: SubmissionHint): Promise<FoundBatches> {
   const since = hint.createdAt.getTime() - FIND_SLACK_MS;
-  const unconfirmed: string[] = [];
+  const confirmed: { id: string; at: number }[] = [];
+  const unconfirmed: { id: string; at: number }[] = [];
   for await (const batch of client.messages.batches.list({ limit: 100 })) {
-    if (Date.parse(batch.created_at) < since) break;
+    const at = Date.parse(batch.created_at);
+    if (at < since) break;
+    if (hint.known.has(batch.id)) continue;
     const counts = batch.request_counts;
     const total = counts.processing + counts.succeeded + counts.errored + counts.canceled + counts.expired;
     if (total !== hint.items) continue;
     if (batch.processing_status !== "ended") {
-      unconfirmed.push(batch.id);
+      unconfirmed.push({ id: batch.id, at });
       continue;
     }
     for await (const line of await client.messages.batches.results(batch.id)) {
-      if (hint.customIds.has(line.custom_id)) return batch.id;
+      if (hint.customIds.has(line.custom_id)) confirmed.push({ id: batch.id, at });
       break;
     }
   }
-  return unconfirmed.length === 1 ? unconfirmed[0] : undefined;
+  const oldestFirst = (a: { at: number }, b: { at: number }) => a.at - b.at;
+  const ours = [...confirmed.sort(oldestFirst), ...unconfirmed.sort(oldestFirst)].map((batch) => batch.id);
+  const [adopt, ...duplicates] = ours;
+  return adopt === undefined ? { duplicates: [] } : { adopt, duplicates };
 }
 
 export function resultLine(line: Anthropic.Messages.Batches.MessageBatchIndividualResponse): BatchResultLine {

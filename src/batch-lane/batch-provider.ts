@@ -33,6 +33,16 @@ export interface SubmissionHint {
   createdAt: Date;
   items: number;
   customIds: ReadonlySet<string>;
+  /** Provider batch ids some `provider_batches` row already names (another submission's, or a recorded duplicate): never candidates. */
+  known: ReadonlySet<string>;
+}
+
+/** What reconciliation found at the provider for one submission. */
+export interface FoundBatches {
+  /** The batch to adopt as the submission's; undefined: none found (create it). */
+  adopt?: string;
+  /** Further batches of the same submission (duplicates): cancelled and accounted, never ingested as results. */
+  duplicates: string[];
 }
 
 /**
@@ -45,8 +55,8 @@ export interface BatchProviderClient {
   readonly limits: { maxItems: number; maxBytes: number };
   /** Sends the submission; resolves to the provider's batch id. `submissionId` is attached where the API allows (OpenAI metadata). */
   create(submissionId: string, model: ModelConfig, lines: readonly BatchRequestLine[]): Promise<string>;
-  /** Finds a batch this submission created earlier (a crash lost the answer), or undefined. */
-  find(hint: SubmissionHint): Promise<string | undefined>;
+  /** Finds the batches this submission created earlier (a crash lost the answer): one to adopt, any others duplicates. */
+  find(hint: SubmissionHint): Promise<FoundBatches>;
   status(providerBatchId: string): Promise<ProviderBatchStatus>;
   /** Every result line; throws TruncatedResultsError on a file that stops mid-line. */
   results(providerBatchId: string): AsyncIterable<BatchResultLine>;

@@ -1,3 +1,5 @@
+import type { LedgerWriter } from "../ledger/ledger-writer.js";
+import { persist } from "../ledger/persist.js";
 import type { Logger } from "../observability/logger.js";
 import { batchShare } from "../pricing/batch-rate.js";
 import type { LiveConfig } from "../providers/live-config.js";
@@ -7,6 +9,7 @@ import { itemRecord, type ItemContext } from "./item-record.js";
 import type { ProviderBatchRow, ProviderBatchStore } from "./provider-batch-store.js";
 import type { SendOn } from "./send-on.js";
 import { restoreLostSubmission } from "./restore-submission.js";
+import { duplicateRecord } from "./duplicate-record.js";
 
 /** A result Redis does not know turned out to be ours (Postgres has the item): Redis lost the lane's state mid-ingest. */
 export class LaneStateLostError extends Error {
@@ -37,8 +40,11 @@ export interface IngesterDeps {
   collector: Collector;
   store: ProviderBatchStore;
   sendOn: SendOn;
+  /** Writes a duplicate's accounting rows (no request outcome). */
+  ledger: LedgerWriter;
   logger: Logger;
   now: () => Date;
+  signal?: AbortSignal;
   /** Runs after each ingested line with the count so far (the crash tests kill the process half way). */
   afterLine?: (ingested: number, items: number) => void;
 }
@@ -49,7 +55,7 @@ export interface IngesterDeps {
  * items already done are skipped (collector's done marks), rows conflict on the attempt id.
  */
 export function createIngester(deps: IngesterDeps) {
-  return async function ingest(
+  async function ingest(
     row: ProviderBatchRow,
     client: BatchProviderClient,
     endedAt: Date | undefined,
@@ -72,6 +78,7 @@ export function createIngester(deps: IngesterDeps) {
       rates: live.priceBook.ratesFor(row.provider, row.model),
       share: modelConfig ? batchShare(live.config, modelConfig) : live.config.batchDiscount[row.provider],
     };
+    if (row.duplicateOf) return ingestDuplicate(row, client, context, log, truncatedReads);
     const report: IngestReport = { ingested: 0, alreadyDone: 0, unknown: 0, missing: 0, complete: true };
     await restoreLostSubmission({ ...deps, logger: log }, row);
     const handle = async (line: BatchResultLine) => {
@@ -132,6 +139,67 @@ export function createIngester(deps: IngesterDeps) {
       "provider batch ingested",
     );
     return report;
-  };
+  }
+
+  /**
+   * A duplicate provider batch (submitter.ts cancelDuplicate) has ended: each item the provider
+   * billed becomes an accounting row (duplicate-record.ts), so the ledger matches the bill; no
+   * item goes on and no request ends (its own submission does that). Items are looked up in
+   * Postgres by custom_id, a chunk at a time; rows conflict on their stable ids if read again.
+   */
+  async function ingestDuplicate(
+    row: ProviderBatchRow,
+    client: BatchProviderClient,
+    context: ItemContext,
+    log: Logger,
+    truncatedReads: number,
+  ): Promise<IngestReport> {
+    const report: IngestReport = { ingested: 0, alreadyDone: 0, unknown: 0, missing: 0, complete: true };
+    let chunk: BatchResultLine[] = [];
+    const flush = async () => {
+      const lines = chunk;
+      chunk = [];
+      const items = await deps.store.itemsByIds(lines.map((line) => line.customId));
+      const records = lines.flatMap((line) => {
+        const item = items.get(line.customId);
+        if (!item) {
+          report.unknown++;
+          return [];
+        }
+        const record = duplicateRecord(item, line, context);
+        return record ? [record] : [];
+      });
+      if (records.length === 0) return;
+      await persist(() => deps.ledger.write(records), {
+        what: "duplicate batch attempts",
+        signal: deps.signal,
+        onRetry: (error, attempt, delayMs) => log.warn({ attempt, delayMs, error: String(error) }, "batch lane: write failed; retrying"),
+      });
+      report.ingested += records.length;
+    };
+    try {
+      for await (const line of client.results(row.providerBatchId!)) {
+        chunk.push(line);
+        if (chunk.length >= CHUNK_LINES) await flush();
+      }
+      await flush();
+    } catch (error) {
+      if (!(error instanceof TruncatedResultsError)) throw error;
+      await flush();
+      log.error(
+        { error: error.message, read: truncatedReads + 1, of: MAX_TRUNCATED_READS },
+        "batch results file is truncated: lines read so far are kept",
+      );
+      if (truncatedReads + 1 < MAX_TRUNCATED_READS) return { ...report, complete: false };
+    }
+    await deps.store.markEnded(row.id, report.ingested);
+    log.warn(
+      { duplicateOf: row.duplicateOf, billed: report.ingested, unknown: report.unknown },
+      "duplicate provider batch ingested: its billed items are recorded as duplicate_submission",
+    );
+    return report;
+  }
+
+  return ingest;
 }
 export type Ingester = ReturnType<typeof createIngester>;

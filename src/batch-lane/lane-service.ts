@@ -59,7 +59,17 @@ export function startLaneService(deps: LaneServiceDeps, options: { timer?: boole
   const sendOn = createSendOn({ ...deps, collector, logger, now, signal: stop.signal });
   const lockMs = deps.lockMs ?? 30_000;
   const submitter = createSubmitter({ ...deps, collector, store, sendOn, logger, now, lockMs });
-  const ingest = createIngester({ live: deps.live, collector, store, sendOn, logger, now, afterLine: deps.afterIngestedLine });
+  const ingest = createIngester({
+    live: deps.live,
+    collector,
+    store,
+    sendOn,
+    ledger: deps.ledger,
+    logger,
+    now,
+    signal: stop.signal,
+    afterLine: deps.afterIngestedLine,
+  });
   const pollers: Poller[] = [...deps.providers.values()].map((client) =>
     createPoller({ redis: deps.redis, prefix: deps.prefix, store, client, submitter, ingest, live: deps.live, logger, now, lockMs }),
   );

@@ -38,12 +38,15 @@ export function createOpenAIBatches(options: {
     },
     async find(hint) {
       const since = (hint.createdAt.getTime() - FIND_SLACK_MS) / 1000;
-      // Newest first: stop at the first batch older than the submission.
+      // Newest first: stop at the first batch older than the submission. Every batch with our id is
+      // ours (a create made again while an earlier one was still in flight): the oldest is kept.
+      const ours: string[] = [];
       for await (const batch of client.batches.list({ limit: 100 })) {
-        if (batch.metadata?.[SUBMISSION_METADATA_KEY] === hint.submissionId) return batch.id;
-        if (batch.created_at < since) return undefined;
+        if (batch.created_at < since) break;
+        if (batch.metadata?.[SUBMISSION_METADATA_KEY] === hint.submissionId && !hint.known.has(batch.id)) ours.push(batch.id);
       }
-      return undefined;
+      const [adopt, ...duplicates] = ours.reverse();
+      return adopt === undefined ? { duplicates: [] } : { adopt, duplicates };
     },
     async status(id) {
       const batch = await client.batches.retrieve(id);

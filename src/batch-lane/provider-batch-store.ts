@@ -30,6 +30,8 @@ export interface ProviderBatchRow {
   ingested: number;
   createdAt: Date;
   submittedAt: Date | null;
+  /** Set on a duplicate provider batch of that submission (schema.ts providerBatches.duplicateOf). */
+  duplicateOf: string | null;
 }
 
 interface RawRow {
@@ -47,6 +49,7 @@ interface RawRow {
   ingested: number;
   created_at: string | Date;
   submitted_at: string | Date | null;
+  duplicate_of: string | null;
 }
 
 const date = (value: string | Date) => (value instanceof Date ? value : new Date(value));
@@ -65,10 +68,11 @@ const fromRaw = (row: RawRow): ProviderBatchRow => ({
   ingested: row.ingested,
   createdAt: date(row.created_at),
   submittedAt: row.submitted_at === null ? null : date(row.submitted_at),
+  duplicateOf: row.duplicate_of,
 });
 
 const COLUMNS = sql`id, provider, model, tier, state, provider_batch_id, items, batch_items, cancel_at, create_failures,
-  cancel_requested_at, ingested, created_at, submitted_at`;
+  cancel_requested_at, ingested, created_at, submitted_at, duplicate_of`;
 
 /** The `provider_batches` table: each state change of a submission, one statement. */
 export function providerBatchStore(db: Db) {
@@ -137,6 +141,42 @@ export function providerBatchStore(db: Db) {
       );
       return (rows[0]?.n ?? 0) > 0;
     },
+    /** Provider batch ids our rows name, of batches created since `since`: reconciliation never takes them for another submission's. */
+    async knownProviderBatchIds(provider: ProviderName, since: Date): Promise<Set<string>> {
+      const rows = await queryRows<{ provider_batch_id: string }>(
+        db,
+        sql`select provider_batch_id from provider_batches where provider = ${provider} and provider_batch_id is not null
+          and created_at >= ${since.toISOString()}::timestamptz - interval '1 day'`,
+      );
+      return new Set(rows.map((row) => row.provider_batch_id));
+    },
+    /** A duplicate provider batch of `of` (cancelled by the caller), polled and accounted like a submission. Idempotent per provider batch. */
+    async insertDuplicate(of: ProviderBatchRow, id: string, providerBatchId: string, now: Date): Promise<boolean> {
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`insert into provider_batches (id, provider, model, tier, state, provider_batch_id, items, batch_items, cancel_at,
+            created_at, submitted_at, duplicate_of)
+          values (${id}, ${of.provider}, ${of.model}, ${of.tier}, 'submitted', ${providerBatchId}, ${of.items},
+            ${JSON.stringify(of.batchItems)}::jsonb, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz,
+            ${of.createdAt.toISOString()}::timestamptz, ${of.id})
+          on conflict (provider, provider_batch_id) do nothing returning id`,
+      );
+      return rows.length > 0;
+    },
+    /** Stored items by custom_id, whichever submission holds them (a duplicate's results are accounted against them). */
+    async itemsByIds(attemptIds: readonly string[]): Promise<Map<string, LaneItem>> {
+      const ids = attemptIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+      if (ids.length === 0) return new Map();
+      const rows = await queryRows<{ attempt_id: string; item: LaneItem }>(
+        db,
+        sql`select attempt_id::text, item from provider_batch_items
+          where attempt_id in (${sql.join(
+            ids.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})`,
+      );
+      return new Map(rows.map((row) => [row.attempt_id, row.item]));
+    },
     async markSubmitted(id: string, providerBatchId: string, submittedAt: Date): Promise<void> {
       await db.execute(sql`update provider_batches set state = 'submitted', provider_batch_id = ${providerBatchId},
         submitted_at = coalesce(submitted_at, ${submittedAt.toISOString()}::timestamptz), last_error = null
@@ -164,6 +204,10 @@ export function providerBatchStore(db: Db) {
     },
     async markCancelRequested(id: string): Promise<void> {
       await db.execute(sql`update provider_batches set cancel_requested_at = coalesce(cancel_requested_at, now()) where id = ${id}`);
+    },
+    async markCancelRequestedByProviderId(provider: ProviderName, providerBatchId: string): Promise<void> {
+      await db.execute(sql`update provider_batches set cancel_requested_at = coalesce(cancel_requested_at, now())
+        where provider = ${provider} and provider_batch_id = ${providerBatchId}`);
     },
     async noteError(id: string, error: string): Promise<void> {
       await db.execute(sql`update provider_batches set last_error = ${error.slice(0, 2000)} where id = ${id}`);

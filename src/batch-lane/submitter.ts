@@ -178,10 +178,13 @@ export function createSubmitter(deps: SubmitterDeps) {
           createdAt: row.createdAt,
           items: row.items,
           customIds: new Set(items.keys()),
+          known: await deps.store.knownProviderBatchIds(row.provider, row.createdAt),
         });
-        if (found) {
-          await deps.store.markSubmitted(row.id, found, deps.now());
-          log.warn({ providerBatch: found }, "batch lane: found the provider batch of an interrupted submission; adopted it");
+        // Duplicates first: once the row is submitted nobody reconciles it again.
+        for (const duplicate of found.duplicates) await cancelDuplicate(row, duplicate, log);
+        if (found.adopt) {
+          await deps.store.markSubmitted(row.id, found.adopt, deps.now());
+          log.warn({ providerBatch: found.adopt }, "batch lane: found the provider batch of an interrupted submission; adopted it");
           return;
         }
       }
@@ -208,6 +211,30 @@ export function createSubmitter(deps: SubmitterDeps) {
       if (permanent || failures >= MAX_CREATE_FAILURES) await giveUp(row, describeCreateError(error));
     } finally {
       if (!options.lock) await lock.release();
+    }
+  }
+
+  /**
+   * A second provider batch of one submission (an earlier create whose answer was lost): recorded as
+   * a row of its own (`duplicate_of`), cancelled at once; the poller ingests it when it ends, each
+   * item the provider billed an attempt row flagged `duplicate_submission` (ingester.ts), no ending.
+   */
+  async function cancelDuplicate(row: ProviderBatchRow, providerBatchId: string, log: Logger): Promise<void> {
+    const client = deps.providers.get(row.provider)!;
+    await deps.store.insertDuplicate(row, randomUUID(), providerBatchId, deps.now());
+    try {
+      await client.cancel(providerBatchId);
+      await deps.store.markCancelRequestedByProviderId(row.provider, providerBatchId);
+      log.warn(
+        { duplicate: providerBatchId },
+        "batch lane: a duplicate provider batch of this submission: cancelled; what the provider billed for it is recorded as duplicate_submission",
+      );
+    } catch (error) {
+      // Its cancel time is now: the poller cancels it on its next look (or it has ended meanwhile).
+      log.warn(
+        { duplicate: providerBatchId, error: describeCreateError(error) },
+        "batch lane: cancel of a duplicate provider batch refused",
+      );
     }
   }
 

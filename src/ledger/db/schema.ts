@@ -12,6 +12,7 @@ import {
   smallint,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
@@ -166,11 +167,22 @@ export const providerBatches = pgTable(
     /** Result lines ingested (unknown custom_ids not counted). */
     ingested: integer("ingested").notNull().default(0),
     lastError: text("last_error"),
+    /**
+     * Set on a duplicate: a second provider batch of that submission (a create whose answer was
+     * lost, made again), found by reconciliation. It is cancelled at once; what the provider billed
+     * for it is written as attempt rows of its own (`error_type = 'duplicate_submission'`), never as
+     * a second ending of a request. Its items are the original's (`provider_batch_items`).
+     */
+    duplicateOf: text("duplicate_of"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     submittedAt: timestamp("submitted_at", { withTimezone: true }),
     endedAt: timestamp("ended_at", { withTimezone: true }),
   },
-  (table) => [index("provider_batches_open_idx").on(table.provider, table.state)],
+  (table) => [
+    index("provider_batches_open_idx").on(table.provider, table.state),
+    // One row per provider batch: reconciliation records a duplicate once however often it runs.
+    uniqueIndex("provider_batches_provider_batch_idx").on(table.provider, table.providerBatchId),
+  ],
 );
 
 /**

@@ -145,7 +145,7 @@ export async function batchStatus(db: Db, batchId: string, options: { tierOrder?
     db,
     sql`select id, provider, model, tier, state, provider_batch_id, (batch_items ->> ${batchId})::int as items, items as total,
           submitted_at::text from provider_batches
-        where state in ('submitting', 'submitted', 'ingesting') and batch_items ? ${batchId} order by created_at`,
+        where state in ('submitting', 'submitted', 'ingesting') and duplicate_of is null and batch_items ? ${batchId} order by created_at`,
   );
   const rate = finished > 0 && elapsedMs > 0 ? finished / (elapsedMs / 1000) : null;
   return {
