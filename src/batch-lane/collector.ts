@@ -59,11 +59,13 @@ export function createCollector(redis: Redis, prefix: string): Collector {
     keys,
     async hold(item) {
       const k = keys(laneOf(item));
-      await runGateScript(
-        redis,
-        LANE_HOLD,
-        [k.waiting, k.order, k.held],
-        [item.job.requestId, item.attemptId, JSON.stringify(item), Date.parse(item.heldAt)],
+      return (
+        (await runGateScript(
+          redis,
+          LANE_HOLD,
+          [k.waiting, k.order, k.held],
+          [item.job.requestId, item.attemptId, JSON.stringify(item), Date.parse(item.heldAt)],
+        )) === 1
       );
     },
     async claim(lane, submissionId, limits, nowMs) {

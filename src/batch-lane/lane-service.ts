@@ -6,6 +6,7 @@ import type { Logger } from "../observability/logger.js";
 import type { LiveConfig } from "../providers/live-config.js";
 import type { TierJobInput } from "../queue/job-payloads.js";
 import type { CancelCheck } from "../guards/cancelled-batch.js";
+import type { BudgetGuard } from "../guards/budget-guard.js";
 import type { BatchProviderClient } from "./batch-provider.js";
 import { createCollector, type Collector } from "./collector.js";
 import { createIngester } from "./ingester.js";
@@ -28,6 +29,8 @@ export interface LaneServiceDeps {
   /** The stage runner's queue hand-off (idempotent on the job id). */
   forward: (tier: string, job: TierJobInput) => Promise<void>;
   cancelled?: CancelCheck;
+  /** The budgets an item's reservation (made by the tier at hand-over) settles against. */
+  budgets?: BudgetGuard;
   logger: Logger;
   /** Tiers whose lanes this process submits for (its tier stages). Pollers run in any process with a tier stage. */
   tiers: readonly string[];

@@ -5,6 +5,8 @@ import type { Logger } from "../observability/logger.js";
 import { costOf } from "../pricing/model-rates.js";
 import type { TierJobInput } from "../queue/job-payloads.js";
 import type { CancelCheck } from "../guards/cancelled-batch.js";
+import { decodeTicket, encodeTicket, type BudgetGuard } from "../guards/budget-guard.js";
+import { laneWorstCase } from "../tiers/lane-worst-case.js";
 import type { LaneItem } from "../tiers/batch-lane-hook.js";
 import { tierSettings } from "../tiers/tier-settings.js";
 import type { LiveConfig } from "../providers/live-config.js";
@@ -19,6 +21,8 @@ export interface SendOnDeps {
   /** Adds a job to a tier's queue (the stage runner's forward: idempotent on the job id). */
   forward: (tier: string, job: TierJobInput) => Promise<void>;
   cancelled?: CancelCheck;
+  /** The budgets: each item's reservation settles to its exact cost, once, when the item is marked done. */
+  budgets?: BudgetGuard;
   logger: Logger;
   signal?: AbortSignal;
   now: () => Date;
@@ -44,10 +48,19 @@ export function createSendOn(deps: SendOnDeps) {
     const lane = laneOf(item);
     const now = deps.now();
     const log = deps.logger.child({ jobId: item.job.requestId, tier: item.tier, model: item.model, submission: submissionId });
+    // Settled only by the step that marked the item done (true once): a re-ingest never settles twice;
+    // a crash between the mark and the settle leaves the reservation held, never released twice.
+    const settle = async (marked: boolean, ticket = item.budget, cost = call.record.cost) => {
+      if (!marked || !ticket || !deps.budgets) return;
+      await deps.budgets
+        .settle(decodeTicket(ticket), cost)
+        .catch((error: unknown) => log.warn({ error: String(error) }, "could not settle a budget reservation; it stays held"));
+    };
+    const done = async () => settle(await deps.collector.done(lane, submissionId, item));
     if (await deps.cancelled?.(item.job, item.job.requestId)) {
       // Billed or not, the call is on record; the request was ended as cancelled by the check.
       await durably("batch attempt", () => deps.ledger.write([call.record]));
-      await deps.collector.done(lane, submissionId, item);
+      await done();
       return;
     }
     const settings = tierSettings(deps.live(), item.tier);
@@ -72,22 +85,46 @@ export function createSendOn(deps: SendOnDeps) {
     switch (next.kind) {
       case "succeeded":
         await durably("batch result", () => deps.ledger.write([call.record], outcome({ status: "succeeded", result: next.result })));
-        await deps.collector.done(lane, submissionId, item);
+        await done();
         return;
       case "failed":
         log.warn({ error: next.reason }, "request failed");
         await durably("batch result", () => deps.ledger.write([call.record], outcome({ status: "failed", error: next.reason })));
-        await deps.collector.done(lane, submissionId, item);
+        await done();
         return;
-      case "next-lane":
+      case "next-lane": {
         await durably("batch attempt", () => deps.ledger.write([call.record]));
-        await deps.collector.done(lane, submissionId, item, next.item, now.getTime());
-        log.debug({ next: next.item.model }, "batch item goes to the next model's lane");
+        // The next model's item holds its own worst case; with no room it goes on in real time in
+        // this tier, where it waits on the budget like any call.
+        let nextItem = next.item;
+        if (deps.budgets) {
+          const model = settings.tier.models.find(
+            (candidate) => candidate.model === nextItem.model && candidate.provider === nextItem.provider,
+          )!;
+          const worst = laneWorstCase(settings, model, nextItem.job);
+          const reserved = await deps.budgets.reserve(
+            deps.budgets.scopesFor({ batchId: item.job.batchId, feature: item.job.job.feature }),
+            worst,
+          );
+          if (!reserved.ok) {
+            await deps.forward(item.tier, { ...nextItem.job, realtimeOnly: true });
+            await done();
+            log.debug({ budget: reserved.scope.label }, "no budget room for the next model's batch item: real time in this tier");
+            return;
+          }
+          nextItem = { ...nextItem, budget: encodeTicket(reserved.ticket) };
+        }
+        const marked = await deps.collector.done(lane, submissionId, item, nextItem, now.getTime());
+        await settle(marked);
+        // Done already (a re-ingest): the next item was handed on then, with its own reservation.
+        if (!marked) await settle(true, nextItem.budget, 0n);
+        log.debug({ next: nextItem.model }, "batch item goes to the next model's lane");
         return;
+      }
       case "forward":
         await durably("batch attempt", () => deps.ledger.write([call.record]));
         await deps.forward(next.tier, next.job);
-        await deps.collector.done(lane, submissionId, item);
+        await done();
         log.debug({ to: next.tier, why: next.why }, "batch item handed on");
         return;
     }

@@ -5,6 +5,7 @@ import { buildPrompt } from "../jobs/build-prompt.js";
 import type { Logger } from "../observability/logger.js";
 import type { LiveConfig } from "../providers/live-config.js";
 import type { CancelCheck } from "../guards/cancelled-batch.js";
+import { decodeTicket, type BudgetGuard } from "../guards/budget-guard.js";
 import type { LaneItem } from "../tiers/batch-lane-hook.js";
 import type { BatchProviderClient } from "./batch-provider.js";
 import { laneOf, type Collector, type LaneId } from "./collector.js";
@@ -34,6 +35,8 @@ export interface SubmitterDeps {
   providers: ReadonlyMap<ProviderName, BatchProviderClient>;
   sendOn: SendOn;
   cancelled?: CancelCheck;
+  /** A cancelled item dropped before submission releases its reservation. */
+  budgets?: BudgetGuard;
   logger: Logger;
   now: () => Date;
   live: () => LiveConfig;
@@ -126,7 +129,8 @@ export function createSubmitter(deps: SubmitterDeps) {
       }
       for (const item of group) {
         await cancelled(item.job, item.job.requestId);
-        await deps.collector.done(lane, submissionId, item);
+        if ((await deps.collector.done(lane, submissionId, item)) && item.budget)
+          await deps.budgets?.settle(decodeTicket(item.budget), 0n).catch(() => {});
       }
     }
     return kept;

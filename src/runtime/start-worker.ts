@@ -188,6 +188,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
       live,
       forward: runner.forward,
       cancelled: createCancelCheck({ redis: fast, prefix, db: database.db }),
+      budgets,
       logger: runtime.logger,
       tiers: tierStages,
     });

@@ -1,4 +1,5 @@
 import type { ProviderName } from "../config/router-config-schema.js";
+import type { EncodedBudgetTicket } from "../guards/budget-guard.js";
 import type { TierJob } from "../queue/job-payloads.js";
 
 /**
@@ -9,8 +10,9 @@ export interface BatchLaneHook {
   /**
    * Puts the item in the waiting set of its tier and model; resolves once that is durable in Redis.
    * Idempotent per request and lane (a re-run of the same BullMQ job holds nothing twice).
+   * False: it was held already (the caller releases what it reserved for this one).
    */
-  hold(item: LaneItem): Promise<void>;
+  hold(item: LaneItem): Promise<boolean>;
 }
 
 /** One job waiting in, or submitted by, a batch lane. Its attempt id is the provider's `custom_id`. */
@@ -25,4 +27,9 @@ export interface LaneItem {
   /** ISO: when the tier handed it over. */
   heldAt: string;
   job: TierJob;
+  /**
+   * The budget reservation held for this item (its worst case at the batch rate, made when the
+   * tier handed it over), settled to the exact cost when its result goes on. Absent: no budget.
+   */
+  budget?: EncodedBudgetTicket;
 }

@@ -80,6 +80,8 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
     if (data.shadowOf) return runShadowCheck(run, data.shadowOf);
     if (deps.batchLane && recovered.records.length === 0) {
       const laned = await offerToBatchLane(run, deps.batchLane);
+      if (laned && "paused" in laned)
+        return pauseForBudget(run, { records: [], reasons: [], busy: [], costPico: BigInt(data.costSoFarPico) }, laned.paused);
       if (laned) return laned;
     }
 
