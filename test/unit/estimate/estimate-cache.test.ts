@@ -70,3 +70,34 @@ describe("estimate: the batch-lane hook", () => {
     expect(halved.worst).toBe(realtime.worst);
   });
 });
+
+describe("estimate: deadline jobs at batch rates (the default share)", () => {
+  const withDeadline = (list: JobInput[], deadline: string | undefined, feature?: string) =>
+    list.map((job) => ({ ...job, ...(deadline ? { deadline } : {}), ...(feature ? { feature } : {}) }));
+
+  it("a job with a deadline is priced at its model's batchDiscount, one without at real time", () => {
+    const config = pinned("claude-haiku-4-5");
+    const book = buildPriceBook(config);
+    const realtime = estimateJobs(jobs(4), config, book, new Map());
+    const waiting = estimateJobs(withDeadline(jobs(4), "6h"), config, book, new Map());
+    expect(waiting.low).toBe(realtime.low / 2n);
+    expect(waiting.expected).toBe(realtime.expected / 2n);
+    expect(waiting.worst).toBe(realtime.worst);
+  });
+
+  it("a feature's deadline rule counts like the job's own; a per-model batchDiscount and batchApi: false are honoured", () => {
+    const base = pinned("gpt-5-mini");
+    const config = { ...base, deadlines: { nightly: "12h" } };
+    const book = buildPriceBook(config);
+    const realtime = estimateJobs(withDeadline(jobs(3), undefined, "daytime"), config, book, new Map());
+    expect(estimateJobs(withDeadline(jobs(3), undefined, "nightly"), config, book, new Map()).low).toBe(realtime.low / 2n);
+    const model = (fields: Record<string, unknown>) => ({
+      ...config,
+      tiers: config.tiers.map((tier) => ({ ...tier, models: tier.models.map((entry) => ({ ...entry, ...fields })) })),
+    });
+    const quarter = model({ batchDiscount: 0.25 });
+    expect(estimateJobs(withDeadline(jobs(3), "6h"), quarter, buildPriceBook(quarter), new Map()).low).toBe(realtime.low / 4n);
+    const optedOut = model({ batchApi: false });
+    expect(estimateJobs(withDeadline(jobs(3), "6h"), optedOut, buildPriceBook(optedOut), new Map()).low).toBe(realtime.low);
+  });
+});
