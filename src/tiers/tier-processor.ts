@@ -15,6 +15,7 @@ import type { TierRun, TierRunState } from "./tier-run.js";
 import { createScoreWindow } from "./shadow/score-window.js";
 import type { ResolvedTierDeps, TierJobEnding, TierStageDeps } from "./tier-stage.js";
 import { tryTierModels } from "./try-tier-models.js";
+import { waitBoundMs } from "./wait-bound.js";
 
 export type { TierJobEnding, TierStageDeps } from "./tier-stage.js";
 
@@ -129,7 +130,7 @@ async function endWithoutAnswer(run: TierRun, state: TierRunState): Promise<Tier
     deferrals: data.deferrals,
     maxDeferrals: settings.live.config.maxDeferrals,
     waitedMs: data.waitedMs,
-    maxWaitMs: settings.live.config.maxWaitMs,
+    maxWaitMs: waitBoundMs(data.job, settings.live.config.maxWaitMs),
     higherTier: nextTier(settings.tierNames, tierName),
     pinnedModel: data.job.model,
     history,

@@ -152,6 +152,18 @@ describe("tier processor (in-memory ledger, journal, gate and scripted providers
     expect(t.outcome("r8").error).toMatch(/waited 1 s for busy models, the most allowed \(maxWaitMs 1000\): gpt-5-mini cooling down/);
   });
 
+  it("honours a job's own maxWait (enqueue --max-wait) over the config's maxWaitMs", async () => {
+    const config = testConfig({ maxDeferrals: 100, maxWaitMs: 600_000 });
+    const t = setUp({ "gpt-5-mini": [http429(800)] }, "cheap", config);
+    const first = await t.run(tierJob("r8b", {}, { model: "gpt-5-mini", maxWait: "0.5s" }));
+    // The batch's 500 ms bound, not the config's 10 min, caps the first deferral…
+    expect(first).toMatchObject({ status: "deferred", delayMs: 500, job: { waitedMs: 500 } });
+    if (first.status !== "deferred") throw new Error("unreachable");
+    // …and ends the wait.
+    expect(await t.run(first.job, false)).toMatchObject({ status: "failed" });
+    expect(t.outcome("r8b").error).toMatch(/the most allowed \(maxWaitMs 500\): gpt-5-mini cooling down/);
+  });
+
   it("escalates a busy tier once its deferrals are used up", async () => {
     const t = setUp({ "gpt-5-mini": [http429(100)], "claude-haiku-4-5": [http429(100)] });
     expect(await t.run(tierJob("r6", { deferrals: 2 }), false)).toEqual({ status: "escalated", to: "balanced" });
