@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyDefaults } from "../../../src/jobs/job-defaults.js";
 import { jobInputSchema } from "../../../src/jobs/job-schema.js";
 import { MAX_WAIT_LIMIT_MS, parseMaxWaitMs } from "../../../src/jobs/max-wait.js";
-import { waitBoundMs } from "../../../src/tiers/wait-bound.js";
+import { heldWaitMs, waitBoundMs } from "../../../src/tiers/wait-bound.js";
 
 describe("maxWait: a batch's bound on waiting for busy models", () => {
   it("reads durations in the deadline's units, 0 included, up to a day", () => {
@@ -35,5 +35,14 @@ describe("maxWait: a batch's bound on waiting for busy models", () => {
     expect(waitBoundMs({ maxWait: "0s" }, 600_000)).toBe(0);
     expect(waitBoundMs({}, 600_000)).toBe(600_000);
     expect(waitBoundMs({ maxWait: "later" }, 600_000)).toBe(600_000);
+  });
+
+  it("a job held behind a blocked tier has waited since the later of the blockage and its arrival, never less than its own deferrals", () => {
+    // Blocked at 10 s, the job queued at 4 s: held since 10 s.
+    expect(heldWaitMs(0, 25_000, 10_000, 4_000)).toBe(15_000);
+    // Queued after the tier went dark: held since it arrived.
+    expect(heldWaitMs(0, 25_000, 10_000, 20_000)).toBe(5_000);
+    // Its own deferrals (over every tier) say more.
+    expect(heldWaitMs(30_000, 25_000, 10_000, 4_000)).toBe(30_000);
   });
 });
