@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DEFAULT_QUEUE_CONFIG, queueConfigSchema } from "./queue-config-schema.js";
 import { JOB_KINDS } from "../jobs/job-schema.js";
 import { parseDeadline } from "../jobs/deadline.js";
+import { MAX_WAIT_LIMIT_MS } from "../jobs/max-wait.js";
 import { CACHE_TTLS } from "../jobs/prompt-cache-facts.js";
 import { budgetsConfigSchema } from "./budget-config-schema.js";
 import { catalogContextWindow, FALLBACK_CONTEXT_WINDOW } from "./catalog-context-window.js";
@@ -213,9 +214,10 @@ export const routerConfigSchema = z
     /**
      * The most a request may wait in all, over every tier, for models that are only busy (cooling down
      * after a 429, circuit open, rpm/tpm limits). Past it the job stops waiting: it escalates, or at the
-     * top tier (or pinned to a model) fails with a reason naming the busy models. Default 600000 (10 min).
+     * top tier (or pinned to a model) fails with a reason naming the busy models. A batch may set its own
+     * (`enqueue --max-wait`, a job's `maxWait`), which wins. Default 600000 (10 min).
      */
-    maxWaitMs: z.number().int().min(0).max(86_400_000).default(600_000),
+    maxWaitMs: z.number().int().min(0).max(MAX_WAIT_LIMIT_MS).default(600_000),
     promptCaching: promptCachingSchema.default(DEFAULT_PROMPT_CACHING),
     fallback: fallbackConfigSchema.default({ maxCostRatioWhileCooling: 2 }),
     /** Hard spending caps per feature per UTC day / month: see budget-config-schema.ts. Default: none. */

@@ -17,6 +17,7 @@ import { loadBatchMoney } from "./batch-money.js";
 import { batchBudget } from "../report/query/batch-budget.js";
 import { createBudgetGuard } from "../guards/budget-guard.js";
 import { configuredRates, type RatesLookup } from "../report/query/cache-savings.js";
+import { readBatchWaiting, type TierModels } from "../batches/batch-waiting.js";
 
 export interface DashboardDeps extends BatchControlDeps {
   database: Database;
@@ -30,6 +31,8 @@ export interface DashboardDeps extends BatchControlDeps {
   detailBatches?: number;
   /** Prices for the cache savings: configuredRates(config) (its overrides). Default: the catalog's. */
   cacheRates?: RatesLookup;
+  /** The tiers' models, whose gate state says why a running batch's jobs wait (config.tiers). Default: none (only the jobs' own notes). */
+  tierModels?: TierModels;
 }
 
 export interface Dashboard {
@@ -55,6 +58,11 @@ export async function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
   const budgets = createBudgetGuard({ redis: deps.connection, prefix: deps.prefix, budgets: () => ({}) });
   const rates = deps.cacheRates ?? configuredRates();
   const money = (id: string, done: boolean) => loadBatchMoney(db, budgets, rates, id, done);
+  const waitingDeps = {
+    redis: deps.connection,
+    prefix: deps.prefix,
+    tiers: deps.tierModels ?? deps.tiers.map((name) => ({ name, models: [] })),
+  };
 
   const router = express.Router();
   router.use((request: Request, response: Response, next: NextFunction) => {
@@ -76,6 +84,7 @@ export async function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
     next();
   });
   router.get("/", async (_request, response, next) => {
+    const generatedAt = new Date();
     try {
       const batches = await listBatches(db, { limit: deps.recentBatches ?? 20 });
       const chosen = [...batches.filter((batch) => batch.queued > 0), ...batches.filter((batch) => batch.queued === 0)].slice(
@@ -85,10 +94,11 @@ export async function createDashboard(deps: DashboardDeps): Promise<Dashboard> {
       const details = await Promise.all(
         chosen.map(async (batch) => {
           const status = await batchStatus(db, batch.id, { tierOrder: deps.tiers });
-          return { ...status, money: await money(batch.id, status.done) };
+          const waiting = status.done ? undefined : await readBatchWaiting(waitingDeps, batch.id, generatedAt.getTime());
+          return { ...status, money: await money(batch.id, status.done), waiting };
         }),
       );
-      response.type("html").send(renderDashboardPage({ batches, details, generatedAt: new Date(), basePath }));
+      response.type("html").send(renderDashboardPage({ batches, details, generatedAt, basePath }));
     } catch (error) {
       next(error);
     }

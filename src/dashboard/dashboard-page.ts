@@ -4,12 +4,14 @@ import { formatDuration } from "../report/query/finish-rate.js";
 import { usd } from "../report/render/describe-batch.js";
 import { escapeXml as esc } from "../report/render/svg-charts.js";
 import { batchMoneyHtml, type BatchMoney } from "./batch-money.js";
+import type { BatchWaiting } from "../batches/waiting-summary.js";
+import { waitingHtml } from "./waiting-html.js";
 
 export interface DashboardView {
   /** Recent batches, newest first. */
   batches: BatchSummary[];
   /** Progress of the batches shown in detail (the running ones, then the most recent). */
-  details: (BatchStatus & { money?: BatchMoney })[];
+  details: (BatchStatus & { money?: BatchMoney; waiting?: BatchWaiting })[];
   generatedAt: Date;
   /** Where the dashboard is mounted ("" at the root): every link is under it. */
   basePath: string;
@@ -36,7 +38,7 @@ function progressBar(status: BatchStatus): string {
   return `<div class="bar" title="${status.finished} of ${status.jobs} ended">${segment(status.succeeded, "ok")}${segment(status.failed, "failed")}${segment(status.cancelled, "cancelled")}</div>`;
 }
 
-function detailCard(status: BatchStatus & { money?: BatchMoney }, basePath: string): string {
+function detailCard(status: BatchStatus & { money?: BatchMoney; waiting?: BatchWaiting }, basePath: string, nowMs: number): string {
   const state = status.cancelledAt ? "cancelled" : status.done ? "done" : "running";
   const eta = status.done ? "done" : status.etaMs === null ? "unknown" : formatDuration(status.etaMs);
   const tiers = status.byTier
@@ -58,6 +60,7 @@ ${progressBar(status)}
 <div><span class="muted">cost so far · top-tier baseline</span><b>${esc(usd(status.costSoFarUsd))} · ${esc(usd(status.baselineCostUsd))}</b></div>
 </div>
 ${status.money ? batchMoneyHtml(status.money) : ""}
+${status.waiting ? waitingHtml(status.waiting, nowMs) : ""}
 ${tiers ? `<table><tr><th>tier</th><th class="n">calls</th><th class="n">failed calls</th><th class="n">cost</th><th class="n">requests ended there</th></tr>${tiers}</table>` : ""}
 ${failures ? `<h3>top failure reasons</h3><table><tr><th class="n">requests</th><th>reason</th></tr>${failures}</table>` : ""}
 <p><a href="${esc(basePath)}/batches/${encodeURIComponent(status.id)}/report">HTML report</a></p>
@@ -80,7 +83,7 @@ export function renderDashboardPage(view: DashboardView): string {
 <title>llm-router dashboard</title><style>${STYLE}</style></head><body>
 <header><h1>llm-router</h1><span>batches</span><a href="${esc(view.basePath)}/queues/">queues (Bull Board)</a><span class="muted">updated ${esc(view.generatedAt.toISOString())}</span></header>
 <main>
-${view.details.map((status) => detailCard(status, view.basePath)).join("\n") || '<p class="muted">No batches yet.</p>'}
+${view.details.map((status) => detailCard(status, view.basePath, view.generatedAt.getTime())).join("\n") || '<p class="muted">No batches yet.</p>'}
 <section class="card"><h2>recent batches</h2><table><tr><th>batch</th><th>created</th><th class="n">jobs</th><th class="n">succeeded</th><th class="n">failed</th><th class="n">cancelled</th><th class="n">queued</th><th class="n">cost</th><th class="n">baseline</th><th></th></tr>${rows}</table></section>
 </main></body></html>`;
 }

@@ -5,6 +5,8 @@ export interface JobDefaults {
   feature?: string;
   /** `--deadline`: lines without one may wait this long (batch lane). */
   deadline?: string;
+  /** `--max-wait`: lines without one wait at most this long for busy models. */
+  maxWait?: string;
 }
 
 /** The line's own fields win; a flag fills only what the line leaves out (labels only for classify). */
@@ -16,6 +18,7 @@ export function applyDefaults(job: Record<string, unknown>, defaults: JobDefault
       : {}),
     ...(defaults.feature !== undefined && job.feature === undefined ? { feature: defaults.feature } : {}),
     ...(defaults.deadline !== undefined && job.deadline === undefined ? { deadline: defaults.deadline } : {}),
+    ...(defaults.maxWait !== undefined && job.maxWait === undefined ? { maxWait: defaults.maxWait } : {}),
     ...job,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseDeadline } from "./deadline.js";
+import { MAX_WAIT_FORMAT, parseMaxWaitMs } from "./max-wait.js";
 
 /**
  * The job catalog: what a producer may submit, checked on enqueue and again on dequeue
@@ -73,6 +74,16 @@ export const jobInputSchema = z
       .string()
       .max(64)
       .refine((text) => parseDeadline(text) !== undefined, { message: 'deadline must be a duration like "6h" or an ISO timestamp' })
+      .optional(),
+    /**
+     * The most this job may wait, over every tier, for models that are only busy (cooling down after a
+     * 429, circuit open, rpm/tpm limits): "30s", "2m". Past it the job escalates, or at the top tier
+     * fails naming the busy models. Default: the router config's `maxWaitMs` (10 min).
+     */
+    maxWait: z
+      .string()
+      .max(32)
+      .refine((text) => parseMaxWaitMs(text) !== undefined, { message: `maxWait must be ${MAX_WAIT_FORMAT}` })
       .optional(),
     /**
      * How many jobs share this job's prompt prefix (docs/prompt-caching.md). Set by the producer, which

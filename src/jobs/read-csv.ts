@@ -16,6 +16,7 @@ const JOB_COLUMNS = new Set([
   "tier",
   "model",
   "deadline",
+  "maxWait",
   ...JSON_COLUMNS,
   ...NUMBER_COLUMNS,
 ]);

@@ -117,3 +117,15 @@ export function laneKeys(prefix: string, lane: { tier: string; provider: string;
 
 /** String with PX: the one batch poller of a provider across every pod. */
 export const lanePollerLockKey = (prefix: string, provider: string) => `${prefix}:lane-poller:{${provider}}`;
+
+/**
+ * A string (ms since epoch, PX a few deferrals long): since when every usable model of a tier has been
+ * busy (guards/tier-block.ts). Jobs held behind the tier's paused queue count their wait from it.
+ */
+export const tierBlockedKey = (prefix: string, tier: string) => `${prefix}:tier-blocked:${tier}`;
+
+/**
+ * A hash, request id → why that job of the batch waits (its busy models and until when), written at
+ * each deferral and deleted when the job moves on (guards/job-waits.ts); PX refreshed on each write.
+ */
+export const batchWaitsKey = (prefix: string, batchId: string) => `${prefix}:batch-waits:{${batchId}}`;

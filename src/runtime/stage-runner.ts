@@ -13,6 +13,10 @@ import type { RequestJournal } from "../guards/request-journal.js";
 import type { BudgetGuard } from "../guards/budget-guard.js";
 import type { CancelCheck } from "../guards/cancelled-batch.js";
 import type { LedgerHandoff } from "../guards/ledger-committer.js";
+import { createTierBlock } from "../guards/tier-block.js";
+import { createJobWaits, type JobWaits } from "../guards/job-waits.js";
+import type { TierJob } from "../queue/job-payloads.js";
+import type { TierJobEnding } from "../tiers/tier-stage.js";
 import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
 import type { BatchLaneHook } from "../tiers/batch-lane-hook.js";
 import { createIntakeProcessor } from "../intake/intake-processor.js";
@@ -148,11 +152,14 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
       ),
     );
   }
+  const tierBlock = createTierBlock({ redis: deps.connection, prefix: deps.prefix });
+  const jobWaits = createJobWaits({ redis: deps.connection, prefix: deps.prefix });
   for (const tier of config.tiers) {
     if (!stages.includes(tier.name)) continue;
     const queue = tierQueues.get(tier.name)!;
     const processTier = createTierProcessor(tier.name, {
       ...deps,
+      tierBlock,
       forward,
       signal: shutdown.signal,
       // A job that lost its lock is picked up again after about lockDuration + stalledInterval.
@@ -161,16 +168,18 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     const worker: Worker = new Worker(
       tierQueueName(tier.name),
       async (job, token) => {
-        const ending = await processTier(job.data, job.id!, job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0).catch(
-          (error: unknown) => {
-            // Postgres refuses the rows for good: fail now with the reason instead of holding the slot.
-            // The journal keeps the ending, so retrying the job once it is fixed writes it, no new call.
-            if (!(error instanceof LedgerWriteError)) throw error;
-            deps.metrics.jobs.inc({ stage: tier.name, outcome: "failed" });
-            throw new UnrecoverableError(error.message);
-          },
-        );
+        const firstRun = job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0;
+        const ending = await processTier(job.data, job.id!, firstRun, job.timestamp).catch((error: unknown) => {
+          // Postgres refuses the rows for good: fail now with the reason instead of holding the slot.
+          // The journal keeps the ending, so retrying the job once it is fixed writes it, no new call.
+          if (!(error instanceof LedgerWriteError)) throw error;
+          deps.metrics.jobs.inc({ stage: tier.name, outcome: "failed" });
+          throw new UnrecoverableError(error.message);
+        });
         deps.metrics.jobs.inc({ stage: tier.name, outcome: ending.status });
+        await noteWait(jobWaits, tier.name, job.data as Partial<TierJob>, ending).catch((error: unknown) =>
+          deps.logger.warn({ stage: tier.name, jobId: job.id, error: String(error) }, "could not note why the job waits"),
+        );
         switch (ending.status) {
           case "failed":
             // Already in Postgres; the job goes to BullMQ's failed set without retries.
@@ -213,6 +222,27 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
         await Promise.all([...queues.values()].map((queue) => queue.close()));
       })()),
   };
+}
+
+/**
+ * Says why a deferred job waits (its busy models, until when) where `batch ID` and the dashboard read
+ * it, and forgets it once the job moves on. Only a job that has waited before costs the second write.
+ */
+async function noteWait(waits: JobWaits, tier: string, before: Partial<TierJob>, ending: TierJobEnding): Promise<void> {
+  if (typeof before.batchId !== "string" || typeof before.requestId !== "string" || before.shadowOf) return;
+  if (ending.status === "deferred") {
+    const nowMs = Date.now();
+    await waits.record(before.batchId, {
+      requestId: before.requestId,
+      tier,
+      untilMs: nowMs + ending.delayMs,
+      waitedMs: ending.job.waitedMs,
+      maxWaitMs: ending.maxWaitMs,
+      models: ending.busy.map((busy) => ({ model: busy.model ?? "?", reason: busy.reason, untilMs: nowMs + busy.retryInMs })),
+    });
+  } else if ((before.waitedMs ?? 0) > 0) {
+    await waits.clear(before.batchId, before.requestId);
+  }
 }
 
 /** Back to the delayed set for `delayMs` without counting an attempt (BullMQ's manual delay). */

@@ -84,6 +84,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
           connection,
           prefix: runtime.env.QUEUE_PREFIX,
           tiers: config.tiers.map((tier) => tier.name),
+          tierModels: config.tiers,
           cacheRates: configuredRates(config),
           token,
           basePath: "/dashboard",

@@ -81,17 +81,18 @@ export function decideTierEnding(facts: TierEndingFacts): TierEnding {
       reason: `every usable model of tier ${facts.tier} is busy (${reasons}): deferral ${facts.deferrals + 1} of ${facts.maxDeferrals}`,
     };
   }
-  const waitedTooLong = !realFailure && facts.busy.length > 0 && waitLeftMs <= 0;
+  const endedBusy = !realFailure && facts.busy.length > 0;
   const why = realFailure
     ? "a model failed or answered badly"
-    : waitedTooLong
+    : endedBusy && waitLeftMs <= 0
       ? `waited ${Math.round((facts.waitedMs ?? 0) / 1000)} s for busy models, the most allowed (maxWaitMs ${facts.maxWaitMs}): ${describeBusy(facts.busy)}`
-      : facts.busy.length > 0
-        ? `its models stayed busy through ${facts.maxDeferrals} deferrals`
+      : endedBusy
+        ? `its models stayed busy through ${facts.maxDeferrals} deferrals: ${describeBusy(facts.busy)}`
         : "no model could take the job";
   const higher = facts.pinnedModel === undefined ? facts.higherTier : undefined;
   if (higher !== undefined) return { action: "escalate", to: higher, reason: `tier ${facts.tier}: ${why}` };
-  const waited = waitedTooLong ? `${why}; ` : "";
+  // A job that gave up waiting says on which models and how long they stay busy, before its history.
+  const waited = endedBusy ? `${why}; ` : "";
   const error =
     facts.pinnedModel !== undefined
       ? `pinned model ${facts.pinnedModel} gave no valid answer: ${waited}${facts.history.join("; ")}`

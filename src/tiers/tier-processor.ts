@@ -5,7 +5,7 @@ import { tierJobSchema } from "../queue/job-payloads.js";
 import { journalRunId } from "../guards/request-journal.js";
 import { callBudget } from "../guards/call-budget.js";
 import { completeRun, finishRequest, releaseRun } from "./complete-run.js";
-import { decideTierEnding } from "./decide-tier-ending.js";
+import { decideTierEnding, MAX_DEFERRAL_MS } from "./decide-tier-ending.js";
 import { nextTier } from "./next-step.js";
 import { recoverRun } from "./recover-run.js";
 import { queueShadowCheck, runShadowCheck } from "./shadow-check.js";
@@ -15,10 +15,14 @@ import type { TierRun, TierRunState } from "./tier-run.js";
 import { createScoreWindow } from "./shadow/score-window.js";
 import type { ResolvedTierDeps, TierJobEnding, TierStageDeps } from "./tier-stage.js";
 import { tryTierModels } from "./try-tier-models.js";
+import { heldWaitMs, waitBoundMs } from "./wait-bound.js";
 
 export type { TierJobEnding, TierStageDeps } from "./tier-stage.js";
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** How long a tier's blocked mark outlives its last deferral: a few deferrals, so a paused queue keeps it. */
+const TIER_BLOCK_HOLD_MS = 3 * MAX_DEFERRAL_MS;
 
 /**
  * The work of one tier on one job: its models in order, retries on passing faults, then an answer,
@@ -40,8 +44,15 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
     shadowScores: stageDeps.shadowScores ?? createScoreWindow(),
   };
 
-  /** `firstRun`: BullMQ says the job has neither failed nor stalled in this queue (see recoverRun). */
-  return async function processTierJob(payload: unknown, jobId: string, firstRun = false): Promise<TierJobEnding> {
+  // This process noted the tier blocked: its next answer there clears the mark (one DEL, not one per job).
+  const block = { noted: false };
+
+  /**
+   * `firstRun`: BullMQ says the job has neither failed nor stalled in this queue (see recoverRun).
+   * `queuedAtMs`: when the job entered this tier's queue (BullMQ's timestamp), from which a job held
+   * behind a blocked tier counts its wait.
+   */
+  return async function processTierJob(payload: unknown, jobId: string, firstRun = false, queuedAtMs?: number): Promise<TierJobEnding> {
     if (await deps.cancelled?.(payload, jobId)) return { status: "cancelled" };
     // Read once: every part of this job sees the same config, whatever reloads meanwhile.
     const settings = tierSettings(deps.live(), tierName);
@@ -94,6 +105,12 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
     const tried = await tryTierModels(run, state);
     if (tried.kind === "answered") {
       const { model, call } = tried;
+      if (block.noted && deps.tierBlock) {
+        block.noted = false;
+        await deps.tierBlock
+          .clear(tierName)
+          .catch((error: unknown) => run.log.warn({ error: String(error) }, "could not clear the tier's blocked mark"));
+      }
       run.log.debug({ model: model.model, attempts: state.records.length }, "answered");
       const ended = await finishRequest(
         run,
@@ -116,27 +133,50 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
       return { status: "abandoned", error: state.reasons.join("; ") };
     }
     if (tried.kind === "paused") return pauseForBudget(run, state, state.paused!);
-    return endWithoutAnswer(run, state);
+    return endWithoutAnswer(run, state, { queuedAtMs, onBlocked: () => (block.noted = true) });
   };
 }
 
-/** No model of the tier answered: wait, go up, or fail, as decideTierEnding says. */
-async function endWithoutAnswer(run: TierRun, state: TierRunState): Promise<TierJobEnding> {
+/**
+ * No model of the tier answered: wait, go up, or fail, as decideTierEnding says. When the whole tier
+ * would wait (every model busy), the job's wait counts from when the tier went dark (tier-block.ts),
+ * not only its own deferrals: the jobs held behind the paused queue waited as long.
+ */
+async function endWithoutAnswer(
+  run: TierRun,
+  state: TierRunState,
+  held: { queuedAtMs?: number; onBlocked: () => void },
+): Promise<TierJobEnding> {
   const { data, tierName, settings, deps, log } = run;
   const history = [...data.history, ...state.reasons].slice(-50);
-  const decision = decideTierEnding({
+  const facts = {
     tier: tierName,
     busy: state.busy,
     attempts: state.records,
     deferrals: data.deferrals,
     maxDeferrals: settings.live.config.maxDeferrals,
     waitedMs: data.waitedMs,
-    maxWaitMs: settings.live.config.maxWaitMs,
+    maxWaitMs: waitBoundMs(data.job, settings.live.config.maxWaitMs),
     higherTier: nextTier(settings.tierNames, tierName),
     pinnedModel: data.job.model,
     history,
-  });
-  const carried = { ...data, attemptsSoFar: data.attemptsSoFar + state.records.length, costSoFarPico: state.costPico.toString(), history };
+  };
+  let decision = decideTierEnding(facts);
+  let waitedMs = data.waitedMs;
+  if (decision.action === "defer" && decision.scope === "tier" && deps.tierBlock && held.queuedAtMs !== undefined) {
+    const nowMs = deps.now().getTime();
+    const since = await deps.tierBlock.note(tierName, nowMs, TIER_BLOCK_HOLD_MS);
+    held.onBlocked();
+    waitedMs = heldWaitMs(data.waitedMs, nowMs, since, held.queuedAtMs);
+    if (waitedMs > data.waitedMs) decision = decideTierEnding({ ...facts, waitedMs });
+  }
+  const carried = {
+    ...data,
+    attemptsSoFar: data.attemptsSoFar + state.records.length,
+    costSoFarPico: state.costPico.toString(),
+    history,
+    waitedMs,
+  };
   switch (decision.action) {
     case "defer":
       await releaseRun(run, state.records);
@@ -145,7 +185,9 @@ async function endWithoutAnswer(run: TierRun, state: TierRunState): Promise<Tier
         status: "deferred",
         delayMs: decision.delayMs,
         scope: decision.scope,
-        job: { ...carried, deferrals: data.deferrals + 1, waitedMs: data.waitedMs + decision.delayMs },
+        busy: state.busy,
+        maxWaitMs: facts.maxWaitMs,
+        job: { ...carried, deferrals: data.deferrals + 1, waitedMs: waitedMs + decision.delayMs },
       };
     case "escalate":
       deps.metrics.escalations.inc({ from: tierName, to: decision.to });

@@ -12,6 +12,8 @@ import type { ShadowStore } from "./shadow/shadow-store.js";
 import type { ScoreWindow } from "./shadow/score-window.js";
 import type { DeferralScope } from "./decide-tier-ending.js";
 import type { BatchLaneHook } from "./batch-lane-hook.js";
+import type { TierBlock } from "../guards/tier-block.js";
+import type { BusyModel } from "./decide-tier-ending.js";
 
 /** What a tier stage is built from: every piece of I/O is passed in (the unit tests pass in-memory ones). */
 export interface TierStageDeps {
@@ -30,6 +32,11 @@ export interface TierStageDeps {
   forward: (tier: string, job: TierJobInput) => Promise<void>;
   /** The batch lane: jobs with a deadline are handed to it (lane-choice.ts). Default: none (everything real time). */
   batchLane?: BatchLaneHook;
+  /**
+   * Since when each tier has had no usable model, shared by the pods: a job held behind a blocked tier
+   * counts its wait from it (guards/tier-block.ts). Default: none (a job counts only its own deferrals).
+   */
+  tierBlock?: TierBlock;
   /** Hard budgets: every call reserves its worst case first (see callModel). Default: none. */
   budgets?: BudgetGuard;
   /** Where shadow checks are recorded. */
@@ -66,7 +73,7 @@ export type TierJobEnding =
   /** Its batch was cancelled before this tier called anything. */
   | { status: "cancelled" }
   /** Every usable model was cooling down: back to the queue for `delayMs`, with `job` as its new data (scope: decideTierEnding). */
-  | { status: "deferred"; delayMs: number; scope: DeferralScope; job: TierJob }
+  | { status: "deferred"; delayMs: number; scope: DeferralScope; job: TierJob; busy: readonly BusyModel[]; maxWaitMs: number }
   /** A budget had no room for the next call: back to the queue (delayed, this job only) without burning an attempt. */
   | { status: "paused"; delayMs: number; job: TierJob; budget: string }
   /** Stopped without an ending (shutting down); the job must run again. */

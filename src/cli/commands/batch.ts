@@ -15,6 +15,8 @@ import { EXIT, withRuntime } from "../with-runtime.js";
 import { cacheRatesOf, configuredTierOrder } from "./report.js";
 import { batchCache } from "../../report/query/batch-cache.js";
 import { describeBatchCache } from "../../report/render/describe-batch-cache.js";
+import { readBatchWaiting } from "../../batches/batch-waiting.js";
+import { describeWaiting } from "../../report/render/describe-waiting.js";
 
 const POLL_INTERVAL_MS = 1_000;
 
@@ -113,7 +115,17 @@ async function showStatus(runtime: Runtime, id: string, flags: BatchFlags): Prom
   }
   const budget = await batchBudget(guard, id, status.done);
   const cache = await batchCache(db, id, await cacheRatesOf(runtime));
-  const lines = [describeBatch(status), describeBatchCache(cache), ...(budget ? [describeBudget(budget)] : [])];
-  process.stdout.write(`${flags.json ? JSON.stringify({ ...status, cache, budget }, null, 2) : lines.join("\n")}\n`);
+  // Why its queued jobs wait (busy models, until when): read from Redis only while the batch runs.
+  const nowMs = Date.now();
+  const waiting = status.done
+    ? undefined
+    : await readBatchWaiting({ redis: runtime.redis(), prefix: runtime.env.QUEUE_PREFIX, tiers: config.tiers }, id, nowMs);
+  const lines = [
+    describeBatch(status),
+    ...(waiting ? describeWaiting(waiting, nowMs) : []),
+    describeBatchCache(cache),
+    ...(budget ? [describeBudget(budget)] : []),
+  ];
+  process.stdout.write(`${flags.json ? JSON.stringify({ ...status, waiting, cache, budget }, null, 2) : lines.join("\n")}\n`);
   return status;
 }

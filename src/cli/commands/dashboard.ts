@@ -23,6 +23,7 @@ export function registerDashboard(program: Command): void {
           connection: runtime.redis(),
           prefix: runtime.env.QUEUE_PREFIX,
           tiers: config.tiers.map((tier) => tier.name),
+          tierModels: config.tiers,
           cacheRates: configuredRates(config),
           token: runtime.env.DASHBOARD_TOKEN,
           port: flags.port,

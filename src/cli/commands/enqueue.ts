@@ -1,6 +1,8 @@
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { openJobFile } from "../../jobs/read-job-file.js";
+import { MAX_WAIT_FORMAT, parseMaxWaitMs } from "../../jobs/max-wait.js";
+import { UsageError } from "../../errors/router-error.js";
 import { createProducer, newBatchId } from "../../produce/producer.js";
 import { createBudgetGuard } from "../../guards/budget-guard.js";
 import { parseBudgetUsd } from "../budget-flag.js";
@@ -14,6 +16,7 @@ interface EnqueueFlags {
   labels?: string;
   feature?: string;
   deadline?: string;
+  maxWait?: string;
   config?: string;
   json?: boolean;
   allowRepeat?: boolean;
@@ -37,18 +40,26 @@ export function registerEnqueue(program: Command): void {
       "--deadline <d>",
       'lines without one may wait this long ("6h", or an ISO time): they go through the provider batch APIs at batch prices',
     )
+    .option(
+      "--max-wait <d>",
+      'lines without one wait at most this long (e.g. "2m", "30s") for models that are cooling down or circuit-open, then escalate or fail (default: the config\'s maxWaitMs, 10 min)',
+    )
     .option("--config <file>", "tiers YAML (default: LLM_ROUTER_CONFIG or config/tiers.yaml)")
     .option("--allow-repeat", "enqueue even if an earlier batch had exactly this content (its jobs run, and are paid for, again)")
     .option("--budget-usd <n>", "hard budget for the batch in USD: no call that could take it over is made (default: none)")
     .option("--json", "print the result as JSON")
     .action((file: string, flags: EnqueueFlags) =>
       withRuntime({ configPath: flags.config }, async (runtime) => {
+        if (flags.maxWait !== undefined && parseMaxWaitMs(flags.maxWait) === undefined) {
+          throw new UsageError(`--max-wait must be ${MAX_WAIT_FORMAT}; got "${flags.maxWait}"`);
+        }
         const budget = flags.budgetUsd === undefined ? undefined : parseBudgetUsd(flags.budgetUsd);
         const source = await openJobFile(file, {
           kind: flags.kind,
           labels: flags.labels?.split(",").map((label) => label.trim()),
           feature: flags.feature,
           deadline: flags.deadline,
+          maxWait: flags.maxWait,
         });
         const database = await runtime.database();
         const producer = createProducer({

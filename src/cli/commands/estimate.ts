@@ -34,6 +34,7 @@ export function registerEstimate(program: Command): void {
     .option("--labels <a,b,c>", "labels for classify lines that give none")
     .option("--feature <name>", "feature for lines that give none")
     .option("--budget-usd <n>", "accepted for symmetry with enqueue (ignored)")
+    .option("--max-wait <d>", "accepted for symmetry with enqueue (ignored: waiting for busy models costs nothing)")
     .option("--config <file>", "tiers YAML (default: LLM_ROUTER_CONFIG or config/tiers.yaml)")
     .option("--format <format>", "table | json (default: table)", "table")
     .option("--no-history", "use the documented defaults only, without reading the ledger")

@@ -8,6 +8,7 @@ import {
   type TierEndingFacts,
 } from "../../../src/tiers/decide-tier-ending.js";
 
+const open = (model: string, retryInMs: number) => ({ model, reason: "circuit_open" as const, retryInMs });
 const facts = (overrides: Partial<TierEndingFacts> = {}): TierEndingFacts => ({
   tier: "cheap",
   busy: [],
@@ -26,7 +27,6 @@ const invalid = { outcome: "invalid" as const, errorType: "invalid_output" };
 const abandoned = { outcome: "abandoned" as const, errorType: "worker_died" };
 
 describe("decideTierEnding: the wait bound (maxWaitMs)", () => {
-  const open = (model: string, retryInMs: number) => ({ model, reason: "circuit_open" as const, retryInMs });
   it("defers no longer than the wait left", () => {
     expect(decideTierEnding(facts({ busy: [open("opus", 4_000)], waitedMs: 9_000, maxWaitMs: 10_000 }))).toMatchObject({
       action: "defer",
@@ -106,9 +106,26 @@ describe("decideTierEnding", () => {
   it("says why it escalates", () => {
     expect(decideTierEnding(facts({ attempts: [invalid] }))).toMatchObject({ reason: "tier cheap: a model failed or answered badly" });
     expect(decideTierEnding(facts({ busy: [cooling(1)], deferrals: 3 }))).toMatchObject({
-      reason: "tier cheap: its models stayed busy through 3 deferrals",
+      reason: "tier cheap: its models stayed busy through 3 deferrals: a model cooling down (1 s left)",
     });
     expect(decideTierEnding(facts())).toMatchObject({ reason: "tier cheap: no model could take the job" });
+  });
+
+  it("a top-tier job that ran out of deferrals fails naming the busy models, not only its history", () => {
+    const ending = decideTierEnding(
+      facts({
+        tier: "premium",
+        higherTier: undefined,
+        busy: [open("claude-opus-4-7", 3_000)],
+        deferrals: 3,
+        history: ["opus: circuit open"],
+      }),
+    );
+    expect(ending).toEqual({
+      action: "fail",
+      reason:
+        "every tier failed (top tier premium): its models stayed busy through 3 deferrals: claude-opus-4-7 circuit open (3 s left); opus: circuit open",
+    });
   });
 
   it("names the busy reasons and the deferral count", () => {

@@ -152,6 +152,52 @@ describe("tier processor (in-memory ledger, journal, gate and scripted providers
     expect(t.outcome("r8").error).toMatch(/waited 1 s for busy models, the most allowed \(maxWaitMs 1000\): gpt-5-mini cooling down/);
   });
 
+  it("honours a job's own maxWait (enqueue --max-wait) over the config's maxWaitMs", async () => {
+    const config = testConfig({ maxDeferrals: 100, maxWaitMs: 600_000 });
+    const t = setUp({ "gpt-5-mini": [http429(800)] }, "cheap", config);
+    const first = await t.run(tierJob("r8b", {}, { model: "gpt-5-mini", maxWait: "0.5s" }));
+    // The batch's 500 ms bound, not the config's 10 min, caps the first deferral…
+    expect(first).toMatchObject({ status: "deferred", delayMs: 500, job: { waitedMs: 500 } });
+    if (first.status !== "deferred") throw new Error("unreachable");
+    // …and ends the wait.
+    expect(await t.run(first.job, false)).toMatchObject({ status: "failed" });
+    expect(t.outcome("r8b").error).toMatch(/the most allowed \(maxWaitMs 500\): gpt-5-mini cooling down/);
+  });
+
+  it("counts a job held behind a blocked tier from when the tier went dark, not only its own deferrals", async () => {
+    const config = testConfig({ maxDeferrals: 100, fallback: { maxCostRatioWhileCooling: 1000 } });
+    const scripts = { "claude-opus-4-7": [http429(800)], "gpt-5.2": [http429(800)] };
+    const stage = inMemoryStage(config, scripts);
+    const nowMs = stage.clock.nowMs();
+    const noted: string[] = [];
+    // The shared mark says premium has had no usable model for a minute; this job entered its queue 30 s ago.
+    const tierBlock = {
+      note: async (tier: string) => (noted.push(tier), nowMs - 60_000),
+      clear: async () => {},
+      read: async () => new Map<string, number>(),
+    };
+    const blocked = createTierProcessor("premium", { ...stage.deps, tierBlock });
+    stage.deps.ledger.addRequests(["r8c", "r8d"]);
+    const held = await blocked(tierJob("r8c", {}, { maxWait: "5s" }), "r8c", true, nowMs - 30_000);
+    expect(held).toMatchObject({ status: "failed" });
+    expect(noted).toEqual(["premium"]);
+    expect((stage.deps.ledger.request("r8c") as RequestOutcome).error).toMatch(
+      /^every tier failed \(top tier premium\): waited 30 s for busy models, the most allowed \(maxWaitMs 5000\): claude-opus-4-7 cooling down/,
+    );
+    // Without the shared mark, the same job has waited nothing yet: it is deferred, saying on which models.
+    const alone = createTierProcessor("premium", stage.deps);
+    const first = await alone(tierJob("r8d", {}, { maxWait: "5s" }), "r8d", true, nowMs - 30_000);
+    expect(first).toMatchObject({
+      status: "deferred",
+      scope: "tier",
+      maxWaitMs: 5_000,
+      busy: [
+        { model: "claude-opus-4-7", reason: "cooling_down" },
+        { model: "gpt-5.2", reason: "cooling_down" },
+      ],
+    });
+  });
+
   it("escalates a busy tier once its deferrals are used up", async () => {
     const t = setUp({ "gpt-5-mini": [http429(100)], "claude-haiku-4-5": [http429(100)] });
     expect(await t.run(tierJob("r6", { deferrals: 2 }), false)).toEqual({ status: "escalated", to: "balanced" });

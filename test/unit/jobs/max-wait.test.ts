@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { applyDefaults } from "../../../src/jobs/job-defaults.js";
+import { jobInputSchema } from "../../../src/jobs/job-schema.js";
+import { MAX_WAIT_LIMIT_MS, parseMaxWaitMs } from "../../../src/jobs/max-wait.js";
+import { heldWaitMs, waitBoundMs } from "../../../src/tiers/wait-bound.js";
+
+describe("maxWait: a batch's bound on waiting for busy models", () => {
+  it("reads durations in the deadline's units, 0 included, up to a day", () => {
+    expect(parseMaxWaitMs("30s")).toBe(30_000);
+    expect(parseMaxWaitMs(" 2m ")).toBe(120_000);
+    expect(parseMaxWaitMs("1.5h")).toBe(5_400_000);
+    expect(parseMaxWaitMs("250ms")).toBe(250);
+    expect(parseMaxWaitMs("0s")).toBe(0);
+    expect(parseMaxWaitMs("24h")).toBe(MAX_WAIT_LIMIT_MS);
+  });
+
+  it("refuses what is not a bounded duration", () => {
+    for (const bad of ["", "30", "soon", "-5s", "2 minutes", "25h", "2026-12-01T00:00:00Z", "0"]) {
+      expect(parseMaxWaitMs(bad), bad).toBeUndefined();
+    }
+  });
+
+  it("is a job field: checked at enqueue with a clear message, filled by --max-wait only where a line gives none", () => {
+    const job = { kind: "generate", prompt: "hello" };
+    expect(jobInputSchema.safeParse({ ...job, maxWait: "5s" }).success).toBe(true);
+    const bad = jobInputSchema.safeParse({ ...job, maxWait: "five seconds" });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.message).toMatch(/^maxWait must be a duration like "30s"/);
+    expect(applyDefaults(job, { maxWait: "5s" })).toMatchObject({ maxWait: "5s" });
+    expect(applyDefaults({ ...job, maxWait: "1m" }, { maxWait: "5s" })).toMatchObject({ maxWait: "1m" });
+  });
+
+  it("wins over the config's maxWaitMs in the tier; an unreadable one falls back to the config", () => {
+    expect(waitBoundMs({ maxWait: "5s" }, 600_000)).toBe(5_000);
+    expect(waitBoundMs({ maxWait: "0s" }, 600_000)).toBe(0);
+    expect(waitBoundMs({}, 600_000)).toBe(600_000);
+    expect(waitBoundMs({ maxWait: "later" }, 600_000)).toBe(600_000);
+  });
+
+  it("a job held behind a blocked tier has waited since the later of the blockage and its arrival, never less than its own deferrals", () => {
+    // Blocked at 10 s, the job queued at 4 s: held since 10 s.
+    expect(heldWaitMs(0, 25_000, 10_000, 4_000)).toBe(15_000);
+    // Queued after the tier went dark: held since it arrived.
+    expect(heldWaitMs(0, 25_000, 10_000, 20_000)).toBe(5_000);
+    // Its own deferrals (over every tier) say more.
+    expect(heldWaitMs(30_000, 25_000, 10_000, 4_000)).toBe(30_000);
+  });
+});
