@@ -6,7 +6,10 @@ import { queryRows, type Db } from "../ledger/db/database.js";
  * - an escalation after an invalid answer on the request's first tier: the cheaper tier was not
  *   enough (label 1). It wins over a shadow check of the same request, which judged a later tier;
  * - otherwise a shadow check with a verdict (classify, extract): the top tier agreed (0) or not (1).
- * Only requests with stored routing features count; `at` (the request's creation) orders the split.
+ * Only requests with stored routing features count. They come in arrival order — the request's
+ * creation, then its enqueue order (`seq`): a batch is inserted in one statement, so all its requests
+ * share one created_at, and ordering those by id would make "the oldest N" and the time split follow
+ * the ids' alphabet (e.g. whole subjects first) instead of the traffic.
  */
 export interface LedgerLabel {
   requestId: string;
@@ -37,7 +40,7 @@ export async function readLedgerLabels(db: Db, filter: LedgerLabelFilter = {}): 
           (select bool_and(s.agrees) from shadow_checks s where s.request_id = r.id and s.agrees is not null) as agrees
         from requests r
         where ${sql.join(where, sql` and `)}
-        order by r.created_at, r.id`,
+        order by r.created_at, r.seq`,
   );
   const labels: LedgerLabel[] = [];
   for (const row of rows) {

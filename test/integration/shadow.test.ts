@@ -116,4 +116,37 @@ describe("shadow sampling", () => {
     expect(labels.every((label) => label.source === "shadow")).toBe(true);
     expect(await readLedgerLabels(db, { feature: "no-such-feature" })).toEqual([]);
   });
+
+  it("orders labels by enqueue order, not by id, when a whole batch shares one created_at", async () => {
+    // Ids that sort the other way round from the order they are enqueued in.
+    const jobs = Array.from({ length: 30 }, (_, index) => ({
+      id: `order-${String(99 - index).padStart(2, "0")}`,
+      kind: "classify" as const,
+      tier: "cheap",
+      feature: "label-order",
+      prompt: `Ticket ${index}: my parcel never arrived.`,
+      labels: TICKET_LABELS,
+    }));
+    const { batchId } = await pipeline.producer.enqueueJobs(jobs, { batchName: "label order" });
+    await pipeline.waitForBatch(batchId);
+    const sampled = jobs.filter((job) => shadowSampled(shadowKeyOf("id", { requestId: job.id, batchId, job }), RATE)).map((job) => job.id);
+    expect(sampled.length).toBeGreaterThan(5);
+    const db = pipeline.testDb.database.db;
+    await waitFor(
+      () =>
+        queryRows<{ n: string }>(
+          db,
+          sql`select count(*)::text as n from shadow_checks s join requests r on r.id = s.request_id where r.batch_id = ${batchId}`,
+        ),
+      (rows) => Number(rows[0]!.n) >= sampled.length,
+      { what: "shadow checks to land" },
+    );
+    const [times] = await queryRows<{ n: string }>(
+      db,
+      sql`select count(distinct created_at)::text as n from requests where batch_id = ${batchId}`,
+    );
+    expect(Number(times!.n)).toBe(1);
+    const labels = await readLedgerLabels(db, { batchId });
+    expect(labels.map((label) => label.requestId)).toEqual(sampled);
+  });
 });

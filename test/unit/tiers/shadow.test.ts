@@ -17,6 +17,18 @@ describe("shadowSampled", () => {
     expect(share).toBeLessThan(0.11);
   });
 
+  it("samples ids that differ only in their last characters at the rate, in every group of them", () => {
+    // Ids as producers make them: one prefix, a counter. Each group of 100 must come out near the rate.
+    for (const prefix of ["order-", "eval-75a445ee.mmlu-security_studies-", "eval-1234abcd.mmlu-prehistory-"]) {
+      const keys = Array.from({ length: 100 }, (_, index) => `${prefix}${String(index).padStart(3, "0")}`);
+      const share = keys.filter((key) => shadowSampled(key, 0.5)).length / keys.length;
+      expect(share, prefix).toBeGreaterThan(0.35);
+      expect(share, prefix).toBeLessThan(0.65);
+    }
+    const twoDigits = Array.from({ length: 30 }, (_, index) => `order-${String(99 - index).padStart(2, "0")}`);
+    expect(twoDigits.filter((key) => shadowSampled(key, 0.5)).length).toBeGreaterThan(7);
+  });
+
   it("keeps every key sampled at a rate when the rate grows (consistent hashing)", () => {
     const keys = Array.from({ length: 2_000 }, (_, index) => `k${index}`);
     for (const key of keys) if (shadowSampled(key, 0.05)) expect(shadowSampled(key, 0.2)).toBe(true);
