@@ -110,5 +110,7 @@ describe("the llm-router CLI, one process per command", () => {
 
     // SIGTERM drains and exits cleanly.
     expect(await worker.stop()).toBe(0);
-  });
+    // Nine processes, each starting Node and tsx, plus the batch itself (its own --wait has 90 s):
+    // the file's 60 s default was reached on a loaded 2-core machine with nothing wrong.
+  }, 180_000);
 });
