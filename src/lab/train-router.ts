@@ -44,6 +44,11 @@ export interface TrainOptions {
   refitAll: boolean;
   /** Kind of rows that give none. Default generate. */
   kind: JobKind;
+  /**
+   * The model file's `createdAt` (ISO). Default: now. Everything else in the file follows from the
+   * data and options, so pinning it makes a rebuild byte-identical (`npm run train:shipped`).
+   */
+  createdAt?: string;
   onProgress?: (message: string) => void;
 }
 
@@ -278,7 +283,7 @@ export async function trainRouter(options: TrainOptions): Promise<TrainReport> {
   const file: ModelFile = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    createdAt: new Date().toISOString(),
+    createdAt: options.createdAt ?? new Date().toISOString(),
     target: targetDescription(options.label),
     featurizer: options.featurizer,
     dense: { names: [...DENSE_FEATURES], mean: saved.standardiser.mean, std: saved.standardiser.std, clip: DENSE_CLIP },

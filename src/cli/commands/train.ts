@@ -33,6 +33,7 @@ interface TrainFlags {
   transferFolds: string;
   refitAll?: boolean;
   kind: JobKind;
+  createdAt?: string;
   json?: boolean;
 }
 
@@ -181,6 +182,7 @@ export function registerTrain(program: Command): void {
     )
     .option("--refit-all", "after evaluating on the split, fit the saved model on every row (for deployment; do not eval it on this file)")
     .addOption(new Option("--kind <kind>", "job kind of rows that give none").choices([...JOB_KINDS]).default(defaults.kind))
+    .option("--created-at <date>", "--data: the model file's createdAt (default now); pinned, a rebuild is byte-identical")
     .option("--json", "print the report as JSON")
     .action((flags: TrainFlags) =>
       flags.fromLedger
@@ -210,6 +212,7 @@ export function registerTrain(program: Command): void {
               transferFolds: parseNumberOption(flags.transferFolds, "--transfer-folds", { integer: true, min: 0 }),
               refitAll: flags.refitAll === true,
               kind: flags.kind,
+              ...(flags.createdAt !== undefined ? { createdAt: parseDateFlag(flags.createdAt, "--created-at").toISOString() } : {}),
               onProgress: (message) => process.stderr.write(`train: ${message}\n`),
             });
             process.stdout.write(`${flags.json ? JSON.stringify(report, null, 2) : describeTrainReport(report)}\n`);

@@ -86,6 +86,16 @@ describe("trainRouter", () => {
     expect(other.testRows === first.testRows && other.heldOut!.apgr === first.heldOut!.apgr).toBe(false);
   });
 
+  it("writes byte-identical files for the same data, options and createdAt", async () => {
+    const { dir, data } = await setup();
+    const createdAt = "2026-01-02T03:04:05.006Z";
+    await trainRouter(options(data, join(dir, "a.json"), { refitAll: true, createdAt }));
+    await trainRouter(options(data, join(dir, "b.json"), { refitAll: true, createdAt }));
+    const first = await readFile(join(dir, "a.json"), "utf8");
+    expect(await readFile(join(dir, "b.json"), "utf8")).toBe(first);
+    expect(JSON.parse(first).createdAt).toBe(createdAt);
+  });
+
   it("can hold out whole sources and estimate transfer with source folds", async () => {
     const { dir, data } = await setup();
     const report = await trainRouter(options(data, join(dir, "m.json"), { splitBy: "source", holdout: 0.3, transferFolds: 3 }));
