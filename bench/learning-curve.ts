@@ -130,8 +130,10 @@ interface EvalJson {
   warnings: string[];
 }
 
+// --keep-ledger: the traffic replays must leave their shadow labels for train --from-ledger; every run
+// goes to the scratch database, which main() drops at the end.
 const evalJson = async (args: string[], env: NodeJS.ProcessEnv) =>
-  JSON.parse(await cli(["eval", ...args, "--format", "json"], env)) as EvalJson;
+  JSON.parse(await cli(["eval", ...args, "--keep-ledger", "--format", "json"], env)) as EvalJson;
 
 async function main(): Promise<void> {
   const started = Date.now();

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { basename, resolve } from "node:path";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
 import { createRuntime } from "../runtime/runtime.js";
 import { startWorker } from "../runtime/start-worker.js";
 import type { Env } from "../config/env.js";
@@ -69,6 +70,12 @@ export interface EvalOptions {
   shadowStrategy?: ShadowStrategy;
   /** Give up when no request finishes for this long. Default 60000. */
   stallTimeoutMs?: number;
+  /**
+   * Write the run into the ledger at DATABASE_URL (or the embedded PGlite), where `train --from-ledger`,
+   * `report` and `reprice` read it. Default false: a throw-away embedded ledger in a temp directory,
+   * deleted at the end, so a quick eval never adds a batch to a production ledger.
+   */
+  keepLedger?: boolean;
   onProgress?: (done: number, total: number) => void;
   onMessage?: (message: string) => void;
 }
@@ -86,6 +93,8 @@ export interface EvalResult extends EvalSummary {
     rejected: number;
     duration_ms: number;
     ledger_cost_usd: string;
+    /** Where the run's rows are: the ledger's description (`--keep-ledger`), or `discarded` (a throw-away ledger). */
+    ledger: string;
     replay?: ReplayCounters;
   };
   notes: string[];
@@ -205,6 +214,8 @@ export interface EvalRunDeps {
   producer: Producer;
   priceBook: PriceBook;
   replayStats?: () => ReplayCounters | undefined;
+  /** The kept ledger's description, for the result; unset: the rows go with a throw-away ledger. */
+  ledger?: string;
 }
 
 const POLL_MS = 250;
@@ -306,6 +317,7 @@ export async function executeEval(prepared: PreparedEval, deps: EvalRunDeps): Pr
       rejected: enqueued.rejected.length,
       duration_ms: durationMs,
       ledger_cost_usd: await batchCostUsd(deps.db, enqueued.batchId),
+      ledger: deps.ledger ?? "discarded",
       ...(replay ? { replay } : {}),
     },
     notes: [
@@ -320,14 +332,19 @@ export async function executeEval(prepared: PreparedEval, deps: EvalRunDeps): Pr
 
 /**
  * The CLI path: a private queue prefix on REDIS_URL, the ledger at DATABASE_URL (or the embedded
- * PGlite), the fake provider in replay mode on a free port, every stage in this process.
+ * PGlite) with `keepLedger`, else a throw-away PGlite; the fake provider in replay mode on a free port,
+ * every stage in this process.
  */
 export async function runEval(options: EvalOptions, env: Env): Promise<EvalResult> {
   const prepared = await prepareEval(options);
   for (const warning of prepared.warnings) options.onMessage?.(`warning: ${warning}`);
+  if (!options.keepLedger && (options.shadowRate ?? 0) > 0) {
+    options.onMessage?.("warning: --shadow-rate without --keep-ledger: the shadow labels go with the throw-away ledger");
+  }
   const prefix = `${env.QUEUE_PREFIX}-${randomBytes(4).toString("hex")}`;
+  const scratch = options.keepLedger ? undefined : await mkdtemp(join(tmpdir(), "llm-router-eval-"));
   const runtime = createRuntime(
-    { ...env, QUEUE_PREFIX: prefix },
+    { ...env, QUEUE_PREFIX: prefix, ...(scratch ? { DATABASE_URL: undefined, PGLITE_DIR: scratch } : {}) },
     { config: prepared.config, defaultLogLevel: "warn", redisWaitMs: "forever" },
   );
   const fake = await startFakeLlm({ port: 0, scenario: prepared.scenario });
@@ -339,10 +356,16 @@ export async function runEval(options: EvalOptions, env: Env): Promise<EvalResul
     const producer = createProducer({ db: database.db, config: prepared.config });
     runtime.shutdown.register("producer", () => producer.close());
     options.onMessage?.(
-      `eval: ${prepared.rows.length} rows, classifier ${options.classifier}, threshold ${prepared.threshold.toFixed(4)} (${prepared.thresholdSource}); ledger ${database.describe}`,
+      `eval: ${prepared.rows.length} rows, classifier ${options.classifier}, threshold ${prepared.threshold.toFixed(4)} (${prepared.thresholdSource}); ledger ${scratch ? "throw-away (deleted at the end; --keep-ledger keeps it)" : database.describe}`,
     );
     try {
-      return await executeEval(prepared, { db: database.db, producer, priceBook, replayStats: () => fake.replayStats() });
+      return await executeEval(prepared, {
+        db: database.db,
+        producer,
+        priceBook,
+        replayStats: () => fake.replayStats(),
+        ...(scratch ? {} : { ledger: database.describe }),
+      });
     } finally {
       await worker.stop();
       await deleteQueuePrefix(runtime.redis(), prefix).catch(() => {});
@@ -350,5 +373,6 @@ export async function runEval(options: EvalOptions, env: Env): Promise<EvalResul
   } finally {
     await runtime.close();
     await fake.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   }
 }

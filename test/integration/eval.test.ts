@@ -139,7 +139,7 @@ describe("eval through the real pipeline (Redis, Postgres, SDKs, fake provider i
     expect(calibration.snippet).toContain("thresholds: [");
   });
 
-  it("the CLI trains a model, and eval --classifier trained --split test replays only held-out rows", async () => {
+  it("the CLI trains a model, and eval --classifier trained --split test replays only held-out rows, into the ledger only with --keep-ledger", async () => {
     const dir = await mkdtemp(join(tmpdir(), "eval-cli-"));
     const model = join(dir, "model.json");
     const trained = await runCli(["train", "--data", data, "--out", model, "--buckets", "12", "--seed", "3"], {}, 120_000);
@@ -149,13 +149,24 @@ describe("eval through the real pipeline (Redis, Postgres, SDKs, fake provider i
 
     const prefix = uniquePrefix();
     try {
-      const run = await runCli(
-        ["eval", "--data", data, "--classifier", "trained", "--model", model, "--split", "test", "--format", "json", "--concurrency", "8"],
-        { DATABASE_URL: pipeline.testDb.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, LLM_ROUTER_CONFIG: "" },
-        120_000,
+      const env = { DATABASE_URL: pipeline.testDb.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, LLM_ROUTER_CONFIG: "" };
+      const evalArgs = ["eval", "--data", data, "--classifier", "trained", "--model", model, "--split", "test", "--format", "json"];
+      // Without --keep-ledger the run goes to a throw-away ledger: DATABASE_URL gets nothing.
+      const quick = await runCli([...evalArgs, "--limit", "10", "--shadow-rate", "0.5"], env, 120_000);
+      expect(quick.code).toBe(0);
+      expect(quick.stderr).toMatch(/--shadow-rate without --keep-ledger: the shadow labels go with the throw-away ledger/);
+      const discarded = JSON.parse(quick.stdout) as EvalResult;
+      expect(discarded.pipeline.ledger).toBe("discarded");
+      const [kept] = await queryRows<{ n: string }>(
+        pipeline.testDb.database.db,
+        sql`select count(*)::text as n from batches where id = ${discarded.pipeline.batch_id}`,
       );
+      expect(kept!.n).toBe("0");
+
+      const run = await runCli([...evalArgs, "--keep-ledger", "--concurrency", "8"], env, 120_000);
       expect(run.code).toBe(0);
       const json = JSON.parse(run.stdout) as EvalResult;
+      expect(json.pipeline.ledger).toMatch(/^postgres/);
       expectEvalShape(json);
       expect(json.classifier).toBe("trained");
       expect(json.data.split).toMatchObject({ part: "test", holdout: 0.2, seed: 3, by: "row", resolvedFrom: "model file" });
@@ -172,5 +183,5 @@ describe("eval through the real pipeline (Redis, Postgres, SDKs, fake provider i
     } finally {
       await deletePrefix(prefix);
     }
-  });
+  }, 180_000);
 });

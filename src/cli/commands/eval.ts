@@ -23,6 +23,7 @@ interface EvalFlags {
   concurrency: string;
   shadowRate: string;
   shadowStrategy: "uniform" | "uncertain";
+  keepLedger?: boolean;
   format: "table" | "json";
 }
 
@@ -94,6 +95,10 @@ export function registerEval(program: Command): void {
         .choices(["uniform", "uncertain"])
         .default("uniform"),
     )
+    .option(
+      "--keep-ledger",
+      "keep the run in the ledger at DATABASE_URL (or the embedded PGlite) for train --from-ledger, report and reprice; default: a throw-away ledger, deleted at the end",
+    )
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action((flags: EvalFlags) =>
       runCommand(async () => {
@@ -118,6 +123,7 @@ export function registerEval(program: Command): void {
             limit: flags.limit !== undefined ? parseNumberOption(flags.limit, "--limit", { integer: true, min: 1 }) : undefined,
             shadowRate: parseNumberOption(flags.shadowRate, "--shadow-rate", { min: 0, max: 1 }),
             shadowStrategy: flags.shadowStrategy,
+            keepLedger: flags.keepLedger === true,
             concurrency: parseNumberOption(flags.concurrency, "--concurrency", { integer: true, min: 1, max: 1000 }),
             onProgress: (done, total) => progress.update(done, total),
             onMessage: (message) => process.stderr.write(`${message}\n`),
