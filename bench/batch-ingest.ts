@@ -29,14 +29,16 @@ await database.migrate();
 // The fake provider runs as its own process, so the RSS measured here is the ingesting worker's alone.
 const scenarioFile = join(tmpdir(), `batch-ingest-scenario-${process.pid}.json`);
 writeFileSync(scenarioFile, JSON.stringify({ seed: 1, models: { "*": { batchLatencyMs: 0 } } }));
-const fakeProcess = spawn(process.execPath, ["bin/llm-router.js", "fake-llm", "--port", "20110", "--scenario", scenarioFile], {
+// BENCH_FAKE_PORT: a port of the caller's own on a shared machine (default 20110).
+const fakePort = process.env.BENCH_FAKE_PORT ?? "20110";
+const fakeProcess = spawn(process.execPath, ["bin/llm-router.js", "fake-llm", "--port", fakePort, "--scenario", scenarioFile], {
   stdio: ["ignore", "pipe", "inherit"],
 });
 await new Promise<void>((resolve, reject) => {
   fakeProcess.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
   fakeProcess.once("exit", (code) => reject(new Error(`fake-llm exited with ${code}`)));
 });
-const fake = { url: "http://127.0.0.1:20110", close: async () => void fakeProcess.kill() };
+const fake = { url: `http://127.0.0.1:${fakePort}`, close: async () => void fakeProcess.kill() };
 const redis = new Redis(process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/2");
 const prefix = benchPrefix("h14lane-ingest");
 const config = parseRouterConfig({

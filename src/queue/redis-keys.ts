@@ -82,8 +82,11 @@ export const ledgerHandoffKey = (prefix: string) => `${prefix}:ledger:handoff`;
 export const LEDGER_COMMITTERS_GROUP = "committers";
 
 /**
- * The batch lane of one tier and model (src/batch-lane/). One hash tag per lane: its waiting set,
- * its claims and its submissions' items sit in one slot, so a claim moves items in one script.
+ * The batch lane of one tier and model (src/batch-lane/). One hash tag per tier (`{tier}`): every
+ * lane of a tier — its waiting set, its claims, its submissions' items — sits in one Redis Cluster
+ * slot, so a claim moves items in one script, and so does the hand-off of a failed item to the
+ * tier's next model's lane (LANE_ITEM_DONE, which touches two lanes: always of the same tier — an
+ * escalation to another tier goes through that tier's queue, never a script).
  */
 export interface LaneKeys {
   /** Hash: request id → the waiting item (JSON: the tier job and its attempt id). */
@@ -103,7 +106,7 @@ export interface LaneKeys {
 }
 
 export function laneKeys(prefix: string, lane: { tier: string; provider: string; model: string }): LaneKeys {
-  const base = `${prefix}:lane:{${lane.tier}:${lane.provider}:${lane.model}}`;
+  const base = `${prefix}:lane:{${lane.tier}}:${lane.provider}:${lane.model}`;
   return {
     waiting: `${base}:waiting`,
     order: `${base}:order`,

@@ -37,12 +37,28 @@ describe("batch lane: Redis lost while a provider batch is open", () => {
   });
 
   it("FLUSHALL, then the batch ends: every request ends once, one attempt row per billed item, nothing run twice", async () => {
+    await run({ "*": { batchLatencyMs: BATCH_HOUR_MS } }, "submitted");
+  });
+
+  it("FLUSHALL while a create's answer was lost (row still submitting): reconciliation restores the items and adopts the batch", async () => {
+    // The create reaches the provider but answers 503: the row stays `submitting` until reconciliation
+    // (5 s later at the earliest) finds the batch by its metadata — after the flush.
+    await run(
+      {
+        "*": { batchLatencyMs: BATCH_HOUR_MS },
+        "gpt-5-mini": { batchLatencyMs: BATCH_HOUR_MS, batchCreateErrors: { status: 503, first: 1, afterCreate: true } },
+      },
+      "submitting",
+    );
+  });
+
+  async function run(models: Record<string, Record<string, unknown>>, flushAt: "submitted" | "submitting") {
     redis = await startOwnRedis();
     let clockOffsetMs = 0;
     fake = await startFakeLlm({
       port: 0,
       now: () => Date.now() + clockOffsetMs,
-      scenario: { seed: 31, models: { "*": { batchLatencyMs: BATCH_HOUR_MS } } },
+      scenario: { seed: 31, models },
     });
     const config = laneConfig();
     pipeline = await startTestPipeline({ config, stages: [] });
@@ -58,9 +74,15 @@ describe("batch lane: Redis lost while a provider batch is open", () => {
     const db = pipeline.testDb.database.db;
     await pipeline.producer.enqueueJobs(classifyJobs(JOBS, "lost", { deadline: "6h" }), { batchName: "redis-lost" });
     await waitFor(
-      () => queryRows<{ n: number }>(db, sql`select coalesce(sum(items), 0)::int as n from provider_batches where state = 'submitted'`),
+      () =>
+        queryRows<{ n: number }>(
+          db,
+          flushAt === "submitted"
+            ? sql`select coalesce(sum(items), 0)::int as n from provider_batches where state = 'submitted'`
+            : sql`select coalesce(sum(items), 0)::int as n from provider_batches where state = 'submitting' and create_failures > 0`,
+        ),
       (rows) => rows[0]!.n === JOBS,
-      { what: "every job in a submitted provider batch", timeoutMs: 60_000 },
+      { what: `every job in a ${flushAt} provider batch`, timeoutMs: 60_000 },
     );
 
     await redis.flush();
@@ -94,5 +116,6 @@ describe("batch lane: Redis lost while a provider batch is open", () => {
     const logs = workers.map((worker) => worker.output().stdout + worker.output().stderr).join("\n");
     expect(logs).toContain("restored them from Postgres");
     expect(logs).not.toContain("batch result for an unknown custom_id");
-  });
+    if (flushAt === "submitting") expect(logs).toContain("found the provider batch of an interrupted submission");
+  }
 });
