@@ -14,6 +14,7 @@ import { writeChunk, type CheckedJob, type ChunkOutcome, type RejectedLine } fro
 import { RouterError } from "../errors/router-error.js";
 import { loadClassifier } from "../intake/loaded-classifier.js";
 import { routesAtEnqueue } from "./backlog-entry.js";
+import { copyRowsOf } from "../ledger/db/copy-rows.js";
 
 export type { RejectedLine } from "./write-chunk.js";
 
@@ -108,7 +109,7 @@ export function createProducer(deps: { db: Db; config: RouterConfig }): Producer
   const routeNow = routesAtEnqueue(deps.config);
   // Read once, as a worker does at start: a trained model routes every job of this producer.
   const classifier = routeNow ? loadClassifier(deps.config) : undefined;
-  const chunkDeps = { db: deps.db, config: deps.config, classifier, routeNow };
+  const chunkDeps = { db: deps.db, config: deps.config, classifier, routeNow, copyRows: copyRowsOf(deps.db) };
 
   /**
    * Two passes over the source, each a stream: the survey (content hash, shared-prefix counts), then
