@@ -58,10 +58,12 @@ export interface Producer {
 }
 
 /**
- * One chunk = one INSERT and one addBulk: large enough to amortise round trips, small enough that
- * the producer's memory stays a few MB of jobs whatever the file's size.
+ * One chunk = one COPY: large enough to amortise the round trip, small enough that a chunk's jobs
+ * die young. Measured (100,000 lines, compiled build): 1,000 a chunk peaked at 350-395 MB RSS,
+ * 250 at 295-318 MB for the same CPU time — a chunk of 1,000 lives long enough to be promoted to
+ * V8's old space, whose garbage is then collected late.
  */
-const CHUNK_SIZE = 1_000;
+const CHUNK_SIZE = 250;
 
 /** Chunks being written at once while the next is read: enough to overlap Postgres and parsing. */
 const WRITES_IN_FLIGHT = 2;
