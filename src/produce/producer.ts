@@ -135,7 +135,8 @@ export function createProducer(deps: { db: Db; config: RouterConfig }): Producer
     let duplicates = 0;
     let queued = 0;
     const alreadyQueuedIn = new Set<string>();
-    const seen = new SeenIds();
+    // Sized from the survey's line count (an upper bound on the ids): it never grows mid-enqueue.
+    const seen = SeenIds.forIds(survey.lines);
     let chunk: CheckedJob[] = [];
     // The chunk's rejections, sorted and passed on when it is written: line order across the file.
     let chunkRejected: RejectedLine[] = [];
