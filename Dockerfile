@@ -12,6 +12,8 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+# The build stamps dist/ with its sources' fingerprint (what bin/llm-router.js checks in a checkout).
+COPY scripts/source-stamp.mjs ./scripts/
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS deps

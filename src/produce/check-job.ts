@@ -1,6 +1,6 @@
 import type { RouterConfig } from "../config/router-config-schema.js";
 import { describeIssues, jobInputSchema, type JobInput } from "../jobs/job-schema.js";
-import { buildPrompt, estimateTokens } from "../jobs/build-prompt.js";
+import { estimateTokens, promptText } from "../jobs/build-prompt.js";
 import { compileJsonSchema } from "../jobs/json-schema.js";
 import { validateRoutingTargets } from "../intake/index.js";
 
@@ -27,7 +27,8 @@ export function checkJob(candidate: unknown, config: RouterConfig, largestContex
   }
   const routingProblem = validateRoutingTargets(job, config);
   if (routingProblem) return { ok: false, reason: routingProblem };
-  const tokens = estimateTokens(buildPrompt(job));
+  // The text alone: the prefix's hash and cache facts that buildPrompt adds are not needed to count.
+  const tokens = estimateTokens(promptText(job));
   if (tokens > largestContextWindow) {
     return {
       ok: false,

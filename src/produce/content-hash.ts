@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import type { JobCandidate } from "../jobs/job-candidate.js";
 
 /**
@@ -33,7 +33,8 @@ function lineText(candidate: JobCandidate): string {
   }
 }
 
-const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+/** One-shot: no Hash object per job. */
+const sha256 = (text: string): string => hash("sha256", text, "hex");
 
 /** The job as accepted (after defaults), without its id: what the id must keep meaning. */
 export function jobHash(job: Record<string, unknown>): string {

@@ -14,6 +14,7 @@ import { writeChunk, type CheckedJob, type ChunkOutcome, type RejectedLine } fro
 import { RouterError } from "../errors/router-error.js";
 import { loadClassifier } from "../intake/loaded-classifier.js";
 import { routesAtEnqueue } from "./backlog-entry.js";
+import { copyRowsOf } from "../ledger/db/copy-rows.js";
 
 export type { RejectedLine } from "./write-chunk.js";
 
@@ -57,10 +58,12 @@ export interface Producer {
 }
 
 /**
- * One chunk = one INSERT and one addBulk: large enough to amortise round trips, small enough that
- * the producer's memory stays a few MB of jobs whatever the file's size.
+ * One chunk = one COPY: large enough to amortise the round trip, small enough that a chunk's jobs
+ * die young. Measured (100,000 lines, compiled build): 1,000 a chunk peaked at 350-395 MB RSS,
+ * 250 at 295-318 MB for the same CPU time — a chunk of 1,000 lives long enough to be promoted to
+ * V8's old space, whose garbage is then collected late.
  */
-const CHUNK_SIZE = 1_000;
+const CHUNK_SIZE = 250;
 
 /** Chunks being written at once while the next is read: enough to overlap Postgres and parsing. */
 const WRITES_IN_FLIGHT = 2;
@@ -108,7 +111,7 @@ export function createProducer(deps: { db: Db; config: RouterConfig }): Producer
   const routeNow = routesAtEnqueue(deps.config);
   // Read once, as a worker does at start: a trained model routes every job of this producer.
   const classifier = routeNow ? loadClassifier(deps.config) : undefined;
-  const chunkDeps = { db: deps.db, config: deps.config, classifier, routeNow };
+  const chunkDeps = { db: deps.db, config: deps.config, classifier, routeNow, copyRows: copyRowsOf(deps.db) };
 
   /**
    * Two passes over the source, each a stream: the survey (content hash, shared-prefix counts), then
@@ -132,7 +135,8 @@ export function createProducer(deps: { db: Db; config: RouterConfig }): Producer
     let duplicates = 0;
     let queued = 0;
     const alreadyQueuedIn = new Set<string>();
-    const seen = new SeenIds();
+    // Sized from the survey's line count (an upper bound on the ids): it never grows mid-enqueue.
+    const seen = SeenIds.forIds(survey.lines);
     let chunk: CheckedJob[] = [];
     // The chunk's rejections, sorted and passed on when it is written: line order across the file.
     let chunkRejected: RejectedLine[] = [];

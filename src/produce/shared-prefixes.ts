@@ -43,8 +43,23 @@ export class PrefixCounter {
   }
 }
 
+/**
+ * The key of each prefix text seen lately: a submission has a few distinct prefixes and each job's
+ * key is asked for twice (survey, stamp), so a sha256 per ask was most of this file's cost. Bounded:
+ * emptied when full, so a file of all-different prefixes costs one sha256 an ask, as before.
+ */
+const recentKeys = new Map<string, string>();
+const RECENT_KEYS_MAX = 1_000;
+
 function keyOf(job: JobInput): string {
-  return prefixHash(promptPrefix(job)).slice(0, KEY_CHARS);
+  const prefix = promptPrefix(job);
+  let key = recentKeys.get(prefix);
+  if (key === undefined) {
+    if (recentKeys.size >= RECENT_KEYS_MAX) recentKeys.clear();
+    key = prefixHash(prefix).slice(0, KEY_CHARS);
+    recentKeys.set(prefix, key);
+  }
+  return key;
 }
 
 /** The job stamped with its prefix's count; a larger count the job already carries is kept. */

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import { queryRows, type Db } from "../ledger/db/database.js";
+import type { CopyRows } from "../ledger/db/copy-rows.js";
+import { copyRow } from "../ledger/db/copy-text.js";
 import type { JobInput, QueuedJob } from "../jobs/job-schema.js";
 import type { LoadedClassifier } from "../intake/loaded-classifier.js";
 import { backlogEntryOf, type BacklogEntry } from "./backlog-entry.js";
@@ -35,6 +37,8 @@ export interface ChunkWriterDeps {
   /** The classifier that routes at enqueue (undefined when intake routes: llm, hybrid). */
   classifier: LoadedClassifier | undefined;
   routeNow: boolean;
+  /** Bulk load by COPY (Postgres); undefined: every chunk goes through the INSERT (PGlite). */
+  copyRows?: CopyRows;
 }
 
 /**
@@ -48,8 +52,66 @@ export async function writeChunk(deps: ChunkWriterDeps, batchId: string, chunk: 
   const entries = chunk.map(({ requestId, job }) =>
     backlogEntryOf({ requestId, batchId, job, enqueuedAt } satisfies QueuedJob, deps.config, deps.classifier, deps.routeNow),
   );
+  if (deps.copyRows && chunk.length > 0) {
+    const rows = copyRequestRows(batchId, chunk, entries);
+    try {
+      const copied = await deps.copyRows("requests", REQUEST_COLUMNS, rows);
+      return { queued: copied, duplicates: [], conflicts: [] };
+    } catch (error) {
+      // An id of the chunk is already taken (a resumed enqueue, a duplicate of an earlier batch, another
+      // producer racing this one): COPY has no ON CONFLICT and put none of the chunk in, so the chunk
+      // goes through the INSERT, which sorts each known id as queued, duplicate or conflict.
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    }
+  }
   const claim = await claimRequestRows(deps.db, batchId, chunk, entries);
   return { queued: claim.toQueue.length, duplicates: claim.duplicates, conflicts: claim.conflicts };
+}
+
+const UNIQUE_VIOLATION = "23505";
+
+/** The columns a request row is written with at enqueue, in the order of copyRequestRows' fields. */
+const REQUEST_COLUMNS = [
+  "id",
+  "batch_id",
+  "kind",
+  "feature",
+  "job_hash",
+  "metadata",
+  "payload",
+  "stage",
+  "routing_features",
+  "prompt",
+  "initial_tier",
+  "classifier",
+  "routing_reason",
+  "complexity_score",
+] as const;
+
+/** The chunk's request rows in COPY text format: the same values the INSERT below writes, column for column. */
+function copyRequestRows(batchId: string, chunk: readonly CheckedJob[], entries: readonly BacklogEntry[]): string {
+  let rows = "";
+  for (let index = 0; index < chunk.length; index++) {
+    const { requestId, job, hash } = chunk[index]!;
+    const { payload, stage, routing } = entries[index]!;
+    rows += copyRow([
+      requestId,
+      batchId,
+      job.kind,
+      job.feature,
+      hash,
+      job.metadata === undefined ? null : JSON.stringify(job.metadata),
+      JSON.stringify(payload),
+      stage,
+      routing ? JSON.stringify(routing.features) : null,
+      routing?.prompt,
+      routing?.initialTier,
+      routing?.classifier,
+      routing?.reason,
+      routing?.score,
+    ]);
+  }
+  return rows;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { endianness } from "node:os";
 import { z } from "zod";
 import { DEFAULT_FEATURIZER_SPEC, DENSE_FEATURES, type FeaturizerSpec, type JobFeatures } from "./featurize.js";
 
@@ -28,18 +29,28 @@ export function featurizerKey(spec: FeaturizerSpec): string {
 
 export const DEFAULT_FEATURIZER_KEY = featurizerKey(DEFAULT_FEATURIZER_SPEC);
 
+/** Typed arrays are in the host's byte order: on a little-endian host their bytes are already the stored ones. */
+const LITTLE_ENDIAN = endianness() === "LE";
+
+/** The bytes of a typed array as little-endian base64 (one copy less on a little-endian host). */
+function base64LE(array: Int32Array | Float32Array, write: (buffer: Buffer, value: number, at: number) => void): string {
+  if (LITTLE_ENDIAN) return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString("base64");
+  const buffer = Buffer.alloc(array.length * 4);
+  for (let k = 0; k < array.length; k++) write(buffer, array[k]!, k * 4);
+  return buffer.toString("base64");
+}
+
+// Once per spec, not once per job: every job of an enqueue is encoded under the same one.
+let lastSpec: FeaturizerSpec | undefined;
+let lastKey = "";
+
 export function encodeFeatures(features: JobFeatures, spec: FeaturizerSpec = DEFAULT_FEATURIZER_SPEC): StoredFeatures {
-  const indices = Buffer.alloc(features.indices.length * 4);
-  const values = Buffer.alloc(features.values.length * 4);
-  for (let k = 0; k < features.indices.length; k++) {
-    indices.writeInt32LE(features.indices[k]!, k * 4);
-    values.writeFloatLE(features.values[k]!, k * 4);
-  }
+  if (spec !== lastSpec) [lastSpec, lastKey] = [spec, featurizerKey(spec)];
   return {
     v: STORED_FEATURES_VERSION,
-    s: featurizerKey(spec),
-    i: indices.toString("base64"),
-    x: values.toString("base64"),
+    s: lastKey,
+    i: base64LE(features.indices, (buffer, value, at) => buffer.writeInt32LE(value, at)),
+    x: base64LE(features.values, (buffer, value, at) => buffer.writeFloatLE(value, at)),
     d: Array.from(features.dense),
   };
 }

@@ -16,4 +16,15 @@ describe("SeenIds", () => {
     // Kept under 70% full: 10,001 ids in 16,384 slots of 20 bytes.
     expect(seen.bytes).toBe(16_384 * 20);
   });
+
+  it("sized for a count of ids, holds them without growing, under 70% full", () => {
+    const seen = SeenIds.forIds(1_000_000);
+    const bytes = seen.bytes;
+    expect(bytes).toBe(2 ** 21 * 20);
+    const job = jobHash({ kind: "generate", prompt: "a" });
+    for (let n = 1; n <= 1_000_000; n++) seen.claim(`m1-${n}`, job, n);
+    expect(seen.bytes).toBe(bytes);
+    expect(seen.claim("m1-500000", job, 1_000_001)).toEqual({ line: 500_000, sameJob: true });
+    expect(SeenIds.forIds(0).bytes).toBe(4096 * 20);
+  });
 });
