@@ -37,27 +37,34 @@ describe("a tier's concurrency limit across worker processes", () => {
   });
 
   it("never lets more than the limit run at once, while both processes do work", async () => {
-    const jobs = Array.from({ length: 36 }, (_, index) => ({
-      id: `conc-${index}`,
-      kind: "classify" as const,
-      tier: "cheap",
-      prompt: `Ticket ${index}: my card was charged twice for the same order.`,
-      labels: TICKET_LABELS,
-    }));
-    const { batchId } = await pipeline.producer.enqueueJobs(jobs, { batchName: "concurrency" });
-    const status = await pipeline.waitForBatch(batchId);
-    expect(status.succeeded).toBe(36);
+    const attemptsByWorker = async () =>
+      Promise.all(
+        workers.map(async (worker) => {
+          const port = (await worker.waitForOutput(/health on :(\d+)/))[1];
+          return counterTotal(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), "llm_router_attempts_total");
+        }),
+      );
+    // Which process takes a freed slot is a race (BullMQ hands the next job to the worker that just
+    // finished one), so on a loaded machine one process can take a whole batch. Such a round proves
+    // nothing about a limit across processes: run another, until both have worked (at most 5 rounds).
+    for (let round = 0; round < 5 && (await attemptsByWorker()).some((attempts) => attempts === 0); round++) {
+      const jobs = Array.from({ length: 36 }, (_, index) => ({
+        id: `conc-${round}-${index}`,
+        kind: "classify" as const,
+        tier: "cheap",
+        prompt: `Ticket ${index}: my card was charged twice for the same order.`,
+        labels: TICKET_LABELS,
+      }));
+      const { batchId } = await pipeline.producer.enqueueJobs(jobs, { batchName: `concurrency-${round}` });
+      const status = await pipeline.waitForBatch(batchId);
+      expect(status.succeeded).toBe(36);
+    }
+    for (const attempts of await attemptsByWorker()) expect(attempts).toBeGreaterThan(0);
 
     const stats = pipeline.fake.stats();
     const inFlight = Object.values(stats.models).map((model) => model.maxInFlight);
     expect(Math.max(...inFlight)).toBeLessThanOrEqual(CHEAP_LIMIT);
     // The limit was actually used: calls overlapped.
     expect(Math.max(...inFlight)).toBeGreaterThanOrEqual(2);
-
-    for (const worker of workers) {
-      const port = (await worker.waitForOutput(/health on :(\d+)/))[1];
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      expect(counterTotal(metrics, "llm_router_attempts_total")).toBeGreaterThan(0);
-    }
   });
 });
