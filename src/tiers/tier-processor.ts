@@ -165,7 +165,7 @@ async function endWithoutAnswer(
     const nowMs = deps.now().getTime();
     const since = await deps.tierBlock.note(tierName, nowMs, TIER_BLOCK_HOLD_MS);
     held.onBlocked();
-    waitedMs = heldWaitMs(data.waitedMs, nowMs, since, held.queuedAtMs);
+    waitedMs = heldWaitMs({ waitedMs: data.waitedMs, deferralsHere: data.deferrals }, nowMs, since, held.queuedAtMs);
     if (waitedMs > data.waitedMs) decision = decideTierEnding({ ...facts, waitedMs });
   }
   const carried = {
