@@ -213,6 +213,25 @@ describe("tier processor (in-memory ledger, journal, gate and scripted providers
     );
   });
 
+  it("clears the tier's blocked mark at its first answer after noting it, once: answered jobs cost no Redis call", async () => {
+    const stage = inMemoryStage(CONFIG, { "gpt-5-mini": [http429(800), answer("billing")] });
+    const calls: string[] = [];
+    const tierBlock = {
+      note: async (tier: string, nowMs: number) => (calls.push(`note ${tier}`), nowMs),
+      clear: async (tier: string) => void calls.push(`clear ${tier}`),
+      read: async () => new Map<string, number>(),
+    };
+    const processTier = createTierProcessor("cheap", { ...stage.deps, tierBlock });
+    const run = (id: string) => (stage.deps.ledger.addRequests([id]), processTier(tierJob(id), id, true, stage.clock.nowMs()));
+    expect(await run("r8f")).toMatchObject({ status: "deferred", scope: "tier" });
+    expect(calls).toEqual(["note cheap"]);
+    stage.clock.advance(800);
+    expect(await run("r8g")).toEqual({ status: "succeeded", model: "gpt-5-mini" });
+    expect(await run("r8h")).toEqual({ status: "succeeded", model: "gpt-5-mini" });
+    // One clear for the blockage this process saw; the next answers touch nothing.
+    expect(calls).toEqual(["note cheap", "clear cheap"]);
+  });
+
   it("escalates a busy tier once its deferrals are used up", async () => {
     const t = setUp({ "gpt-5-mini": [http429(100)], "claude-haiku-4-5": [http429(100)] });
     expect(await t.run(tierJob("r6", { deferrals: 2 }), false)).toEqual({ status: "escalated", to: "balanced" });
