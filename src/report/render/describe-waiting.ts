@@ -1,4 +1,4 @@
-import type { BatchWaiting, WaitReason } from "../../batches/waiting-summary.js";
+import { isWaiting, type BatchWaiting, type WaitReason } from "../../batches/waiting-summary.js";
 import { formatDuration } from "../query/finish-rate.js";
 
 const REASON_TEXT: Record<WaitReason, string> = {
@@ -19,8 +19,8 @@ export function describeWaitingModel(model: { model: string; reason: WaitReason;
 /** The `batch ID` lines saying why its queued jobs wait; none when nothing waits. */
 export function describeWaiting(waiting: BatchWaiting, nowMs: number): string[] {
   const lines: string[] = [];
+  if (!isWaiting(waiting)) return lines;
   const jobs = waiting.deferredJobs;
-  if (jobs === 0 && waiting.blockedTiers.length === 0 && waiting.models.length === 0) return lines;
   lines.push(
     jobs > 0
       ? `waiting for busy models: ${jobs}${waiting.sampled ? "+" : ""} deferred job${jobs === 1 ? "" : "s"}`
