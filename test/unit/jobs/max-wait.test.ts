@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyDefaults } from "../../../src/jobs/job-defaults.js";
 import { jobInputSchema } from "../../../src/jobs/job-schema.js";
+import { parseCsvJobs } from "../../../src/jobs/read-job-file.js";
 import { MAX_WAIT_LIMIT_MS, parseMaxWaitMs } from "../../../src/jobs/max-wait.js";
 import { heldWaitMs, waitBoundMs } from "../../../src/tiers/wait-bound.js";
 
@@ -28,6 +29,14 @@ describe("maxWait: a batch's bound on waiting for busy models", () => {
     expect(bad.error?.issues[0]?.message).toMatch(/^maxWait must be a duration like "30s"/);
     expect(applyDefaults(job, { maxWait: "5s" })).toMatchObject({ maxWait: "5s" });
     expect(applyDefaults({ ...job, maxWait: "1m" }, { maxWait: "5s" })).toMatchObject({ maxWait: "1m" });
+  });
+
+  it("is a CSV column; an empty cell takes the --max-wait default", () => {
+    const csv = "kind,prompt,maxWait\ngenerate,a,30s\ngenerate,b,\n";
+    expect(parseCsvJobs(Buffer.from(csv), { maxWait: "5s" })).toEqual([
+      { line: 2, job: { kind: "generate", prompt: "a", maxWait: "30s" } },
+      { line: 3, job: { kind: "generate", prompt: "b", maxWait: "5s" } },
+    ]);
   });
 
   it("wins over the config's maxWaitMs in the tier; an unreadable one falls back to the config", () => {
