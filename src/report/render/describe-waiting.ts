@@ -16,6 +16,11 @@ export function describeWaitingModel(model: { model: string; reason: WaitReason;
   return `${model.model} ${REASON_TEXT[model.reason]}${until}`;
 }
 
+/** "no usable model since 09:14:38Z (12s)": a blocked tier's mark, said the same by `batch ID` and the dashboard. */
+export function describeBlockedSince(since: string, nowMs: number): string {
+  return `no usable model since ${since.slice(11, 19)}Z (${formatDuration(nowMs - Date.parse(since))})`;
+}
+
 /** The `batch ID` lines saying why its queued jobs wait; none when nothing waits. */
 export function describeWaiting(waiting: BatchWaiting, nowMs: number): string[] {
   const lines: string[] = [];
@@ -27,9 +32,7 @@ export function describeWaiting(waiting: BatchWaiting, nowMs: number): string[] 
       : "waiting for busy models: no job of this batch deferred yet",
   );
   for (const tier of waiting.blockedTiers) {
-    lines.push(
-      `  tier ${tier.tier} has had no usable model since ${tier.since.slice(11, 19)}Z (${formatDuration(nowMs - Date.parse(tier.since))}): its queue is paused, its jobs held`,
-    );
+    lines.push(`  tier ${tier.tier} has had ${describeBlockedSince(tier.since, nowMs)}: its queue is paused, its jobs held`);
   }
   for (const model of waiting.models) {
     lines.push(`  ${describeWaitingModel(model, nowMs)}: ${model.jobs} job${model.jobs === 1 ? "" : "s"} waiting on it`);
