@@ -213,6 +213,19 @@ describe("tier processor (in-memory ledger, journal, gate and scripted providers
     );
   });
 
+  it("defers a job as before, counting its own deferrals, when the tier's blocked mark cannot be noted", async () => {
+    const stage = inMemoryStage(CONFIG, { "gpt-5-mini": [http429(800)] });
+    const tierBlock = {
+      note: async () => Promise.reject(new Error("READONLY You can't write against a read only replica.")),
+      clear: async () => {},
+      read: async () => new Map<string, number>(),
+    };
+    const processTier = createTierProcessor("cheap", { ...stage.deps, tierBlock });
+    stage.deps.ledger.addRequests(["r8i"]);
+    const ending = await processTier(tierJob("r8i"), "r8i", true, stage.clock.nowMs() - 60_000);
+    expect(ending).toMatchObject({ status: "deferred", scope: "tier", delayMs: 800, job: { waitedMs: 800, deferrals: 1 } });
+  });
+
   it("clears the tier's blocked mark at its first answer after noting it, once: answered jobs cost no Redis call", async () => {
     const stage = inMemoryStage(CONFIG, { "gpt-5-mini": [http429(800), answer("billing")] });
     const calls: string[] = [];
