@@ -1,7 +1,7 @@
 import type { BatchWaiting } from "../batches/waiting-summary.js";
 import { isWaiting } from "../batches/waiting-summary.js";
 import { formatDuration } from "../report/query/finish-rate.js";
-import { describeWaitingModel } from "../report/render/describe-waiting.js";
+import { describeBlockedSince, describeWaitingModel } from "../report/render/describe-waiting.js";
 import { escapeXml as esc } from "../report/render/svg-charts.js";
 
 /** A running batch's "why are these jobs waiting" block: blocked tiers, busy models (until when) and their deferred jobs. */
@@ -10,7 +10,7 @@ export function waitingHtml(waiting: BatchWaiting, nowMs: number): string {
   const tiers = waiting.blockedTiers
     .map(
       (tier) =>
-        `<p class="waiting-tier">tier <b>${esc(tier.tier)}</b> has had no usable model since ${esc(tier.since.slice(11, 19))}Z (${esc(formatDuration(nowMs - Date.parse(tier.since)))}): its queue is paused</p>`,
+        `<p class="waiting-tier">tier <b>${esc(tier.tier)}</b> has had ${esc(describeBlockedSince(tier.since, nowMs))}: its queue is paused</p>`,
     )
     .join("");
   const rows = waiting.models

@@ -165,10 +165,17 @@ async function endWithoutAnswer(
   let waitedMs = data.waitedMs;
   if (decision.action === "defer" && decision.scope === "tier" && deps.tierBlock && held.queuedAtMs !== undefined) {
     const nowMs = deps.now().getTime();
-    const since = await deps.tierBlock.note(tierName, nowMs, TIER_BLOCK_HOLD_MS);
-    held.onBlocked();
-    waitedMs = heldWaitMs(data.waitedMs, nowMs, since, held.queuedAtMs);
-    if (waitedMs > data.waitedMs) decision = decideTierEnding({ ...facts, waitedMs });
+    // The mark only shortens a held job's wait: if Redis refuses it, the job counts its own deferrals
+    // and is deferred as before, rather than failing this attempt with its calls not yet released.
+    const since = await deps.tierBlock.note(tierName, nowMs, TIER_BLOCK_HOLD_MS).catch((error: unknown) => {
+      log.warn({ error: String(error) }, "could not note the tier blocked");
+      return undefined;
+    });
+    if (since !== undefined) {
+      held.onBlocked();
+      waitedMs = heldWaitMs({ waitedMs: data.waitedMs, deferralsHere: data.deferrals }, nowMs, since, held.queuedAtMs);
+      if (waitedMs > data.waitedMs) decision = decideTierEnding({ ...facts, waitedMs });
+    }
   }
   const carried = {
     ...data,

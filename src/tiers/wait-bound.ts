@@ -13,9 +13,18 @@ export function waitBoundMs(job: { maxWait?: string }, configMaxWaitMs: number):
 /**
  * How long a job has waited for busy models, held behind a blocked tier: at least its own deferrals
  * (`waitedMs`, every tier), and at least the time since the later of the tier going dark (`blockedSinceMs`)
- * and the job entering its queue. Earlier tiers' waits are not added to the held time, so an escalated
- * job may wait a little past its bound, never short of it. Pure.
+ * and the job entering its queue, plus what it had already waited in the tiers before. A job not yet
+ * deferred in this tier (`deferralsHere` 0) carries in `waitedMs` only those earlier tiers' waits, so they
+ * add to the held time: the bound is over every tier, and a job escalated after waiting `W` must not wait
+ * `maxWait` more here. Once deferred here, its `waitedMs` already counts this tier. Pure.
  */
-export function heldWaitMs(waitedMs: number, nowMs: number, blockedSinceMs: number, queuedAtMs: number): number {
-  return Math.max(waitedMs, Math.round(nowMs - Math.max(blockedSinceMs, queuedAtMs)));
+export function heldWaitMs(
+  waited: { waitedMs: number; deferralsHere: number },
+  nowMs: number,
+  blockedSinceMs: number,
+  queuedAtMs: number,
+): number {
+  const heldMs = Math.max(0, Math.round(nowMs - Math.max(blockedSinceMs, queuedAtMs)));
+  const before = waited.deferralsHere === 0 ? waited.waitedMs : 0;
+  return Math.max(waited.waitedMs, before + heldMs);
 }

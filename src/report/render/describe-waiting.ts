@@ -1,4 +1,4 @@
-import type { BatchWaiting, WaitReason } from "../../batches/waiting-summary.js";
+import { isWaiting, type BatchWaiting, type WaitReason } from "../../batches/waiting-summary.js";
 import { formatDuration } from "../query/finish-rate.js";
 
 const REASON_TEXT: Record<WaitReason, string> = {
@@ -16,20 +16,23 @@ export function describeWaitingModel(model: { model: string; reason: WaitReason;
   return `${model.model} ${REASON_TEXT[model.reason]}${until}`;
 }
 
+/** "no usable model since 09:14:38Z (12s)": a blocked tier's mark, said the same by `batch ID` and the dashboard. */
+export function describeBlockedSince(since: string, nowMs: number): string {
+  return `no usable model since ${since.slice(11, 19)}Z (${formatDuration(nowMs - Date.parse(since))})`;
+}
+
 /** The `batch ID` lines saying why its queued jobs wait; none when nothing waits. */
 export function describeWaiting(waiting: BatchWaiting, nowMs: number): string[] {
   const lines: string[] = [];
+  if (!isWaiting(waiting)) return lines;
   const jobs = waiting.deferredJobs;
-  if (jobs === 0 && waiting.blockedTiers.length === 0 && waiting.models.length === 0) return lines;
   lines.push(
     jobs > 0
       ? `waiting for busy models: ${jobs}${waiting.sampled ? "+" : ""} deferred job${jobs === 1 ? "" : "s"}`
       : "waiting for busy models: no job of this batch deferred yet",
   );
   for (const tier of waiting.blockedTiers) {
-    lines.push(
-      `  tier ${tier.tier} has had no usable model since ${tier.since.slice(11, 19)}Z (${formatDuration(nowMs - Date.parse(tier.since))}): its queue is paused, its jobs held`,
-    );
+    lines.push(`  tier ${tier.tier} has had ${describeBlockedSince(tier.since, nowMs)}: its queue is paused, its jobs held`);
   }
   for (const model of waiting.models) {
     lines.push(`  ${describeWaitingModel(model, nowMs)}: ${model.jobs} job${model.jobs === 1 ? "" : "s"} waiting on it`);

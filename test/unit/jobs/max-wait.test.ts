@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyDefaults } from "../../../src/jobs/job-defaults.js";
 import { jobInputSchema } from "../../../src/jobs/job-schema.js";
+import { parseCsvJobs } from "../../../src/jobs/read-job-file.js";
 import { MAX_WAIT_LIMIT_MS, parseMaxWaitMs } from "../../../src/jobs/max-wait.js";
 import { heldWaitMs, waitBoundMs } from "../../../src/tiers/wait-bound.js";
 
@@ -30,6 +31,14 @@ describe("maxWait: a batch's bound on waiting for busy models", () => {
     expect(applyDefaults({ ...job, maxWait: "1m" }, { maxWait: "5s" })).toMatchObject({ maxWait: "1m" });
   });
 
+  it("is a CSV column; an empty cell takes the --max-wait default", () => {
+    const csv = "kind,prompt,maxWait\ngenerate,a,30s\ngenerate,b,\n";
+    expect(parseCsvJobs(Buffer.from(csv), { maxWait: "5s" })).toEqual([
+      { line: 2, job: { kind: "generate", prompt: "a", maxWait: "30s" } },
+      { line: 3, job: { kind: "generate", prompt: "b", maxWait: "5s" } },
+    ]);
+  });
+
   it("wins over the config's maxWaitMs in the tier; an unreadable one falls back to the config", () => {
     expect(waitBoundMs({ maxWait: "5s" }, 600_000)).toBe(5_000);
     expect(waitBoundMs({ maxWait: "0s" }, 600_000)).toBe(0);
@@ -38,11 +47,21 @@ describe("maxWait: a batch's bound on waiting for busy models", () => {
   });
 
   it("a job held behind a blocked tier has waited since the later of the blockage and its arrival, never less than its own deferrals", () => {
+    const fresh = { waitedMs: 0, deferralsHere: 0 };
     // Blocked at 10 s, the job queued at 4 s: held since 10 s.
-    expect(heldWaitMs(0, 25_000, 10_000, 4_000)).toBe(15_000);
+    expect(heldWaitMs(fresh, 25_000, 10_000, 4_000)).toBe(15_000);
     // Queued after the tier went dark: held since it arrived.
-    expect(heldWaitMs(0, 25_000, 10_000, 20_000)).toBe(5_000);
-    // Its own deferrals (over every tier) say more.
-    expect(heldWaitMs(30_000, 25_000, 10_000, 4_000)).toBe(30_000);
+    expect(heldWaitMs(fresh, 25_000, 10_000, 20_000)).toBe(5_000);
+    // Its own deferrals here (over every tier) say more.
+    expect(heldWaitMs({ waitedMs: 30_000, deferralsHere: 3 }, 25_000, 10_000, 4_000)).toBe(30_000);
+    // A clock behind the mark's (another pod's) adds nothing.
+    expect(heldWaitMs({ waitedMs: 2_000, deferralsHere: 1 }, 9_000, 10_000, 4_000)).toBe(2_000);
+  });
+
+  it("adds what an escalated job waited in the tiers before to its time held here: the bound is over every tier", () => {
+    // Waited 4 s below, escalated into this dark tier at 20 s, held 3 s: 7 s in all, not 4 s.
+    expect(heldWaitMs({ waitedMs: 4_000, deferralsHere: 0 }, 23_000, 10_000, 20_000)).toBe(7_000);
+    // Once deferred here, its waitedMs already holds the earlier tiers and this one: not added twice.
+    expect(heldWaitMs({ waitedMs: 8_000, deferralsHere: 1 }, 23_000, 10_000, 20_000)).toBe(8_000);
   });
 });

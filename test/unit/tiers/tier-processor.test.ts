@@ -198,6 +198,53 @@ describe("tier processor (in-memory ledger, journal, gate and scripted providers
     });
   });
 
+  it("a job escalated into a blocked tier adds the wait it brought to its time held there", async () => {
+    const config = testConfig({ maxDeferrals: 100, fallback: { maxCostRatioWhileCooling: 1000 } });
+    const stage = inMemoryStage(config, { "claude-opus-4-7": [http429(800)], "gpt-5.2": [http429(800)] });
+    const nowMs = stage.clock.nowMs();
+    // Premium has been dark for a minute; the job waited 4 s in the tier below and arrived here 2 s ago.
+    const tierBlock = { note: async () => nowMs - 60_000, clear: async () => {}, read: async () => new Map<string, number>() };
+    const blocked = createTierProcessor("premium", { ...stage.deps, tierBlock });
+    stage.deps.ledger.addRequests(["r8e"]);
+    const escalated = tierJob("r8e", { waitedMs: 4_000, deferrals: 0, escalations: 1 }, { maxWait: "5s" });
+    expect(await blocked(escalated, "r8e", true, nowMs - 2_000)).toMatchObject({ status: "failed" });
+    expect((stage.deps.ledger.request("r8e") as RequestOutcome).error).toMatch(
+      /waited 6 s for busy models, the most allowed \(maxWaitMs 5000\)/,
+    );
+  });
+
+  it("defers a job as before, counting its own deferrals, when the tier's blocked mark cannot be noted", async () => {
+    const stage = inMemoryStage(CONFIG, { "gpt-5-mini": [http429(800)] });
+    const tierBlock = {
+      note: async () => Promise.reject(new Error("READONLY You can't write against a read only replica.")),
+      clear: async () => {},
+      read: async () => new Map<string, number>(),
+    };
+    const processTier = createTierProcessor("cheap", { ...stage.deps, tierBlock });
+    stage.deps.ledger.addRequests(["r8i"]);
+    const ending = await processTier(tierJob("r8i"), "r8i", true, stage.clock.nowMs() - 60_000);
+    expect(ending).toMatchObject({ status: "deferred", scope: "tier", delayMs: 800, job: { waitedMs: 800, deferrals: 1 } });
+  });
+
+  it("clears the tier's blocked mark at its first answer after noting it, once: answered jobs cost no Redis call", async () => {
+    const stage = inMemoryStage(CONFIG, { "gpt-5-mini": [http429(800), answer("billing")] });
+    const calls: string[] = [];
+    const tierBlock = {
+      note: async (tier: string, nowMs: number) => (calls.push(`note ${tier}`), nowMs),
+      clear: async (tier: string) => void calls.push(`clear ${tier}`),
+      read: async () => new Map<string, number>(),
+    };
+    const processTier = createTierProcessor("cheap", { ...stage.deps, tierBlock });
+    const run = (id: string) => (stage.deps.ledger.addRequests([id]), processTier(tierJob(id), id, true, stage.clock.nowMs()));
+    expect(await run("r8f")).toMatchObject({ status: "deferred", scope: "tier" });
+    expect(calls).toEqual(["note cheap"]);
+    stage.clock.advance(800);
+    expect(await run("r8g")).toEqual({ status: "succeeded", model: "gpt-5-mini" });
+    expect(await run("r8h")).toEqual({ status: "succeeded", model: "gpt-5-mini" });
+    // One clear for the blockage this process saw; the next answers touch nothing.
+    expect(calls).toEqual(["note cheap", "clear cheap"]);
+  });
+
   it("escalates a busy tier once its deferrals are used up", async () => {
     const t = setUp({ "gpt-5-mini": [http429(100)], "claude-haiku-4-5": [http429(100)] });
     expect(await t.run(tierJob("r6", { deferrals: 2 }), false)).toEqual({ status: "escalated", to: "balanced" });
