@@ -100,27 +100,10 @@ export function createIngester(deps: IngesterDeps) {
       report.ingested++;
       deps.afterLine?.(report.ingested, row.items);
     };
-    let chunk: BatchResultLine[] = [];
-    const flush = async () => {
-      const lines = chunk;
-      chunk = [];
+    const read = await readResults(client, row.providerBatchId!, log, truncatedReads, async (lines) => {
       await Promise.all(lines.map(handle));
-    };
-    try {
-      for await (const line of client.results(row.providerBatchId!)) {
-        chunk.push(line);
-        if (chunk.length >= CHUNK_LINES) await flush();
-      }
-      await flush();
-    } catch (error) {
-      if (!(error instanceof TruncatedResultsError)) throw error;
-      await flush();
-      log.error(
-        { error: error.message, read: truncatedReads + 1, of: MAX_TRUNCATED_READS },
-        "batch results file is truncated: lines read so far are kept",
-      );
-      if (truncatedReads + 1 < MAX_TRUNCATED_READS) return { ...report, complete: false };
-    }
+    });
+    if (!read) return { ...report, complete: false };
     if (report.unknown > MAX_UNKNOWN_LOGS) log.warn({ unknown: report.unknown }, "batch results held more lines for unknown custom_ids");
     // Items the provider said nothing about (a truncated file, a failed batch): an error each, sent on.
     // Restored first if Redis lost them meanwhile: an item with no attempt row is still missing.
@@ -155,10 +138,7 @@ export function createIngester(deps: IngesterDeps) {
     truncatedReads: number,
   ): Promise<IngestReport> {
     const report: IngestReport = { ingested: 0, alreadyDone: 0, unknown: 0, missing: 0, complete: true };
-    let chunk: BatchResultLine[] = [];
-    const flush = async () => {
-      const lines = chunk;
-      chunk = [];
+    const recordChunk = async (lines: BatchResultLine[]) => {
       const items = await deps.store.itemsByIds(lines.map((line) => line.customId));
       const records = lines.flatMap((line) => {
         const item = items.get(line.customId);
@@ -177,21 +157,7 @@ export function createIngester(deps: IngesterDeps) {
       });
       report.ingested += records.length;
     };
-    try {
-      for await (const line of client.results(row.providerBatchId!)) {
-        chunk.push(line);
-        if (chunk.length >= CHUNK_LINES) await flush();
-      }
-      await flush();
-    } catch (error) {
-      if (!(error instanceof TruncatedResultsError)) throw error;
-      await flush();
-      log.error(
-        { error: error.message, read: truncatedReads + 1, of: MAX_TRUNCATED_READS },
-        "batch results file is truncated: lines read so far are kept",
-      );
-      if (truncatedReads + 1 < MAX_TRUNCATED_READS) return { ...report, complete: false };
-    }
+    if (!(await readResults(client, row.providerBatchId!, log, truncatedReads, recordChunk))) return { ...report, complete: false };
     await deps.store.markEnded(row.id, report.ingested);
     log.warn(
       { duplicateOf: row.duplicateOf, billed: report.ingested, unknown: report.unknown },
@@ -202,4 +168,41 @@ export function createIngester(deps: IngesterDeps) {
 
   return ingest;
 }
+
 export type Ingester = ReturnType<typeof createIngester>;
+
+/**
+ * Streams a provider batch's results file to `onChunk`, CHUNK_LINES lines at a time, so memory stays
+ * one chunk whatever the file's size. A truncated file keeps what was read; the answer is false
+ * while it should be read again (fewer than MAX_TRUNCATED_READS reads so far), else true.
+ */
+async function readResults(
+  client: BatchProviderClient,
+  providerBatchId: string,
+  log: Logger,
+  truncatedReads: number,
+  onChunk: (lines: BatchResultLine[]) => Promise<void>,
+): Promise<boolean> {
+  let chunk: BatchResultLine[] = [];
+  const flush = async () => {
+    const lines = chunk;
+    chunk = [];
+    if (lines.length > 0) await onChunk(lines);
+  };
+  try {
+    for await (const line of client.results(providerBatchId)) {
+      chunk.push(line);
+      if (chunk.length >= CHUNK_LINES) await flush();
+    }
+    await flush();
+  } catch (error) {
+    if (!(error instanceof TruncatedResultsError)) throw error;
+    await flush();
+    log.error(
+      { error: error.message, read: truncatedReads + 1, of: MAX_TRUNCATED_READS },
+      "batch results file is truncated: lines read so far are kept",
+    );
+    if (truncatedReads + 1 < MAX_TRUNCATED_READS) return false;
+  }
+  return true;
+}
