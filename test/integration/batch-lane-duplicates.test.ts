@@ -1,22 +1,15 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { sql } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
-import { startFakeLlm, type FakeLlm } from "../../src/fake-llm/index.js";
+import { describe, expect, it } from "vitest";
 import { queryRows } from "../../src/ledger/db/database.js";
 import type { LaneItem } from "../../src/tiers/batch-lane-hook.js";
-import { pipelineEnv, startWorkerProcess } from "../helpers/chaos-workers.js";
-import type { LongRunningCli } from "../helpers/cli-process.js";
-import { writeConfigFile } from "../helpers/config-file.js";
 import { anthropicRequest } from "../helpers/fake-llm/batches.js";
-import { startTestPipeline, type TestPipeline } from "../helpers/pipeline.js";
+import { BATCH_HOUR_MS, useLaneRig, waitForLaneSettled } from "../helpers/lane-rig.js";
 import { classifyJobs, fakeBilledItems, laneConfig } from "../helpers/batch-lane.js";
 import { waitFor } from "../helpers/wait-for.js";
 
-const STAGES = ["intake", "cheap", "premium"];
 const JOBS = 20;
 const MODEL = "claude-haiku-4-5";
-/** The fake's batches take an hour of its clock: they move on only when the test moves that clock. */
-const BATCH_HOUR_MS = 3_600_000;
 
 /**
  * Anthropic batches carry no metadata. A crash between create and recording the id, with a create
@@ -25,41 +18,22 @@ const BATCH_HOUR_MS = 3_600_000;
  * never as a second ending of a request.
  */
 describe("batch lane: a duplicate provider batch (Anthropic)", () => {
-  let pipeline: TestPipeline | undefined;
-  let fake: FakeLlm | undefined;
-  let workers: LongRunningCli[] = [];
-  afterEach(async () => {
-    await Promise.all(workers.map((worker) => worker.stop()));
-    workers = [];
-    await pipeline?.close();
-    await fake?.close();
-    pipeline = undefined;
-    fake = undefined;
-  });
+  const startLaneRig = useLaneRig();
 
   it("two batches match one submission: one adopted, the other cancelled, its billed items recorded as duplicate_submission", async () => {
-    let clockOffsetMs = 0;
-    fake = await startFakeLlm({
-      port: 0,
-      now: () => Date.now() + clockOffsetMs,
-      scenario: { seed: 41, models: { "*": { batchLatencyMs: BATCH_HOUR_MS } } },
-    });
     // One submission of exactly JOBS items.
     const config = laneConfig({
       cheapModels: [{ provider: "anthropic", model: MODEL, timeoutMs: 2000 }],
       lane: { maxItems: JOBS, maxWaitMs: 60_000 },
     });
-    pipeline = await startTestPipeline({ config, stages: [] });
-    const configPath = await writeConfigFile(config);
-    const env = pipelineEnv(pipeline, configPath, {
-      OPENAI_BASE_URL: `${fake.url}/v1`,
-      ANTHROPIC_BASE_URL: fake.url,
-      WORKER_LOCK_DURATION_MS: "2000",
-      WORKER_STALLED_INTERVAL_MS: "1000",
+    const rig = await startLaneRig({
+      seed: 41,
+      models: { "*": { batchLatencyMs: BATCH_HOUR_MS } },
+      config,
+      env: { WORKER_LOCK_DURATION_MS: "2000", WORKER_STALLED_INTERVAL_MS: "1000" },
     });
-    const first = await startWorkerProcess(STAGES, env);
-    workers.push(first.worker);
-    const db = pipeline.testDb.database.db;
+    const { fake, pipeline, db } = rig;
+    const first = await rig.startWorker();
     await pipeline.producer.enqueueJobs(classifyJobs(JOBS, "dup", { deadline: "6h" }), { batchName: "duplicates" });
     const [submission] = await waitFor(
       () =>
@@ -70,7 +44,7 @@ describe("batch lane: a duplicate provider batch (Anthropic)", () => {
       (rows) => rows.length === 1,
       { what: "the submission to reach the provider", timeoutMs: 60_000 },
     );
-    await first.worker.stop();
+    await first.stop();
 
     // The crash, replayed: the same items were created a second time (the create made again after
     // its answer was lost) and the row never learnt either id.
@@ -86,10 +60,9 @@ describe("batch lane: a duplicate provider batch (Anthropic)", () => {
       sql`update provider_batches set state = 'submitting', provider_batch_id = null, submitted_at = null where id = ${submission!.id}`,
     );
     // Half an hour on: both batches have answered part of their items.
-    clockOffsetMs = BATCH_HOUR_MS / 2;
+    rig.setClockAhead(BATCH_HOUR_MS / 2);
 
-    const restarted = await startWorkerProcess(STAGES, env);
-    workers.push(restarted.worker);
+    await rig.startWorker();
     await waitFor(
       () =>
         queryRows<{ n: number }>(
@@ -99,17 +72,8 @@ describe("batch lane: a duplicate provider batch (Anthropic)", () => {
       (rows) => rows[0]!.n === 1,
       { what: "the duplicate to be recorded and cancelled", timeoutMs: 60_000 },
     );
-    clockOffsetMs = 2 * BATCH_HOUR_MS;
-    await waitFor(
-      () =>
-        queryRows<{ queued: number; open: number }>(
-          db,
-          sql`select (select count(*)::int from requests where status = 'queued') as queued,
-                (select count(*)::int from provider_batches where state <> 'ended') as open`,
-        ),
-      (rows) => rows[0]!.queued === 0 && rows[0]!.open === 0,
-      { what: "every request to end and both provider batches to be ingested", timeoutMs: 90_000 },
-    );
+    rig.setClockAhead(2 * BATCH_HOUR_MS);
+    await waitForLaneSettled(db, "every request to end and both provider batches to be ingested", 90_000);
 
     const rows = await queryRows<{ provider_batch_id: string; duplicate_of: string | null }>(
       db,
@@ -136,7 +100,7 @@ describe("batch lane: a duplicate provider batch (Anthropic)", () => {
     // Each request ended once, by its submission's result; the duplicate's billed items are on record too.
     expect(summary).toEqual({ succeeded: JOBS, oks: JOBS, answers: JOBS, duplicates: billedInDuplicate, dup_cost_positive: true });
     expect(summary!.answers + summary!.duplicates).toBe(await fakeBilledItems(fake.url));
-    const logs = workers.map((worker) => worker.output().stdout + worker.output().stderr).join("\n");
+    const logs = rig.workers.map((worker) => worker.output().stdout + worker.output().stderr).join("\n");
     expect(logs).toContain("a duplicate provider batch of this submission: cancelled");
     expect(logs).toContain("duplicate provider batch ingested");
   });

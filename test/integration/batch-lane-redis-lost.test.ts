@@ -1,19 +1,13 @@
 import { sql } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
-import { startFakeLlm, type FakeLlm } from "../../src/fake-llm/index.js";
+import { describe, expect, it } from "vitest";
 import { queryRows } from "../../src/ledger/db/database.js";
-import { pipelineEnv, startWorkerProcess } from "../helpers/chaos-workers.js";
-import { runCli, type LongRunningCli } from "../helpers/cli-process.js";
-import { writeConfigFile } from "../helpers/config-file.js";
-import { startOwnRedis, type OwnRedis } from "../helpers/own-redis.js";
-import { startTestPipeline, type TestPipeline } from "../helpers/pipeline.js";
+import { runCli } from "../helpers/cli-process.js";
+import { BATCH_HOUR_MS, useLaneRig } from "../helpers/lane-rig.js";
+import { startOwnRedis } from "../helpers/own-redis.js";
 import { classifyJobs, fakeBilledItems, laneConfig } from "../helpers/batch-lane.js";
 import { waitFor } from "../helpers/wait-for.js";
 
-const STAGES = ["intake", "cheap", "premium"];
 const JOBS = 30;
-/** The fake's batches take an hour of its clock: they end only when the test moves that clock on. */
-const BATCH_HOUR_MS = 3_600_000;
 
 /**
  * Redis loses everything (FLUSHALL of a redis-server of the test's own) while a provider batch is
@@ -21,20 +15,7 @@ const BATCH_HOUR_MS = 3_600_000;
  * and once the batch ends the worker restores them and ingests every result.
  */
 describe("batch lane: Redis lost while a provider batch is open", () => {
-  let pipeline: TestPipeline | undefined;
-  let redis: OwnRedis | undefined;
-  let fake: FakeLlm | undefined;
-  let workers: LongRunningCli[] = [];
-  afterEach(async () => {
-    await Promise.all(workers.map((worker) => worker.stop()));
-    workers = [];
-    await pipeline?.close();
-    await fake?.close();
-    await redis?.stop();
-    pipeline = undefined;
-    fake = undefined;
-    redis = undefined;
-  });
+  const startLaneRig = useLaneRig();
 
   it("FLUSHALL, then the batch ends: every request ends once, one attempt row per billed item, nothing run twice", async () => {
     await run({ "*": { batchLatencyMs: BATCH_HOUR_MS } }, "submitted");
@@ -53,25 +34,16 @@ describe("batch lane: Redis lost while a provider batch is open", () => {
   });
 
   async function run(models: Record<string, Record<string, unknown>>, flushAt: "submitted" | "submitting") {
-    redis = await startOwnRedis();
-    let clockOffsetMs = 0;
-    fake = await startFakeLlm({
-      port: 0,
-      now: () => Date.now() + clockOffsetMs,
-      scenario: { seed: 31, models },
+    const redis = await startOwnRedis();
+    const rig = await startLaneRig({
+      seed: 31,
+      models,
+      config: laneConfig(),
+      redis,
+      env: { WORKER_LOCK_DURATION_MS: "2000", WORKER_STALLED_INTERVAL_MS: "1000" },
     });
-    const config = laneConfig();
-    pipeline = await startTestPipeline({ config, stages: [] });
-    const configPath = await writeConfigFile(config);
-    const env = pipelineEnv(pipeline, configPath, {
-      REDIS_URL: redis.url,
-      OPENAI_BASE_URL: `${fake.url}/v1`,
-      ANTHROPIC_BASE_URL: fake.url,
-      WORKER_LOCK_DURATION_MS: "2000",
-      WORKER_STALLED_INTERVAL_MS: "1000",
-    });
-    workers.push((await startWorkerProcess(STAGES, env)).worker);
-    const db = pipeline.testDb.database.db;
+    const { fake, pipeline, db, env } = rig;
+    await rig.startWorker();
     await pipeline.producer.enqueueJobs(classifyJobs(JOBS, "lost", { deadline: "6h" }), { batchName: "redis-lost" });
     await waitFor(
       () =>
@@ -92,7 +64,7 @@ describe("batch lane: Redis lost while a provider batch is open", () => {
     expect(recover.stdout).toContain("none was missing from Redis");
 
     // The provider batches end; the worker's poller restores the items from Postgres and ingests.
-    clockOffsetMs = 2 * BATCH_HOUR_MS;
+    rig.setClockAhead(2 * BATCH_HOUR_MS);
     await waitFor(
       () => queryRows<{ n: number }>(db, sql`select count(*)::int as n from requests where status = 'queued'`),
       (rows) => rows[0]!.n === 0,
@@ -113,7 +85,7 @@ describe("batch lane: Redis lost while a provider batch is open", () => {
     const submitted = Object.values(stats.models).reduce((sum, model) => sum + (model.batch?.items ?? 0), 0);
     expect(submitted).toBe(summary!.batch_rows);
     expect(stats.totalCalls).toBe(0);
-    const logs = workers.map((worker) => worker.output().stdout + worker.output().stderr).join("\n");
+    const logs = rig.workers.map((worker) => worker.output().stdout + worker.output().stderr).join("\n");
     expect(logs).toContain("restored them from Postgres");
     expect(logs).not.toContain("batch result for an unknown custom_id");
     if (flushAt === "submitting") expect(logs).toContain("found the provider batch of an interrupted submission");
