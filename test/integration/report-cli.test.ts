@@ -167,6 +167,7 @@ describe("report, batch and maintain on the command line", () => {
     expect(result.code, result.stderr).toBe(0);
     const plan = JSON.parse(result.stdout);
     expect(plan.dryRun).toBe(true);
+    expect(plan.batchItemsPruned).toBe(0); // no provider batches in this ledger
     expect(plan.actions.filter((action: { action: string }) => action.action === "create")).toHaveLength(3); // months 4, 5 and 6 from now
     expect(plan.actions.filter((action: { action: string }) => action.action === "move").length).toBeGreaterThan(0);
     const refused = await runCli(["maintain", "--keep-months", "-1"], env);

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { InvalidArgumentError, type Command } from "commander";
+import { pruneSubmissionItems } from "../../batch-lane/prune-items.js";
 import { queryRows, type Db } from "../../ledger/db/database.js";
 import { renderTable } from "../../report/render/text-table.js";
 import { withRuntime } from "../with-runtime.js";
@@ -60,21 +61,34 @@ export function registerMaintain(program: Command): void {
     .command("maintain")
     .description(
       "keep the attempts table's monthly partitions: create the coming months', move strays out of the default partition, " +
-        "and with --keep-months drop old months whole (no DELETE, no bloat; the rollups and reports keep their totals). Run daily.",
+        "and with --keep-months drop old months whole (no DELETE, no bloat; the rollups and reports keep their totals); " +
+        "delete the stored items of long-ended provider batches. Run daily.",
     )
     .option("--months-ahead <n>", "months after the current one to create partitions for", nonNegativeInteger, 3)
     .option("--keep-months <n>", "drop partitions older than the current month minus N months (unset: drop nothing)", nonNegativeInteger)
+    .option(
+      "--keep-batch-items-days <n>",
+      "delete the stored items (job payloads) of provider batches that ended more than N days ago",
+      nonNegativeInteger,
+      30,
+    )
     .option("--dry-run", "print what would be done, change nothing")
     .option("--json", "print JSON")
-    .action((flags: { monthsAhead: number; keepMonths?: number; dryRun?: boolean; json?: boolean }) =>
+    .action((flags: { monthsAhead: number; keepMonths?: number; keepBatchItemsDays: number; dryRun?: boolean; json?: boolean }) =>
       withRuntime({}, async (runtime) => {
         const { db } = await runtime.database();
         const actions = await maintainPartitions(db, flags);
+        const batchItemsPruned = await pruneSubmissionItems(db, { keepDays: flags.keepBatchItemsDays, dryRun: flags.dryRun });
         if (flags.json) {
-          process.stdout.write(`${JSON.stringify({ dryRun: flags.dryRun ?? false, actions }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ dryRun: flags.dryRun ?? false, actions, batchItemsPruned }, null, 2)}\n`);
           return;
         }
         const verb = flags.dryRun ? "would " : "";
+        if (batchItemsPruned > 0) {
+          process.stdout.write(
+            `batch items: ${verb}delete ${batchItemsPruned.toLocaleString("en-US")} of provider batches ended over ${flags.keepBatchItemsDays} days ago\n`,
+          );
+        }
         if (actions.length === 0) {
           process.stdout.write(
             `nothing to do: partitions exist through ${flags.monthsAhead} months ahead${flags.keepMonths === undefined ? "" : `, none older than ${flags.keepMonths} months`}\n`,
