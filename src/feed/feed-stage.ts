@@ -25,7 +25,14 @@ interface BacklogRow {
  * Batches are found by a skip scan of requests_backlog_idx, so the cost grows with the batches that
  * wait, not with their jobs. Returns the number of jobs added.
  */
-export async function feedStage(db: Db, stage: string, queue: Queue, room: number): Promise<number> {
+export async function feedStage(
+  db: Db,
+  stage: string,
+  queue: Queue,
+  room: number,
+  /** Asked right before the add (after the backlog read): false leaves the picked rows unfed this time. */
+  mayFeed?: () => Promise<boolean>,
+): Promise<number> {
   if (room <= 0) return 0;
   return db.transaction(async (tx) => {
     const picked = (
@@ -58,6 +65,7 @@ export async function feedStage(db: Db, stage: string, queue: Queue, room: numbe
       limit ${room}`)) as unknown as { rows: BacklogRow[] }
     ).rows;
     if (picked.length === 0) return 0;
+    if (mayFeed && !(await mayFeed())) return 0;
     await queue.addBulk(
       picked.map((row) => ({
         // As intake names them (the job's kind) and as the tiers name theirs (the tier).

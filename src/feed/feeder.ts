@@ -8,7 +8,7 @@ import { INTAKE_QUEUE, INTAKE_STAGE, tierQueueName } from "../queue/queue-names.
 import { feedLockKey } from "../queue/redis-keys.js";
 import { createFeedLock } from "./feed-lock.js";
 import { feedStage } from "./feed-stage.js";
-import { heldTiers, reestablishTierLimits } from "./reestablish-limits.js";
+import { heldTiers, mayFeedTier, reestablishTierLimits } from "./reestablish-limits.js";
 import { batchLanesOf, recoverLostJobs } from "./recover-lost.js";
 import { windowRoom } from "./window-room.js";
 
@@ -108,7 +108,11 @@ export function startFeeder(deps: FeederDeps): Feeder {
     for (const [stage, room] of windowRoom(config.queue.window, held)) {
       // Intake's jobs go on to the tiers: it waits while any tier does.
       const waiting = stage === INTAKE_STAGE ? heldBack.size > 0 : heldBack.has(stage);
-      if (room > 0 && !waiting) fed.set(stage, await feedStage(deps.db, stage, queueOf(stage), room));
+      if (room > 0 && !waiting) {
+        const queue = queueOf(stage);
+        const mayFeed = stage === INTAKE_STAGE ? undefined : () => mayFeedTier(deps.connection, deps.prefix, queue, stage);
+        fed.set(stage, await feedStage(deps.db, stage, queue, room, mayFeed));
+      }
     }
     let recovered = 0;
     if (Date.now() - lastRecovery >= config.queue.recoverCheckMs) {

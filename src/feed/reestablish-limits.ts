@@ -42,6 +42,17 @@ export async function heldTiers(redis: Redis, prefix: string, tiers: readonly st
   return new Set(tiers.filter((_, index) => answers[index]?.[1] === 1));
 }
 
+/**
+ * Checked right before jobs are added to a tier: its limit is in Redis and no hold is on it. The
+ * tick's own checks ran earlier, and a Redis that lost its data since then took the feeder's lock
+ * with it, so another feeder may be ticking too (and holding the tier back): adding to a tier with
+ * no limit would let every process run its whole local concurrency at once. One round trip.
+ */
+export async function mayFeedTier(redis: Redis, prefix: string, queue: Queue, tier: string): Promise<boolean> {
+  const [limit, held] = await Promise.all([queue.getGlobalConcurrency(), redis.exists(feedHoldKey(prefix, tier))]);
+  return limit !== null && held === 0;
+}
+
 async function anyJobInRedis(db: Db): Promise<boolean> {
   const rows = await queryRows(db, sql`select 1 from requests where status = 'queued' and fed_at is not null limit 1`);
   return rows.length > 0;

@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { sql } from "drizzle-orm";
 import { startFeeder, type Feeder, type FeedTick } from "../../src/feed/feeder.js";
+import { feedStage } from "../../src/feed/feed-stage.js";
+import { mayFeedTier } from "../../src/feed/reestablish-limits.js";
+import { feedHoldKey } from "../../src/queue/redis-keys.js";
 import { queryRows } from "../../src/ledger/db/database.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { tierQueueName } from "../../src/queue/queue-names.js";
@@ -157,5 +160,41 @@ describe("the feeder: Postgres holds the backlog, Redis a window of it", () => {
     await startWorker(pipeline.runtime, { stages: ["cheap"], fakeProviderUrl: pipeline.fake.url });
     const status = await pipeline.waitForBatch(batchId);
     expect(status.done).toBe(true);
+  });
+});
+
+describe("feedStage's last check before the add", () => {
+  let pipeline: TestPipeline | undefined;
+  let cheap: Queue | undefined;
+  afterEach(async () => {
+    await cheap?.close();
+    await pipeline?.close();
+    pipeline = cheap = undefined;
+  });
+
+  it("adds nothing to a tier whose limit Redis lost, or that a hold keeps back, and leaves the rows to be fed later", async () => {
+    pipeline = await startTestPipeline({ config: testConfig(), stages: [] });
+    const db = pipeline.testDb.database.db;
+    const redis = pipeline.runtime.redis();
+    cheap = new Queue(tierQueueName("cheap"), { connection: redis, prefix: pipeline.prefix });
+    await pipeline.producer.enqueueJobs(tickets("guard", 5), { batchName: "guard" });
+    const mayFeed = () => mayFeedTier(redis, pipeline!.prefix, cheap!, "cheap");
+    const unfed = async () =>
+      (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from requests where fed_at is null and status = 'queued'`))[0]!.n;
+
+    // No limit in Redis (as after a FLUSHALL): refused.
+    expect(await cheap.getGlobalConcurrency()).toBeNull();
+    expect(await feedStage(db, "cheap", cheap, 5, mayFeed)).toBe(0);
+    // The limit back, but a hold on the tier (another feeder found the loss): refused.
+    await cheap.setGlobalConcurrency(2);
+    await redis.set(feedHoldKey(pipeline.prefix, "cheap"), "1", "PX", 60_000);
+    expect(await feedStage(db, "cheap", cheap, 5, mayFeed)).toBe(0);
+    expect(await inWindow(cheap)).toBe(0);
+    expect(await unfed()).toBe(5);
+    // Limit set, no hold: fed.
+    await redis.del(feedHoldKey(pipeline.prefix, "cheap"));
+    expect(await feedStage(db, "cheap", cheap, 5, mayFeed)).toBe(5);
+    expect(await inWindow(cheap)).toBe(5);
+    expect(await unfed()).toBe(0);
   });
 });
