@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { laneKeys, type LaneKeys } from "../queue/redis-keys.js";
-import { defineGateScripts, runGateScript } from "../guards/gate-scripts/gate-script.js";
+import { defineRedisScripts, runRedisScript } from "../queue/redis-script.js";
 import type { BatchLaneHook, LaneItem } from "../tiers/batch-lane-hook.js";
 import { LANE_CLAIM, LANE_HOLD, LANE_ITEM_DONE, LANE_RESTORE, LANE_SCRIPTS, LANE_UNCLAIM } from "./lane-scripts.js";
 
@@ -54,13 +54,13 @@ export interface Collector extends BatchLaneHook {
 export function createCollector(redis: Redis, prefix: string): Collector {
   const keys = (lane: LaneId) => laneKeys(prefix, lane);
   // Before any command on the connection (an auto-pipeline copies the scripts it knows when created).
-  defineGateScripts(redis, LANE_SCRIPTS);
+  defineRedisScripts(redis, LANE_SCRIPTS);
   return {
     keys,
     async hold(item) {
       const k = keys(laneOf(item));
       return (
-        (await runGateScript(
+        (await runRedisScript(
           redis,
           LANE_HOLD,
           [k.waiting, k.order, k.held],
@@ -70,7 +70,7 @@ export function createCollector(redis: Redis, prefix: string): Collector {
     },
     async claim(lane, submissionId, limits, nowMs) {
       const k = keys(lane);
-      const taken = (await runGateScript(
+      const taken = (await runRedisScript(
         redis,
         LANE_CLAIM,
         [k.waiting, k.order, k.submission(submissionId), k.claimed],
@@ -86,7 +86,7 @@ export function createCollector(redis: Redis, prefix: string): Collector {
     },
     async unclaim(lane, submissionId, nowMs) {
       const k = keys(lane);
-      return (await runGateScript(
+      return (await runRedisScript(
         redis,
         LANE_UNCLAIM,
         [k.waiting, k.order, k.submission(submissionId), k.claimed],
@@ -108,10 +108,10 @@ export function createCollector(redis: Redis, prefix: string): Collector {
       const k = keys(lane);
       const baseKeys = [k.submission(submissionId), k.held];
       const baseArgs = [item.attemptId, item.job.requestId];
-      if (!next) return (await runGateScript(redis, LANE_ITEM_DONE, baseKeys, baseArgs)) === 1;
+      if (!next) return (await runRedisScript(redis, LANE_ITEM_DONE, baseKeys, baseArgs)) === 1;
       const n = keys(laneOf(next));
       return (
-        (await runGateScript(
+        (await runRedisScript(
           redis,
           LANE_ITEM_DONE,
           [...baseKeys, n.waiting, n.order, n.held],
@@ -126,7 +126,7 @@ export function createCollector(redis: Redis, prefix: string): Collector {
       if (items.length === 0) return 0;
       const k = keys(lane);
       const args = items.flatMap(({ item, done }) => [item.attemptId, item.job.requestId, done ? "done" : JSON.stringify(item)]);
-      return (await runGateScript(redis, LANE_RESTORE, [k.submission(submissionId), k.held], args)) as number;
+      return (await runRedisScript(redis, LANE_RESTORE, [k.submission(submissionId), k.held], args)) as number;
     },
     async forget(lane, submissionId) {
       await redis.del(keys(lane).submission(submissionId));

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { runGateScript } from "../guards/gate-scripts/gate-script.js";
+import { runRedisScript } from "../queue/redis-script.js";
 import { LANE_LOCK_RELEASE, LANE_LOCK_RENEW } from "./lane-scripts.js";
 
 /**
@@ -28,12 +28,12 @@ export function laneLock(redis: Redis, key: string, ttlMs: number): LaneLock {
       return held;
     },
     async renew() {
-      held = (await runGateScript(redis, LANE_LOCK_RENEW, [key], [token, ttlMs])) === 1;
+      held = (await runRedisScript(redis, LANE_LOCK_RENEW, [key], [token, ttlMs])) === 1;
       return held;
     },
     async release() {
       held = false;
-      await runGateScript(redis, LANE_LOCK_RELEASE, [key], [token]);
+      await runRedisScript(redis, LANE_LOCK_RELEASE, [key], [token]);
     },
   };
 }

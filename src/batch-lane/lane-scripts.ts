@@ -1,4 +1,4 @@
-import type { GateScript } from "../guards/gate-scripts/gate-script.js";
+import type { RedisScript } from "../queue/redis-script.js";
 
 /**
  * The batch lane's shared Redis state changes, one Lua script each (KEYS built by
@@ -6,7 +6,7 @@ import type { GateScript } from "../guards/gate-scripts/gate-script.js";
  * the same item twice.
  */
 
-export const LANE_HOLD: GateScript = {
+export const LANE_HOLD: RedisScript = {
   name: "llmRouterLaneHold",
   lua: `--[[
   A job joins its lane's waiting set, once per request: a re-run of its BullMQ job (the worker died
@@ -30,7 +30,7 @@ return 1
 `,
 };
 
-export const LANE_CLAIM: GateScript = {
+export const LANE_CLAIM: RedisScript = {
   name: "llmRouterLaneClaim",
   lua: `--[[
   The submitter takes the oldest waiting items into a new submission, when enough wait or the
@@ -79,7 +79,7 @@ return taken
 `,
 };
 
-export const LANE_UNCLAIM: GateScript = {
+export const LANE_UNCLAIM: RedisScript = {
   name: "llmRouterLaneUnclaim",
   lua: `--[[
   Gives a claimed submission's items back to the waiting set: its submitter died before the
@@ -111,7 +111,7 @@ return back
 `,
 };
 
-export const LANE_ITEM_DONE: GateScript = {
+export const LANE_ITEM_DONE: RedisScript = {
   name: "llmRouterLaneItemDone",
   lua: `--[[
   An item's result has gone on (its attempt row written, its request finished or handed on): it is
@@ -147,7 +147,7 @@ return 1
 `,
 };
 
-export const LANE_RESTORE: GateScript = {
+export const LANE_RESTORE: RedisScript = {
   name: "llmRouterLaneRestore",
   lua: `--[[
   Rebuilds part of a submission's hash after Redis lost it (a flush, a failover), from its items in
@@ -172,7 +172,7 @@ return pending
 `,
 };
 
-export const LANE_LOCK_RENEW: GateScript = {
+export const LANE_LOCK_RENEW: RedisScript = {
   name: "llmRouterLaneLockRenew",
   lua: `--[[
   Keeps a lock (submitter, poller, submission) only while its owner still holds it.
@@ -192,7 +192,7 @@ return 0
 `,
 };
 
-export const LANE_LOCK_RELEASE: GateScript = {
+export const LANE_LOCK_RELEASE: RedisScript = {
   name: "llmRouterLaneLockRelease",
   lua: `--[[
   Releases a lock only if it is still ours (another pod may have taken it after it expired).

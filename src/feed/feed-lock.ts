@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
-import { defineGateScripts, runGateScript, type GateScript } from "../guards/gate-scripts/gate-script.js";
+import { defineRedisScripts, runRedisScript, type RedisScript } from "../queue/redis-script.js";
 
 /** Takes the feeder's lock, or extends it for the holder that already has it. */
-export const TAKE_FEED_LOCK: GateScript = {
+export const TAKE_FEED_LOCK: RedisScript = {
   name: "llmRouterTakeFeedLock",
   lua: `--[[
   Take or extend the feeder's lock: one feeder at a time across pods.
@@ -26,7 +26,7 @@ return 1
 };
 
 /** Gives the lock up at shutdown, only if still ours, so the next feeder need not wait for the TTL. */
-export const RELEASE_FEED_LOCK: GateScript = {
+export const RELEASE_FEED_LOCK: RedisScript = {
   name: "llmRouterReleaseFeedLock",
   lua: `--[[
   Release the feeder's lock if the caller still holds it.
@@ -51,9 +51,9 @@ export interface FeedLock {
 }
 
 export function createFeedLock(redis: Redis, key: string, owner: string, ttlMs: number): FeedLock {
-  defineGateScripts(redis, [TAKE_FEED_LOCK, RELEASE_FEED_LOCK]);
+  defineRedisScripts(redis, [TAKE_FEED_LOCK, RELEASE_FEED_LOCK]);
   return {
-    hold: async () => (await runGateScript(redis, TAKE_FEED_LOCK, [key], [owner, ttlMs])) === 1,
-    release: async () => void (await runGateScript(redis, RELEASE_FEED_LOCK, [key], [owner])),
+    hold: async () => (await runRedisScript(redis, TAKE_FEED_LOCK, [key], [owner, ttlMs])) === 1,
+    release: async () => void (await runRedisScript(redis, RELEASE_FEED_LOCK, [key], [owner])),
   };
 }

@@ -7,7 +7,7 @@ import { COOL_DOWN, coolDown } from "./gate-scripts/cool-down.js";
 import { END_COOL_DOWN, endCoolDown } from "./gate-scripts/end-cool-down.js";
 import { RELEASE_PROBE, releaseProbe } from "./gate-scripts/release-probe.js";
 import { REPORT_CALL, reportCall } from "./gate-scripts/report-call.js";
-import { defineGateScripts } from "./gate-scripts/gate-script.js";
+import { defineRedisScripts } from "../queue/redis-script.js";
 
 /** Why a model cannot take a call right now, and when it may again. */
 export type GateRefusal = {
@@ -64,7 +64,7 @@ const PROBE_GRACE_MS = 5_000;
 
 export function createModelGate(options: ModelGateOptions): ModelGate {
   const { redis } = options;
-  defineGateScripts(redis, [ADMIT, COOL_DOWN, END_COOL_DOWN, RELEASE_PROBE, REPORT_CALL]);
+  defineRedisScripts(redis, [ADMIT, COOL_DOWN, END_COOL_DOWN, RELEASE_PROBE, REPORT_CALL]);
   const now = options.now ?? Date.now;
   const keysByModel = new Map<string, ModelKeys>();
   const keysOf = (model: ModelConfig) => {

@@ -120,6 +120,8 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   runtime.shutdown.register("redis (journal, gate)", async () => {
     await fast.quit().catch(() => fast.disconnect());
   });
+  // Scripts on an auto-pipelined connection are defined before its first command (defineRedisScripts).
+  const journal = createRequestJournal(fast, prefix);
   const gate = createModelGate({
     redis: fast,
     prefix,
@@ -153,7 +155,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     connection,
     prefix,
     ledger,
-    journal: createRequestJournal(fast, prefix),
+    journal,
     // Off: jobs commit their own rows; the committer still drains what an earlier run handed off.
     handoff: runtime.env.LEDGER_HANDOFF === "on" ? committer?.handoff : undefined,
     shadowStore: createShadowStore(database.db),

@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
 import type { ModelKeys } from "../../queue/redis-keys.js";
-import { runGateScript, type GateScript } from "./gate-script.js";
+import { runRedisScript, type RedisScript } from "../../queue/redis-script.js";
 
 /** Asks whether a model's circuit and cool-down let one call through, taking a probe if one is due. */
-export const ADMIT: GateScript = {
+export const ADMIT: RedisScript = {
   name: "llmRouterGateAdmit",
   lua: `--[[
   Admit one call to a model, as far as its cool-down and circuit are concerned (the rpm/tpm
@@ -59,7 +59,7 @@ export type AdmitState = { state: "closed" | "probe" | "open" | "cooling"; waitM
 export const COOLING_PROBE_RECHECK_MS = 200;
 
 export async function admit(redis: Redis, keys: ModelKeys, probeTtlMs: number, recheckMs = COOLING_PROBE_RECHECK_MS): Promise<AdmitState> {
-  const [state, waitMs, coolingProbe] = (await runGateScript(
+  const [state, waitMs, coolingProbe] = (await runRedisScript(
     redis,
     ADMIT,
     [keys.cooldown, keys.cooled, keys.coolingProbe, keys.open, keys.tripped, keys.probe],

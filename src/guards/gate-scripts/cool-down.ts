@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
 import type { ModelKeys } from "../../queue/redis-keys.js";
-import { runGateScript, type GateScript } from "./gate-script.js";
+import { runRedisScript, type RedisScript } from "../../queue/redis-script.js";
 
 /** A 429: the model cools down, for every pod. */
-export const COOL_DOWN: GateScript = {
+export const COOL_DOWN: RedisScript = {
   name: "llmRouterGateCoolDown",
   lua: `--[[
   Start a model's cool-down after a 429. A 429 says "busy", not "broken": the circuit is untouched.
@@ -26,5 +26,5 @@ return 'OK'
 };
 
 export async function coolDown(redis: Redis, keys: ModelKeys, coolMs: number, rememberMs: number): Promise<void> {
-  await runGateScript(redis, COOL_DOWN, [keys.cooldown, keys.cooled, keys.coolingProbe], [coolMs, rememberMs]);
+  await runRedisScript(redis, COOL_DOWN, [keys.cooldown, keys.cooled, keys.coolingProbe], [coolMs, rememberMs]);
 }

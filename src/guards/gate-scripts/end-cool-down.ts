@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
 import type { ModelKeys } from "../../queue/redis-keys.js";
-import { runGateScript, type GateScript } from "./gate-script.js";
+import { runRedisScript, type RedisScript } from "../../queue/redis-script.js";
 
 /** The first call after a cool-down got an answer (not a 429): every pod may call again. */
-export const END_COOL_DOWN: GateScript = {
+export const END_COOL_DOWN: RedisScript = {
   name: "llmRouterGateEndCoolDown",
   lua: `--[[
   End a model's cool-down for good once its first call after the cool-down was answered.
@@ -19,5 +19,5 @@ return redis.call('DEL', KEYS[1], KEYS[2])
 };
 
 export async function endCoolDown(redis: Redis, keys: ModelKeys): Promise<void> {
-  await runGateScript(redis, END_COOL_DOWN, [keys.cooled, keys.coolingProbe], []);
+  await runRedisScript(redis, END_COOL_DOWN, [keys.cooled, keys.coolingProbe], []);
 }

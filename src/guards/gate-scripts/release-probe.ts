@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
 import type { ModelKeys } from "../../queue/redis-keys.js";
-import { runGateScript, type GateScript } from "./gate-script.js";
+import { runRedisScript, type RedisScript } from "../../queue/redis-script.js";
 
 /** Gives back the probe slots an admitted call took but will not use (the rate limiter refused it). */
-export const RELEASE_PROBE: GateScript = {
+export const RELEASE_PROBE: RedisScript = {
   name: "llmRouterGateReleaseProbe",
   lua: `--[[
   Release the probe slots taken by a call that will not run, so the next call may probe at once
@@ -25,5 +25,5 @@ return released
 };
 
 export async function releaseProbe(redis: Redis, keys: ModelKeys, held: { probe: boolean; coolingProbe: boolean }): Promise<void> {
-  await runGateScript(redis, RELEASE_PROBE, [keys.probe, keys.coolingProbe], [held.probe ? 1 : 0, held.coolingProbe ? 1 : 0]);
+  await runRedisScript(redis, RELEASE_PROBE, [keys.probe, keys.coolingProbe], [held.probe ? 1 : 0, held.coolingProbe ? 1 : 0]);
 }

@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
 import type { ModelKeys } from "../../queue/redis-keys.js";
-import { runGateScript, type GateScript } from "./gate-script.js";
+import { runRedisScript, type RedisScript } from "../../queue/redis-script.js";
 
 /** Counts calls in the circuit's sliding window, settles a probe, trips or closes the circuit. */
-export const REPORT_CALL: GateScript = {
+export const REPORT_CALL: RedisScript = {
   name: "llmRouterGateReportCall",
   lua: `--[[
   Report how calls to a model went, for its circuit breaker.
@@ -91,7 +91,7 @@ export interface WindowSettings {
 
 export async function reportCall(redis: Redis, keys: ModelKeys, report: CallReport, window: WindowSettings): Promise<"closed" | "open"> {
   const bucketNumbers = Array.from({ length: window.buckets }, (_, i) => window.currentBucket - i);
-  return (await runGateScript(
+  return (await runRedisScript(
     redis,
     REPORT_CALL,
     [keys.open, keys.tripped, keys.probe, ...bucketNumbers.map(keys.callsBucket), ...bucketNumbers.map(keys.failuresBucket)],
