@@ -53,6 +53,12 @@ export const envSchema = z.object({
    */
   LEDGER_HANDOFF: z.enum(["on", "off"]).default("on"),
   /**
+   * How the provider SDKs make real-time calls: `pooled`, undici's request on a keep-alive pool
+   * (providers/pooled-fetch.ts: less than half the client CPU a call); `fetch`, the SDKs' default (the
+   * global fetch). Default pooled.
+   */
+  PROVIDER_HTTP: z.enum(["pooled", "fetch"]).default("pooled"),
+  /**
    * Required by `dashboard --host` off loopback, and by the worker to serve /dashboard on PORT
    * (which listens on every interface); compared in constant time. Default: unset (no dashboard in
    * the worker; `dashboard` on 127.0.0.1 open without a token).

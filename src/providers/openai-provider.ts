@@ -3,6 +3,7 @@ import { DEFAULT_PROMPT_CACHING, type ModelConfig, type PromptCachingConfig } fr
 import { planCache } from "./cache-plan.js";
 import type { Completion, CompletionRequest, ProviderClient } from "./provider-client.js";
 import { malformedResponse, normalizeProviderError } from "./provider-error.js";
+import type { FetchLike } from "./pooled-fetch.js";
 import { openAiUsage } from "./reported-usage.js";
 
 export interface OpenAIProviderOptions {
@@ -11,11 +12,18 @@ export interface OpenAIProviderOptions {
   baseURL?: string;
   /** Default: promptCaching's defaults (on, 3 shared jobs, 15 requests a minute per key). */
   promptCaching?: PromptCachingConfig;
+  /** The SDK's HTTP (pooled-fetch.ts). Default: the SDK's own, the global fetch. */
+  fetch?: FetchLike;
 }
 
 export function createOpenAIProvider(options: OpenAIProviderOptions): ProviderClient {
   // maxRetries 0: the router owns retries, so every call is one recorded, priced attempt.
-  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0 });
+  const client = new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    maxRetries: 0,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const caching = options.promptCaching ?? DEFAULT_PROMPT_CACHING;
   return {
     name: "openai",

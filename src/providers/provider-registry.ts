@@ -3,6 +3,7 @@ import type { ProviderName, RouterConfig } from "../config/router-config-schema.
 import { createAnthropicProvider } from "./anthropic-provider.js";
 import { createOpenAIProvider } from "./openai-provider.js";
 import type { ProviderClient } from "./provider-client.js";
+import { pooledFetch } from "./pooled-fetch.js";
 import { RouterError } from "../errors/router-error.js";
 
 export type ProviderRegistry = ReadonlyMap<ProviderName, ProviderClient>;
@@ -23,23 +24,24 @@ export class ProviderSetupError extends RouterError {
  * what to set, instead of a 401 on the first job.
  */
 export function createProviderRegistry(
-  env: Pick<Env, "OPENAI_API_KEY" | "ANTHROPIC_API_KEY" | "OPENAI_BASE_URL" | "ANTHROPIC_BASE_URL">,
+  env: Pick<Env, "OPENAI_API_KEY" | "ANTHROPIC_API_KEY" | "OPENAI_BASE_URL" | "ANTHROPIC_BASE_URL" | "PROVIDER_HTTP">,
   config: RouterConfig,
   fakeUrl?: string,
 ): ProviderRegistry {
   const used = new Set(config.tiers.flatMap((tier) => tier.models.map((model) => model.provider)));
   const registry = new Map<ProviderName, ProviderClient>();
   const problems: string[] = [];
+  const clientOptions = { promptCaching: config.promptCaching, ...(env.PROVIDER_HTTP === "pooled" ? { fetch: pooledFetch } : {}) };
   if (used.has("openai")) {
     const baseURL = fakeUrl ? `${fakeUrl}/v1` : env.OPENAI_BASE_URL;
     const apiKey = env.OPENAI_API_KEY ?? (baseURL ? PLACEHOLDER_KEY : undefined);
-    if (apiKey) registry.set("openai", createOpenAIProvider({ apiKey, baseURL, promptCaching: config.promptCaching }));
+    if (apiKey) registry.set("openai", createOpenAIProvider({ apiKey, baseURL, ...clientOptions }));
     else problems.push("OPENAI_API_KEY is not set (or point OPENAI_BASE_URL at `llm-router fake-llm`, e.g. http://127.0.0.1:8080/v1)");
   }
   if (used.has("anthropic")) {
     const baseURL = fakeUrl ?? env.ANTHROPIC_BASE_URL;
     const apiKey = env.ANTHROPIC_API_KEY ?? (baseURL ? PLACEHOLDER_KEY : undefined);
-    if (apiKey) registry.set("anthropic", createAnthropicProvider({ apiKey, baseURL, promptCaching: config.promptCaching }));
+    if (apiKey) registry.set("anthropic", createAnthropicProvider({ apiKey, baseURL, ...clientOptions }));
     else problems.push("ANTHROPIC_API_KEY is not set (or point ANTHROPIC_BASE_URL at `llm-router fake-llm`, e.g. http://127.0.0.1:8080)");
   }
   if (problems.length > 0) throw new ProviderSetupError(`cannot reach the configured providers: ${problems.join("; ")}`);

@@ -86,7 +86,11 @@ describe("request journal in Redis", () => {
   it("keeps every note of many runs written in the same tick (one auto-pipelined batch of script calls)", async () => {
     const runs = Array.from({ length: 200 }, (_, k) => `run-${k}`);
     await Promise.all(
-      runs.flatMap((run) => [journal.callStarted(run, call("a", 1)), journal.callFinished(run, record("b", 2)), journal.callStarted(run, call("c", 3))]),
+      runs.flatMap((run) => [
+        journal.callStarted(run, call("a", 1)),
+        journal.callFinished(run, record("b", 2)),
+        journal.callStarted(run, call("c", 3)),
+      ]),
     );
     for (const run of runs) {
       const state = await journal.load(run);
