@@ -18,6 +18,7 @@ const DEFAULTS = {
   WORKER_LOCK_DURATION_MS: 30_000,
   WORKER_STALLED_INTERVAL_MS: 30_000,
   LEDGER_HANDOFF: "on",
+  PROVIDER_HTTP: "pooled",
   SHUTDOWN_TIMEOUT_MS: 30_000,
 };
 
@@ -59,6 +60,7 @@ describe("parseEnv", () => {
         WORKER_LOCK_DURATION_MS: "2000",
         WORKER_STALLED_INTERVAL_MS: "1000",
         LEDGER_HANDOFF: "off",
+        PROVIDER_HTTP: "fetch",
         LOG_FORMAT: "json",
       }),
     ).toEqual({
@@ -78,6 +80,7 @@ describe("parseEnv", () => {
       WORKER_LOCK_DURATION_MS: 2000,
       WORKER_STALLED_INTERVAL_MS: 1000,
       LEDGER_HANDOFF: "off",
+      PROVIDER_HTTP: "fetch",
       LOG_FORMAT: "json",
     });
   });
