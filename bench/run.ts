@@ -8,6 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { renderTable } from "../src/report/render/text-table.js";
+import { bareCalls } from "./bare-calls.js";
 import { classifyOverhead } from "./classify-overhead.js";
 import { commitCost } from "./commit-cost.js";
 import { endToEnd } from "./end-to-end.js";
@@ -38,10 +39,19 @@ if (wants("e2e")) {
   const raw = await rawBullmqThroughput(sizes.raw);
   log(`end to end: ${sizes.e2e} jobs…`);
   const e2e = await endToEnd(sizes.e2e, sizes.memory);
+  log(`bare provider calls: ${sizes.e2e} at C=64, zero latency…`);
+  const bare = await bareCalls(sizes.e2e, 64);
   const ratio = e2e.jobsPerSecond / raw.jobsPerSecond;
   results.rawBullmq = raw;
-  results.endToEnd = { ...e2e, ratioToRawBullmq: ratio };
+  results.bareCalls = bare;
+  results.endToEnd = { ...e2e, ratioToRawBullmq: ratio, ratioToBareCalls: e2e.jobsPerSecond / bare.callsPerSecond };
   rows.push(["raw BullMQ no-op, one queue", `${fmt(raw.jobsPerSecond)} jobs/s`, `${raw.jobs} jobs`, "anchor"]);
+  rows.push([
+    "bare provider call, C=64, zero latency",
+    `${fmt(bare.callsPerSecond)} calls/s`,
+    "SDK + pooled HTTP + fake, no router",
+    `${fmt(bare.callsPerSecond / raw.jobsPerSecond, 2)}× raw: the ceiling of one call a job`,
+  ]);
   const top = e2e.redisCommandsPerJob.perCommand.slice(0, 6);
   rows.push([
     "Redis commands per job (end to end)",
@@ -53,7 +63,7 @@ if (wants("e2e")) {
     "end to end (enqueue → requests row)",
     `${fmt(e2e.jobsPerSecond)} jobs/s`,
     `${e2e.jobs} jobs, ${e2e.providerCalls} calls`,
-    `${fmt(ratio, 2)}× raw (goal ≥ 0.30×)`,
+    `${fmt(ratio, 2)}× raw (goal ≥ 0.30×), ${fmt(e2e.jobsPerSecond / bare.callsPerSecond, 2)}× bare calls`,
   ]);
   if (e2e.rssMb.length >= 2) {
     const [first, last] = [e2e.rssMb[0]!, e2e.rssMb[e2e.rssMb.length - 1]!];
@@ -72,12 +82,19 @@ if (wants("tier")) {
   ] as const) {
     log(`tier concurrency: ${jobs} jobs at C=${limit}, L=${latencyMs} ms over two workers…`);
     const tier = await tierConcurrency(jobs, limit, latencyMs);
-    results[`tierConcurrencyC${limit}`] = tier;
+    const bare = await bareCalls(jobs, limit, latencyMs);
+    results[`tierConcurrencyC${limit}`] = { ...tier, bareShareOfIdeal: bare.shareOfIdeal };
     rows.push([
       `tier throughput, C=${tier.limit}, L=${tier.latencyMs} ms, 2 workers`,
       `${fmt(tier.jobsPerSecond, 1)} jobs/s`,
       `ideal ${fmt(tier.idealPerSecond)} jobs/s, max in flight ${tier.maxInFlight}`,
       `${fmt(100 * tier.shareOfIdeal, 1)}% of C/L (goal ≥ 95%${tier.maxInFlight > tier.limit ? ", ABOVE C" : ", never > C"})`,
+    ]);
+    rows.push([
+      `  bare provider calls, C=${limit}, L=${latencyMs} ms`,
+      `${fmt(bare.callsPerSecond, 1)} calls/s`,
+      "SDK + pooled HTTP + fake, no router",
+      `${fmt(100 * bare.shareOfIdeal!, 1)}% of C/L: what the router's row loses to the client and the fake`,
     ]);
   }
 }
