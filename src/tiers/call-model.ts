@@ -40,6 +40,11 @@ export interface CallContext {
    */
   budget?: CallBudget;
   /**
+   * The worst case (callWorstCase) already held on `budget` by the caller: callModel settles it but
+   * does not reserve again. tryModel reserves alongside the gate's admission, in one round trip.
+   */
+  reserved?: BudgetTicket;
+  /**
    * Runs before the HTTP call, with the attempt's id: the journal notes the call so a crash cannot
    * hide it. `exposure` is what the call may cost if it is never heard of again: note it with the
    * call (InFlightCall.exposure) so an abandoned row carries it (abandonedAttempt); `budget`, the
@@ -63,11 +68,15 @@ export function callExposure(promptTokens: number, maxOutputTokens: number, rate
   };
 }
 
+/** What a call's budget reservation holds: a bound no provider's count exceeds, so the settled cost never passes it. */
+export function callWorstCase(prompt: Prompt, maxOutputTokens: number, rates: ModelRates): bigint {
+  return worstCaseCost(promptTokenBound(prompt), maxOutputTokens, rates);
+}
+
 /** One provider call → one attempt record, priced, whatever happened. */
 export async function callModel(provider: ProviderClient, model: ModelConfig, context: CallContext): Promise<CallResult> {
   const maxOutputTokens = context.job.maxOutputTokens ?? model.maxOutputTokens;
-  // Reserved on a bound no provider's count exceeds, so the settled cost never passes the reservation.
-  const ticket = await context.budget?.reserve(worstCaseCost(promptTokenBound(context.prompt), maxOutputTokens, context.rates));
+  const ticket = context.reserved ?? (await context.budget?.reserve(callWorstCase(context.prompt, maxOutputTokens, context.rates)));
   let result: CallResult;
   try {
     result = await callModelReserved(provider, model, context, maxOutputTokens, ticket);

@@ -5,7 +5,7 @@ import type { Metrics } from "../observability/metrics.js";
 import type { ProviderClient } from "../providers/provider-client.js";
 import { callHealth } from "../guards/call-health.js";
 import { BudgetPausedError } from "../guards/call-budget.js";
-import { callModel, type CallResult } from "./call-model.js";
+import { callModel, callWorstCase, type CallResult } from "./call-model.js";
 import { nextStep } from "./next-step.js";
 import { nextAttemptNo, type TierRun, type TierRunState } from "./tier-run.js";
 
@@ -33,43 +33,54 @@ export async function tryModel(
   const { deps, tierName, runId, settings } = run;
   const job = run.data.job;
   const rates = settings.live.priceBook.ratesFor(model.provider, model.model);
+  const maxOutputTokens = job.maxOutputTokens ?? model.maxOutputTokens;
   for (let retries = 0; ; retries++) {
-    const admission = await deps.gate.admit(model, promptTokens + (job.maxOutputTokens ?? model.maxOutputTokens));
+    // The gate's admission and the budget's reservation are asked together: one round trip (both on the
+    // auto-pipelined connection), not two in a row with the provider slot held. A reservation the gate
+    // makes useless is released; an admission the budget makes useless goes unused (a probe slot it
+    // held expires with its timeout).
+    const [admission, reservation] = await Promise.all([
+      deps.gate.admit(model, promptTokens + maxOutputTokens),
+      run.budget?.reserve(callWorstCase(prompt, maxOutputTokens, rates)).then(
+        (ticket) => ({ ticket }),
+        (error: unknown) => ({ error }),
+      ),
+    ]);
     if (!admission.admitted) {
+      if (reservation && "ticket" in reservation) await run.budget!.settle(reservation.ticket, 0n);
       state.busy.push({ model: model.model, reason: admission.reason, retryInMs: admission.retryInMs });
       state.reasons.push(`${model.model}: ${admission.reason.replace(/_/g, " ")}`);
       return { kind: "no-answer" };
     }
-    const attemptNo = nextAttemptNo(run, state);
-    let call: CallResult;
-    try {
-      call = await callModel(provider, model, {
-        requestId: run.data.requestId,
-        attemptNo,
-        tier: tierName,
-        job,
-        prompt,
-        rates,
-        now: deps.now,
-        onStart: (id, startedAt, exposure, budget) =>
-          deps.journal.callStarted(runId, {
-            id,
-            attemptNo,
-            tier: tierName,
-            provider: model.provider,
-            model: model.model,
-            startedAt: startedAt.toISOString(),
-            exposure,
-            ...(budget ? { budget } : {}),
-          }),
-        budget: run.budget,
-      });
-    } catch (error) {
-      if (!(error instanceof BudgetPausedError)) throw error;
-      // No call was made. The gate's admission goes unused (a probe slot it held expires with its timeout).
-      state.paused = { budget: error.scope, retryInMs: error.retryInMs };
+    if (reservation && "error" in reservation) {
+      // Redis refused the reservation: fail closed, no call. A budget with no room: the job waits.
+      if (!(reservation.error instanceof BudgetPausedError)) throw reservation.error;
+      state.paused = { budget: reservation.error.scope, retryInMs: reservation.error.retryInMs };
       return { kind: "paused" };
     }
+    const attemptNo = nextAttemptNo(run, state);
+    const call = await callModel(provider, model, {
+      requestId: run.data.requestId,
+      attemptNo,
+      tier: tierName,
+      job,
+      prompt,
+      rates,
+      now: deps.now,
+      onStart: (id, startedAt, exposure, budget) =>
+        deps.journal.callStarted(runId, {
+          id,
+          attemptNo,
+          tier: tierName,
+          provider: model.provider,
+          model: model.model,
+          startedAt: startedAt.toISOString(),
+          exposure,
+          ...(budget ? { budget } : {}),
+        }),
+      budget: run.budget,
+      ...(reservation ? { reserved: reservation.ticket } : {}),
+    });
     state.records.push(call.record);
     state.costPico += call.record.cost;
     // An answer is journalled together with the ending it decides (one write); anything else now.

@@ -8,7 +8,7 @@ import type { Completion, ProviderClient } from "../../../src/providers/provider
 import type { TierJobInput } from "../../../src/queue/job-payloads.js";
 import { createTierProcessor } from "../../../src/tiers/tier-processor.js";
 import { TICKET_LABELS } from "../../helpers/jobs.js";
-import { inMemoryStage } from "../../helpers/in-memory-stage.js";
+import { http429, inMemoryStage } from "../../helpers/in-memory-stage.js";
 import { testConfig } from "../../helpers/pipeline.js";
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from "../../helpers/redis.js";
 
@@ -73,6 +73,30 @@ describe("journal recovery and budgets (in-memory stage, budgets in real Redis)"
     expect(after.reserved).toBe(0n);
     expect(after.spent).toBe(held.reserved + answered.cost);
     expect(after.remaining).toBe(parseUsd("1") - held.reserved - answered.cost);
+    await deletePrefix(prefix);
+  });
+
+  it("releases a reservation the gate makes useless: admission and reservation are asked together", async () => {
+    const prefix = uniquePrefix();
+    const stage = inMemoryStage(CONFIG, { "gpt-5-mini": [http429(60_000)], "claude-haiku-4-5": [http429(60_000)] });
+    const budgets = createBudgetGuard({ redis, prefix, budgets: () => ({}) });
+    await budgets.setBatchLimit("b1", parseUsd("1"));
+    const deps = { ...stage.deps, budgets };
+    stage.deps.ledger.addRequests([job.requestId]);
+    const processTier = createTierProcessor("cheap", deps);
+
+    // A 429: the model cools down for a minute and the job waits.
+    expect(await processTier(job, job.requestId, true)).toMatchObject({ status: "deferred" });
+    const callsBefore = stage.providers.calls.length;
+    expect(callsBefore).toBeGreaterThan(0);
+    // Run again inside the cool-down: the gate refuses what cools down, so nothing new is called
+    // there, and each reservation taken beside a refused admission is given back.
+    for (let run = 0; run < 3; run++) await processTier(job, job.requestId, false);
+    expect(stage.providers.callsTo("gpt-5-mini")).toBe(1);
+    const state = (await budgets.batchState("b1"))!;
+    expect(state.reserved).toBe(0n);
+    expect(state.spent).toBe(0n);
+    expect(state.remaining).toBe(parseUsd("1"));
     await deletePrefix(prefix);
   });
 });
