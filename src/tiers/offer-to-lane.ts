@@ -24,6 +24,7 @@ export async function offerToBatchLane(
     if (choice.reason) run.log.debug({ why: choice.reason }, "batch lane not used: real time");
     return undefined;
   }
+  if (await run.cancelled) return { status: "cancelled" };
   // As a real-time call reserves before it is made: the item's worst case, at the batch rate it is
   // billed at, held until its result is ingested (send-on.ts settles it). No room: the job waits here.
   let ticket: BudgetTicket | undefined;

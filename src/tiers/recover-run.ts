@@ -10,6 +10,11 @@ export interface RecoveredRun {
   records: AttemptRecord[];
 }
 
+/** False for a job that has never run in this tier (first run, never deferred): it can have no journal. */
+export function journalMayExist(run: TierRun, firstRun: boolean): boolean {
+  return !(firstRun && run.data.deferrals === 0);
+}
+
 /**
  * What a previous run of this job (a crashed worker, a Postgres outage) left behind. `firstRun`:
  * BullMQ says this job has neither failed nor stalled in this queue before, so no journal can exist
@@ -17,7 +22,7 @@ export interface RecoveredRun {
  */
 export async function recoverRun(run: TierRun, firstRun: boolean): Promise<RecoveredRun> {
   const { deps, runId, log, data } = run;
-  const journal = firstRun && data.deferrals === 0 ? { finished: [], inFlight: [] } : await deps.journal.load(runId);
+  const journal = journalMayExist(run, firstRun) ? await deps.journal.load(runId) : { finished: [], inFlight: [] };
   if (journal.ending) return { ending: journal.ending, records: journal.finished };
   const recovered = journal.inFlight.map((call) => abandonedAttempt(call, data.requestId, deps.now()));
   for (const record of recovered) await deps.journal.callFinished(runId, record);

@@ -7,7 +7,7 @@ import { callBudget } from "../guards/call-budget.js";
 import { completeRun, finishRequest, releaseRun } from "./complete-run.js";
 import { decideTierEnding, MAX_DEFERRAL_MS } from "./decide-tier-ending.js";
 import { nextTier } from "./next-step.js";
-import { recoverRun } from "./recover-run.js";
+import { journalMayExist, recoverRun } from "./recover-run.js";
 import { queueShadowCheck, runShadowCheck } from "./shadow-check.js";
 import { tierSettings } from "./tier-settings.js";
 import { offerToBatchLane } from "./offer-to-lane.js";
@@ -53,11 +53,15 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
    * behind a blocked tier counts its wait.
    */
   return async function processTierJob(payload: unknown, jobId: string, firstRun = false, queuedAtMs?: number): Promise<TierJobEnding> {
-    if (await deps.cancelled?.(payload, jobId)) return { status: "cancelled" };
+    // Asked now, awaited before the first step with an effect (TierRun.cancelled). Every path below
+    // awaits it; the catch only keeps a rejection from counting as unhandled before that.
+    const cancelled = deps.cancelled ? deps.cancelled(payload, jobId) : Promise.resolve(false);
+    cancelled.catch(() => undefined);
     // Read once: every part of this job sees the same config, whatever reloads meanwhile.
     const settings = tierSettings(deps.live(), tierName);
     const parsed = tierJobSchema.safeParse(payload);
     if (!parsed.success) {
+      if (await cancelled) return { status: "cancelled" };
       const error = `malformed job payload in tier ${tierName}: ${describeIssues(parsed.error)}`;
       // Records the failure if the request is known; the job itself goes to the failed set with the reason.
       await deps.ledger.write([], failedOutcome(jobId, error));
@@ -71,6 +75,7 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
       data,
       runId: journalRunId(data.requestId, tierName),
       log: deps.logger.child({ jobId: data.requestId, batchId: data.batchId, tier: tierName }),
+      cancelled,
     };
     if (deps.budgets) {
       run.budget = callBudget(
@@ -83,12 +88,14 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
       );
     }
 
+    // A journal's recovery writes (abandoned calls, kept budgets): not for a cancelled batch's job.
+    if (journalMayExist(run, firstRun) && (await cancelled)) return { status: "cancelled" };
     const recovered = await recoverRun(run, firstRun);
     if (recovered.ending) {
       run.log.info({ ending: recovered.ending.kind }, "resuming a decided ending from the journal");
       return completeRun(run, recovered.records, recovered.ending);
     }
-    if (data.shadowOf) return runShadowCheck(run, data.shadowOf);
+    if (data.shadowOf) return (await cancelled) ? { status: "cancelled" } : runShadowCheck(run, data.shadowOf);
     if (deps.batchLane && recovered.records.length === 0) {
       const laned = await offerToBatchLane(run, deps.batchLane);
       if (laned && "paused" in laned)
@@ -128,6 +135,7 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
       await queueShadowCheck(run, model, call.result);
       return ended;
     }
+    if (tried.kind === "cancelled") return { status: "cancelled" };
     if (tried.kind === "abandon") {
       await releaseRun(run, state.records);
       return { status: "abandoned", error: state.reasons.join("; ") };
@@ -148,6 +156,8 @@ async function endWithoutAnswer(
   held: { queuedAtMs?: number; onBlocked: () => void },
 ): Promise<TierJobEnding> {
   const { data, tierName, settings, deps, log } = run;
+  // No model was even asked (each skipped: prompt too long, provider missing) when the batch is cancelled.
+  if (await run.cancelled) return { status: "cancelled" };
   const history = [...data.history, ...state.reasons].slice(-50);
   const facts = {
     tier: tierName,

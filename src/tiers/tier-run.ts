@@ -18,6 +18,12 @@ export interface TierRun {
   log: Logger;
   /** The budgets every call of this run is charged against (batch, feature day / month); none when unset. */
   budget?: CallBudget;
+  /**
+   * Whether the job's batch was cancelled (true: the request is already ended as cancelled): asked
+   * when the job starts, awaited before the run's first step with an effect. On a first run that
+   * step is the first model's admission, so the three questions go to Redis in one round trip (tryModel).
+   */
+  cancelled: Promise<boolean>;
 }
 
 /** What the run has done so far; the model loop adds to it. */

@@ -15,6 +15,8 @@ export type ModelTurn =
   | { kind: "no-answer" }
   /** Stop the run without an ending (shutdown-like failure): the job must run again. */
   | { kind: "abandon" }
+  /** The job's batch was cancelled (TierRun.cancelled): nothing was called. */
+  | { kind: "cancelled" }
   /** A budget has no room for this call: nothing was called; the run stops and the job waits (state.paused). */
   | { kind: "paused" };
 
@@ -35,19 +37,31 @@ export async function tryModel(
   const rates = settings.live.priceBook.ratesFor(model.provider, model.model);
   const maxOutputTokens = job.maxOutputTokens ?? model.maxOutputTokens;
   for (let retries = 0; ; retries++) {
-    // The gate's admission and the budget's reservation are asked together: one round trip (both on the
-    // auto-pipelined connection), not two in a row with the provider slot held. A reservation the gate
-    // makes useless is released; an admission the budget makes useless goes unused (a probe slot it
-    // held expires with its timeout).
-    const [admission, reservation] = await Promise.all([
+    // The gate's admission, the budget's reservation and (on a run's first turn) whether the batch was
+    // cancelled are asked together: one round trip on the auto-pipelined connection, not three in a
+    // row with the provider slot held. A reservation made useless by a refusal or a cancel is
+    // released; an admission made useless goes unused (a probe slot it held expires with its timeout).
+    const [admission, reservation, cancelled] = await Promise.all([
       deps.gate.admit(model, promptTokens + maxOutputTokens),
       run.budget?.reserve(callWorstCase(prompt, maxOutputTokens, rates)).then(
         (ticket) => ({ ticket }),
         (error: unknown) => ({ error }),
       ),
+      run.cancelled.then(
+        (yes) => ({ yes }),
+        (error: unknown) => ({ error }),
+      ),
     ]);
-    if (!admission.admitted) {
+    const release = async () => {
       if (reservation && "ticket" in reservation) await run.budget!.settle(reservation.ticket, 0n);
+    };
+    if ("error" in cancelled || cancelled.yes) {
+      await release();
+      if ("error" in cancelled) throw cancelled.error;
+      return { kind: "cancelled" };
+    }
+    if (!admission.admitted) {
+      await release();
       state.busy.push({ model: model.model, reason: admission.reason, retryInMs: admission.retryInMs });
       state.reasons.push(`${model.model}: ${admission.reason.replace(/_/g, " ")}`);
       return { kind: "no-answer" };

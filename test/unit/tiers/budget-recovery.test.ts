@@ -45,7 +45,7 @@ function dyingThenAnswering() {
   ]);
 }
 
-describe("journal recovery and budgets (in-memory stage, budgets in real Redis)", () => {
+describe("journal recovery, cancels and budgets (in-memory stage, budgets in real Redis)", () => {
   const redis = new Redis(TEST_REDIS_URL);
   afterAll(() => redis.disconnect());
 
@@ -97,6 +97,40 @@ describe("journal recovery and budgets (in-memory stage, budgets in real Redis)"
     expect(state.reserved).toBe(0n);
     expect(state.spent).toBe(0n);
     expect(state.remaining).toBe(parseUsd("1"));
+    await deletePrefix(prefix);
+  });
+
+  it("a job of a cancelled batch calls nothing, writes nothing, and gives back the reservation asked beside the cancel check", async () => {
+    const prefix = uniquePrefix();
+    const stage = inMemoryStage(CONFIG);
+    const budgets = createBudgetGuard({ redis, prefix, budgets: () => ({}) });
+    await budgets.setBatchLimit("b1", parseUsd("1"));
+    let asked = 0;
+    const deps = { ...stage.deps, budgets, cancelled: async () => (asked++, true) };
+    stage.deps.ledger.addRequests([job.requestId]);
+
+    expect(await createTierProcessor("cheap", deps)(job, job.requestId, true)).toEqual({ status: "cancelled" });
+    expect(asked).toBe(1);
+    expect(stage.providers.calls).toHaveLength(0);
+    expect(stage.deps.ledger.attempts()).toHaveLength(0);
+    expect(await deps.journal.load(journalRunId(job.requestId, "cheap"))).toEqual({ finished: [], inFlight: [] });
+    expect(await budgets.batchState("b1")).toMatchObject({ reserved: 0n, spent: 0n, remaining: parseUsd("1") });
+    // A re-run (a journal may exist) asks before recovering anything.
+    expect(await createTierProcessor("cheap", deps)(job, job.requestId, false)).toEqual({ status: "cancelled" });
+    expect(stage.providers.calls).toHaveLength(0);
+    await deletePrefix(prefix);
+  });
+
+  it("a cancel check that fails (Redis down) fails the run before any call, its reservation given back", async () => {
+    const prefix = uniquePrefix();
+    const stage = inMemoryStage(CONFIG);
+    const budgets = createBudgetGuard({ redis, prefix, budgets: () => ({}) });
+    await budgets.setBatchLimit("b1", parseUsd("1"));
+    const deps = { ...stage.deps, budgets, cancelled: () => Promise.reject(new Error("Redis is down")) };
+    stage.deps.ledger.addRequests([job.requestId]);
+    await expect(createTierProcessor("cheap", deps)(job, job.requestId, true)).rejects.toThrow("Redis is down");
+    expect(stage.providers.calls).toHaveLength(0);
+    expect(await budgets.batchState("b1")).toMatchObject({ reserved: 0n, spent: 0n });
     await deletePrefix(prefix);
   });
 });
