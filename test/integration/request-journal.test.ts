@@ -1,46 +1,12 @@
 import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRequestJournal, type RequestJournal } from "../../src/guards/request-journal.js";
-import type { AttemptRecord, RequestOutcome } from "../../src/ledger/records.js";
-import { ZERO_USAGE } from "../../src/pricing/usage.js";
 import { createRedisConnection } from "../../src/queue/redis-connection.js";
 import { journalKey } from "../../src/queue/redis-keys.js";
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from "../helpers/redis.js";
+import { journalCall as call, journalOutcome as outcome, journalRecord as record } from "../helpers/journal-fixtures.js";
 
 const WEEK_SECONDS = 7 * 24 * 3600;
-
-const record = (id: string, attemptNo: number): AttemptRecord => ({
-  id,
-  requestId: "r",
-  attemptNo,
-  tier: "cheap",
-  provider: "openai",
-  model: "m",
-  outcome: "ok",
-  latencyMs: 5,
-  usage: ZERO_USAGE,
-  cost: 123_456_789_012_345n,
-  startedAt: new Date("2026-11-01T00:00:00.001Z"),
-  finishedAt: new Date("2026-11-01T00:00:00.006Z"),
-});
-const call = (id: string, attemptNo: number) => ({
-  id,
-  attemptNo,
-  tier: "cheap",
-  provider: "openai" as const,
-  model: "m",
-  startedAt: "2026-11-01T00:00:00.000Z",
-});
-const outcome: RequestOutcome = {
-  requestId: "r",
-  status: "succeeded",
-  escalations: 0,
-  attemptCount: 1,
-  cost: 5n,
-  baselineCost: 9n,
-  result: 'a "quoted" answer\nwith a newline',
-  finishedAt: new Date("2026-11-01T00:00:01Z"),
-};
 
 // The Redis journal as a worker runs it: on the auto-pipelined connection it shares with the gate.
 describe("request journal in Redis", () => {

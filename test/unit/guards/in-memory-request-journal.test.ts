@@ -1,31 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createInMemoryRequestJournal } from "../../../src/guards/in-memory-request-journal.js";
-import type { AttemptRecord, RequestOutcome } from "../../../src/ledger/records.js";
-import { ZERO_USAGE } from "../../../src/pricing/usage.js";
 import { manualClock } from "../../helpers/in-memory-stage.js";
-
-const record = (id: string, attemptNo: number): AttemptRecord => ({
-  id,
-  requestId: "r",
-  attemptNo,
-  tier: "cheap",
-  provider: "openai",
-  model: "m",
-  outcome: "ok",
-  latencyMs: 5,
-  usage: ZERO_USAGE,
-  cost: 123_456_789_012_345n,
-  startedAt: new Date("2026-11-01T00:00:00.001Z"),
-  finishedAt: new Date("2026-11-01T00:00:00.006Z"),
-});
-const call = (id: string, attemptNo: number) => ({
-  id,
-  attemptNo,
-  tier: "cheap",
-  provider: "openai" as const,
-  model: "m",
-  startedAt: "2026-11-01T00:00:00.000Z",
-});
+import { journalCall as call, journalOutcome as outcome, journalRecord as record } from "../../helpers/journal-fixtures.js";
 
 describe("in-memory request journal", () => {
   it("keeps started calls in flight until their record replaces them, in attempt order, as exact copies", async () => {
@@ -45,15 +21,6 @@ describe("in-memory request journal", () => {
   it("notes an ending with its deciding call in one step; clear forgets; retire keeps it only a while", async () => {
     const clock = manualClock();
     const journal = createInMemoryRequestJournal({ now: clock.nowMs });
-    const outcome: RequestOutcome = {
-      requestId: "r",
-      status: "succeeded",
-      escalations: 0,
-      attemptCount: 1,
-      cost: 5n,
-      baselineCost: 9n,
-      finishedAt: new Date("2026-11-01T00:00:01Z"),
-    };
     await journal.callStarted("run", call("a", 1));
     await journal.ended("run", { kind: "finish", outcome }, record("a", 1));
     const state = await journal.load("run");

@@ -47,16 +47,26 @@ function dyingThenAnswering() {
 
 describe("journal recovery, cancels and budgets (in-memory stage, budgets in real Redis)", () => {
   const redis = new Redis(TEST_REDIS_URL);
-  afterAll(() => redis.disconnect());
+  const prefixes: string[] = [];
+  afterAll(async () => {
+    await Promise.all(prefixes.map(deletePrefix));
+    redis.disconnect();
+  });
 
-  it("keeps an abandoned call's reservation as spent (it may have been billed) instead of leaving it reserved", async () => {
+  /** An in-memory stage whose batch b1 has a $1 budget in real Redis; the test's job is a known request. */
+  async function budgetedStage(scripts: Parameters<typeof inMemoryStage>[1] = {}) {
     const prefix = uniquePrefix();
-    const stage = inMemoryStage(CONFIG);
-    stage.live.providers = dyingThenAnswering();
+    prefixes.push(prefix);
+    const stage = inMemoryStage(CONFIG, scripts);
     const budgets = createBudgetGuard({ redis, prefix, budgets: () => ({}) });
     await budgets.setBatchLimit("b1", parseUsd("1"));
-    const deps = { ...stage.deps, budgets };
     stage.deps.ledger.addRequests([job.requestId]);
+    return { stage, budgets, deps: { ...stage.deps, budgets } };
+  }
+
+  it("keeps an abandoned call's reservation as spent (it may have been billed) instead of leaving it reserved", async () => {
+    const { stage, budgets, deps } = await budgetedStage();
+    stage.live.providers = dyingThenAnswering();
 
     // The first worker reserves, notes the call in the journal, sends it, and dies waiting.
     void createTierProcessor("cheap", deps)(job, job.requestId, true);
@@ -73,16 +83,10 @@ describe("journal recovery, cancels and budgets (in-memory stage, budgets in rea
     expect(after.reserved).toBe(0n);
     expect(after.spent).toBe(held.reserved + answered.cost);
     expect(after.remaining).toBe(parseUsd("1") - held.reserved - answered.cost);
-    await deletePrefix(prefix);
   });
 
   it("releases a reservation the gate makes useless: admission and reservation are asked together", async () => {
-    const prefix = uniquePrefix();
-    const stage = inMemoryStage(CONFIG, { "gpt-5-mini": [http429(60_000)], "claude-haiku-4-5": [http429(60_000)] });
-    const budgets = createBudgetGuard({ redis, prefix, budgets: () => ({}) });
-    await budgets.setBatchLimit("b1", parseUsd("1"));
-    const deps = { ...stage.deps, budgets };
-    stage.deps.ledger.addRequests([job.requestId]);
+    const { stage, budgets, deps } = await budgetedStage({ "gpt-5-mini": [http429(60_000)], "claude-haiku-4-5": [http429(60_000)] });
     const processTier = createTierProcessor("cheap", deps);
 
     // A 429: the model cools down for a minute and the job waits.
@@ -97,17 +101,12 @@ describe("journal recovery, cancels and budgets (in-memory stage, budgets in rea
     expect(state.reserved).toBe(0n);
     expect(state.spent).toBe(0n);
     expect(state.remaining).toBe(parseUsd("1"));
-    await deletePrefix(prefix);
   });
 
   it("a job of a cancelled batch calls nothing, writes nothing, and gives back the reservation asked beside the cancel check", async () => {
-    const prefix = uniquePrefix();
-    const stage = inMemoryStage(CONFIG);
-    const budgets = createBudgetGuard({ redis, prefix, budgets: () => ({}) });
-    await budgets.setBatchLimit("b1", parseUsd("1"));
+    const { stage, budgets, deps: plain } = await budgetedStage();
     let asked = 0;
-    const deps = { ...stage.deps, budgets, cancelled: async () => (asked++, true) };
-    stage.deps.ledger.addRequests([job.requestId]);
+    const deps = { ...plain, cancelled: async () => (asked++, true) };
 
     expect(await createTierProcessor("cheap", deps)(job, job.requestId, true)).toEqual({ status: "cancelled" });
     expect(asked).toBe(1);
@@ -118,19 +117,13 @@ describe("journal recovery, cancels and budgets (in-memory stage, budgets in rea
     // A re-run (a journal may exist) asks before recovering anything.
     expect(await createTierProcessor("cheap", deps)(job, job.requestId, false)).toEqual({ status: "cancelled" });
     expect(stage.providers.calls).toHaveLength(0);
-    await deletePrefix(prefix);
   });
 
   it("a cancel check that fails (Redis down) fails the run before any call, its reservation given back", async () => {
-    const prefix = uniquePrefix();
-    const stage = inMemoryStage(CONFIG);
-    const budgets = createBudgetGuard({ redis, prefix, budgets: () => ({}) });
-    await budgets.setBatchLimit("b1", parseUsd("1"));
-    const deps = { ...stage.deps, budgets, cancelled: () => Promise.reject(new Error("Redis is down")) };
-    stage.deps.ledger.addRequests([job.requestId]);
+    const { stage, budgets, deps: plain } = await budgetedStage();
+    const deps = { ...plain, cancelled: () => Promise.reject(new Error("Redis is down")) };
     await expect(createTierProcessor("cheap", deps)(job, job.requestId, true)).rejects.toThrow("Redis is down");
     expect(stage.providers.calls).toHaveLength(0);
     expect(await budgets.batchState("b1")).toMatchObject({ reserved: 0n, spent: 0n });
-    await deletePrefix(prefix);
   });
 });

@@ -1,0 +1,40 @@
+import type { AttemptRecord, RequestOutcome } from "../../src/ledger/records.js";
+import { ZERO_USAGE } from "../../src/pricing/usage.js";
+
+/** A finished call's record as a journal keeps it (a cost past 2^53 picodollars: exact copies or nothing). */
+export const journalRecord = (id: string, attemptNo: number): AttemptRecord => ({
+  id,
+  requestId: "r",
+  attemptNo,
+  tier: "cheap",
+  provider: "openai",
+  model: "m",
+  outcome: "ok",
+  latencyMs: 5,
+  usage: ZERO_USAGE,
+  cost: 123_456_789_012_345n,
+  startedAt: new Date("2026-11-01T00:00:00.001Z"),
+  finishedAt: new Date("2026-11-01T00:00:00.006Z"),
+});
+
+/** A started call as a journal notes it. */
+export const journalCall = (id: string, attemptNo: number) => ({
+  id,
+  attemptNo,
+  tier: "cheap",
+  provider: "openai" as const,
+  model: "m",
+  startedAt: "2026-11-01T00:00:00.000Z",
+});
+
+/** A run's answered ending, its result with a quote and a newline (what a journal must carry unchanged). */
+export const journalOutcome: RequestOutcome = {
+  requestId: "r",
+  status: "succeeded",
+  escalations: 0,
+  attemptCount: 1,
+  cost: 5n,
+  baselineCost: 9n,
+  result: 'a "quoted" answer\nwith a newline',
+  finishedAt: new Date("2026-11-01T00:00:01Z"),
+};
