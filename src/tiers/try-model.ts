@@ -41,8 +41,11 @@ export async function tryModel(
     // cancelled are asked together: one round trip on the auto-pipelined connection, not three in a
     // row with the provider slot held. A reservation made useless by a refusal or a cancel is
     // released; an admission made useless goes unused (a probe slot it held expires with its timeout).
-    const [admission, reservation, cancelled] = await Promise.all([
-      deps.gate.admit(model, promptTokens + maxOutputTokens),
+    const [admitted, reservation, cancelled] = await Promise.all([
+      deps.gate.admit(model, promptTokens + maxOutputTokens).then(
+        (admission) => ({ admission }),
+        (error: unknown) => ({ error }),
+      ),
       run.budget?.reserve(callWorstCase(prompt, maxOutputTokens, rates)).then(
         (ticket) => ({ ticket }),
         (error: unknown) => ({ error }),
@@ -55,11 +58,16 @@ export async function tryModel(
     const release = async () => {
       if (reservation && "ticket" in reservation) await run.budget!.settle(reservation.ticket, 0n);
     };
-    if ("error" in cancelled || cancelled.yes) {
+    // Redis failed one of the three: nothing is called, the job runs again (its reservation given back).
+    if ("error" in admitted || "error" in cancelled) {
       await release();
-      if ("error" in cancelled) throw cancelled.error;
+      throw "error" in admitted ? admitted.error : "error" in cancelled ? cancelled.error : undefined;
+    }
+    if (cancelled.yes) {
+      await release();
       return { kind: "cancelled" };
     }
+    const { admission } = admitted;
     if (!admission.admitted) {
       await release();
       state.busy.push({ model: model.model, reason: admission.reason, retryInMs: admission.retryInMs });

@@ -119,6 +119,14 @@ describe("journal recovery, cancels and budgets (in-memory stage, budgets in rea
     expect(stage.providers.calls).toHaveLength(0);
   });
 
+  it("an admission that fails (Redis down) fails the run before any call, the reservation asked beside it given back", async () => {
+    const { stage, budgets, deps: plain } = await budgetedStage();
+    const deps = { ...plain, gate: { ...plain.gate, admit: () => Promise.reject(new Error("gate unreachable")) } };
+    await expect(createTierProcessor("cheap", deps)(job, job.requestId, true)).rejects.toThrow("gate unreachable");
+    expect(stage.providers.calls).toHaveLength(0);
+    expect(await budgets.batchState("b1")).toMatchObject({ reserved: 0n, spent: 0n });
+  });
+
   it("a cancel check that fails (Redis down) fails the run before any call, its reservation given back", async () => {
     const { stage, budgets, deps: plain } = await budgetedStage();
     const deps = { ...plain, cancelled: () => Promise.reject(new Error("Redis is down")) };
