@@ -1,5 +1,6 @@
 import { loadRouterConfig } from "../src/config/load-config.js";
 import type { RouterConfig } from "../src/config/router-config-schema.js";
+import { SHIPPED_MODEL_FILE } from "../src/config/shipped-model.js";
 import { classifyJob, loadClassifier } from "../src/intake/index.js";
 import { percentile } from "./bench-env.js";
 import { loadExampleJobs } from "./bench-jobs.js";
@@ -12,13 +13,19 @@ export interface ClassifyOverhead {
 }
 
 /**
- * The intake decision's own cost per job: p50/p99 over the example mix, after warm-up. With
- * `modelFile` (a `train` output, or BENCH_MODEL_FILE), the trained classifier is measured too.
+ * The intake decision's own cost per job: p50/p99 over the example mix, after warm-up, for the
+ * heuristic and the trained classifier (the shipped model, or `modelFile` / BENCH_MODEL_FILE, a
+ * `train` output).
  */
-export async function classifyOverhead(samples: number, modelFile = process.env.BENCH_MODEL_FILE): Promise<ClassifyOverhead[]> {
+export async function classifyOverhead(
+  samples: number,
+  modelFile = process.env.BENCH_MODEL_FILE ?? SHIPPED_MODEL_FILE,
+): Promise<ClassifyOverhead[]> {
   const base = await loadRouterConfig();
-  const configs: RouterConfig[] = [{ ...base, routing: { ...base.routing, classifier: "heuristic" } }];
-  if (modelFile) configs.push({ ...base, routing: { ...base.routing, classifier: "trained", modelFile } });
+  const configs: RouterConfig[] = [
+    { ...base, routing: { ...base.routing, classifier: "heuristic" } },
+    { ...base, routing: { ...base.routing, classifier: "trained", modelFile } },
+  ];
   const jobs = loadExampleJobs();
   return configs.map((config) => {
     const classifier = loadClassifier(config);
