@@ -44,7 +44,13 @@ const prefix = benchPrefix("h14lane-ingest");
 const config = parseRouterConfig({
   tiers: [{ name: "cheap", batchLane: { maxItems: N, maxWaitMs: 0, minRoomMs: 0 }, models: [{ provider: "openai", model: "gpt-5-mini" }] }],
 });
-const env = { OPENAI_BASE_URL: `${fake.url}/v1`, ANTHROPIC_BASE_URL: fake.url, OPENAI_API_KEY: undefined, ANTHROPIC_API_KEY: undefined };
+const env = {
+  OPENAI_BASE_URL: `${fake.url}/v1`,
+  ANTHROPIC_BASE_URL: fake.url,
+  OPENAI_API_KEY: undefined,
+  ANTHROPIC_API_KEY: undefined,
+  PROVIDER_HTTP: "pooled" as const,
+};
 const live = { config, priceBook: buildPriceBook(config), providers: createProviderRegistry(env, config), version: 1 };
 const ledger = createLedgerWriter(database.db);
 const lane = startLaneService(
