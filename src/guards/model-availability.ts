@@ -10,7 +10,7 @@ export interface ModelAvailability {
   untilMs?: number;
 }
 
-/** The gate's keys' TTLs of one model, as read: decided by availabilityOf. */
+/** The gate's keys of one model, as read (PTTL: -2 when the key is absent): decided by availabilityOf. */
 export interface GateTtls {
   coolingMs: number;
   openMs: number;
@@ -26,13 +26,15 @@ export function availabilityOf(model: { provider: string; model: string }, ttls:
   return { ...base, state: "available" };
 }
 
-/** Reads the gate's state of each model (three reads a model, one round trip). */
-export async function readModelAvailability(
+/**
+ * Reads the gate's keys of each model (cooling down for, open for, tripped; three reads a model, one
+ * round trip): what availabilityOf decides from, and what ModelGate.inspect reports to the metrics.
+ */
+export async function readGateTtls(
   redis: Redis,
   prefix: string,
   models: readonly { provider: string; model: string }[],
-  nowMs = Date.now(),
-): Promise<ModelAvailability[]> {
+): Promise<GateTtls[]> {
   if (models.length === 0) return [];
   const pipeline = redis.pipeline();
   for (const model of models) {
@@ -45,7 +47,16 @@ export async function readModelAvailability(
     if (error) throw error;
     return Number(result);
   };
-  return models.map((model, index) =>
-    availabilityOf(model, { coolingMs: value(3 * index), openMs: value(3 * index + 1), tripped: value(3 * index + 2) === 1 }, nowMs),
-  );
+  return models.map((_, index) => ({ coolingMs: value(3 * index), openMs: value(3 * index + 1), tripped: value(3 * index + 2) === 1 }));
+}
+
+/** Reads the gate's state of each model, for people. */
+export async function readModelAvailability(
+  redis: Redis,
+  prefix: string,
+  models: readonly { provider: string; model: string }[],
+  nowMs = Date.now(),
+): Promise<ModelAvailability[]> {
+  const ttls = await readGateTtls(redis, prefix, models);
+  return models.map((model, index) => availabilityOf(model, ttls[index]!, nowMs));
 }

@@ -8,6 +8,7 @@ import { END_COOL_DOWN, endCoolDown } from "./gate-scripts/end-cool-down.js";
 import { RELEASE_PROBE, releaseProbe } from "./gate-scripts/release-probe.js";
 import { REPORT_CALL, reportCall } from "./gate-scripts/report-call.js";
 import { defineRedisScripts } from "../queue/redis-script.js";
+import { readGateTtls } from "./model-availability.js";
 
 /** Why a model cannot take a call right now, and when it may again. */
 export type GateRefusal = {
@@ -177,9 +178,9 @@ export function createModelGate(options: ModelGateOptions): ModelGate {
     },
 
     async inspect(model) {
-      const keys = keysOf(model);
-      const [open, tripped, cooling] = await Promise.all([redis.exists(keys.open), redis.exists(keys.tripped), redis.pttl(keys.cooldown)]);
-      return { circuitOpen: open === 1 || tripped === 1, coolingDownMs: Math.max(0, cooling) };
+      // The same reads as `batch ID`'s availability (model-availability.ts), one round trip.
+      const [ttls] = await readGateTtls(redis, options.prefix, [model]);
+      return { circuitOpen: ttls!.openMs > 0 || ttls!.tripped, coolingDownMs: Math.max(0, ttls!.coolingMs) };
     },
   };
 }

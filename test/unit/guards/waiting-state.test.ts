@@ -84,6 +84,11 @@ describe("waiting state on a real Redis", () => {
     expect(open).toMatchObject({ model: "gpt-5.2", state: "circuit_open" });
     expect(open!.untilMs! - now).toBeGreaterThan(35_000);
     expect(fine).toEqual({ provider: "openai", model: "gpt-5.1", state: "available" });
+    // The metrics read the same keys through the gate (state-gauges.ts).
+    const inspected = await Promise.all([opus, gpt52, gpt51].map((model) => gate.inspect(model)));
+    expect(inspected.map((entry) => entry.circuitOpen)).toEqual([false, true, false]);
+    expect(inspected[0]!.coolingDownMs).toBeGreaterThan(15_000);
+    expect(inspected.slice(1).map((entry) => entry.coolingDownMs)).toEqual([0, 0]);
   });
 
   it("a tripped circuit past its open time is half open (one probe may go)", () => {
