@@ -8,8 +8,8 @@ import { Agent, request } from "undici";
  *
  * Why: the global fetch is undici too, wrapped in the WHATWG Request/Response stream machinery,
  * and that wrapper was most of a call's client cost. Measured on this project's 2-core machine (an
- * SDK client, 64 calls in flight against the fake provider at zero latency): the global fetch 424–605
- * µs of client CPU a call and 1,800–2,800 calls/s; this one 167–206 µs and 5,300–6,400 calls/s. A
+ * SDK client, 64 calls in flight against the fake provider at zero latency): the global fetch 421–633
+ * µs of client CPU a call and 1,800–2,900 calls/s; this one 167–206 µs and 5,300–6,400 calls/s. A
  * worker spends that on every job, and at a tier's concurrency limit the CPU of jobs finishing
  * together is time their slots sit idle.
  *
