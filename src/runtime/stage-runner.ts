@@ -14,9 +14,9 @@ import type { BudgetGuard } from "../guards/budget-guard.js";
 import type { CancelCheck } from "../guards/cancelled-batch.js";
 import type { LedgerHandoff } from "../guards/ledger-committer.js";
 import { createTierBlock } from "../guards/tier-block.js";
-import { createJobWaits, type JobWaits } from "../guards/job-waits.js";
+import { createJobWaits } from "../guards/job-waits.js";
+import { noteWait } from "./note-wait.js";
 import type { TierJob } from "../queue/job-payloads.js";
-import type { TierJobEnding } from "../tiers/tier-stage.js";
 import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
 import type { BatchLaneHook } from "../tiers/batch-lane-hook.js";
 import { createIntakeProcessor } from "../intake/intake-processor.js";
@@ -222,27 +222,6 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
         await Promise.all([...queues.values()].map((queue) => queue.close()));
       })()),
   };
-}
-
-/**
- * Says why a deferred job waits (its busy models, until when) where `batch ID` and the dashboard read
- * it, and forgets it once the job moves on. Only a job that has waited before costs the second write.
- */
-async function noteWait(waits: JobWaits, tier: string, before: Partial<TierJob>, ending: TierJobEnding): Promise<void> {
-  if (typeof before.batchId !== "string" || typeof before.requestId !== "string" || before.shadowOf) return;
-  if (ending.status === "deferred") {
-    const nowMs = Date.now();
-    await waits.record(before.batchId, {
-      requestId: before.requestId,
-      tier,
-      untilMs: nowMs + ending.delayMs,
-      waitedMs: ending.job.waitedMs,
-      maxWaitMs: ending.maxWaitMs,
-      models: ending.busy.map((busy) => ({ model: busy.model ?? "?", reason: busy.reason, untilMs: nowMs + busy.retryInMs })),
-    });
-  } else if ((before.waitedMs ?? 0) > 0) {
-    await waits.clear(before.batchId, before.requestId);
-  }
 }
 
 /** Back to the delayed set for `delayMs` without counting an attempt (BullMQ's manual delay). */
