@@ -1,3 +1,5 @@
+import { expect } from "vitest";
+import type { JournalState, RequestJournal } from "../../src/guards/request-journal.js";
 import type { AttemptRecord, RequestOutcome } from "../../src/ledger/records.js";
 import { ZERO_USAGE } from "../../src/pricing/usage.js";
 
@@ -38,3 +40,29 @@ export const journalOutcome: RequestOutcome = {
   result: 'a "quoted" answer\nwith a newline',
   finishedAt: new Date("2026-11-01T00:00:01Z"),
 };
+
+/**
+ * What every RequestJournal must do, asserted on the journal given (the Redis one and the in-memory
+ * one run the same steps): started calls stay in flight until their record replaces them, in attempt
+ * order; an unknown run is empty.
+ */
+export async function expectCallsInFlightUntilRecorded(journal: RequestJournal): Promise<JournalState> {
+  await journal.callStarted("run", journalCall("b", 2));
+  await journal.callStarted("run", journalCall("a", 1));
+  await journal.callFinished("run", journalRecord("a", 1));
+  const state = await journal.load("run");
+  expect(state).toEqual({ inFlight: [journalCall("b", 2)], finished: [journalRecord("a", 1)] });
+  expect(await journal.load("other")).toEqual({ finished: [], inFlight: [] });
+  return state;
+}
+
+/** An ending is noted with the call that decided it, in one note. */
+export async function expectEndingWithItsCall(journal: RequestJournal): Promise<void> {
+  await journal.callStarted("run", journalCall("a", 1));
+  await journal.ended("run", { kind: "finish", outcome: journalOutcome }, journalRecord("a", 1));
+  expect(await journal.load("run")).toEqual({
+    finished: [journalRecord("a", 1)],
+    inFlight: [],
+    ending: { kind: "finish", outcome: journalOutcome },
+  });
+}

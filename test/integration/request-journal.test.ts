@@ -4,7 +4,12 @@ import { createRequestJournal, type RequestJournal } from "../../src/guards/requ
 import { createRedisConnection } from "../../src/queue/redis-connection.js";
 import { journalKey } from "../../src/queue/redis-keys.js";
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from "../helpers/redis.js";
-import { journalCall as call, journalOutcome as outcome, journalRecord as record } from "../helpers/journal-fixtures.js";
+import {
+  expectCallsInFlightUntilRecorded,
+  expectEndingWithItsCall,
+  journalCall as call,
+  journalRecord as record,
+} from "../helpers/journal-fixtures.js";
 
 const WEEK_SECONDS = 7 * 24 * 3600;
 
@@ -24,23 +29,14 @@ describe("request journal in Redis", () => {
   });
 
   it("keeps started calls in flight until their record replaces them, and every note renews a week's expiry", async () => {
-    await journal.callStarted("run", call("b", 2));
-    await journal.callStarted("run", call("a", 1));
-    await journal.callFinished("run", record("a", 1));
-    const state = await journal.load("run");
-    expect(state.inFlight).toEqual([call("b", 2)]);
-    expect(state.finished).toEqual([record("a", 1)]);
-    expect(state.ending).toBeUndefined();
+    await expectCallsInFlightUntilRecorded(journal);
     const ttl = await redis.ttl(journalKey(prefix, "run"));
     expect(ttl).toBeGreaterThan(WEEK_SECONDS - 60);
     expect(ttl).toBeLessThanOrEqual(WEEK_SECONDS);
-    expect(await journal.load("other")).toEqual({ finished: [], inFlight: [] });
   });
 
   it("notes an ending with its deciding call in one note; retire shortens the expiry; clear forgets", async () => {
-    await journal.callStarted("run", call("a", 1));
-    await journal.ended("run", { kind: "finish", outcome }, record("a", 1));
-    expect(await journal.load("run")).toEqual({ finished: [record("a", 1)], inFlight: [], ending: { kind: "finish", outcome } });
+    await expectEndingWithItsCall(journal);
     await journal.retire("run", 5_000);
     const pttl = await redis.pttl(journalKey(prefix, "run"));
     expect(pttl).toBeGreaterThan(0);
