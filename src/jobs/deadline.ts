@@ -1,3 +1,5 @@
+import { parseDurationMs } from "./duration.js";
+
 /**
  * A job's deadline: how long its answer may take (it may then wait for a provider batch at half
  * price). Given as a duration from enqueue ("90s", "30m", "6h", "2d") or an ISO timestamp; turned
@@ -5,18 +7,13 @@
  */
 export type Deadline = { kind: "duration"; ms: number } | { kind: "at"; at: Date };
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 /** ISO 8601 with a date and a time (a bare number is refused: it reads as a duration without unit). */
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 export function parseDeadline(text: string): Deadline | undefined {
   const trimmed = text.trim();
-  const duration = DURATION.exec(trimmed);
-  if (duration) {
-    const ms = Math.round(Number(duration[1]) * UNIT_MS[duration[2]!]!);
-    return ms > 0 ? { kind: "duration", ms } : undefined;
-  }
+  const ms = parseDurationMs(trimmed);
+  if (ms !== undefined) return ms > 0 ? { kind: "duration", ms } : undefined;
   if (!ISO_TIMESTAMP.test(trimmed)) return undefined;
   const at = new Date(trimmed);
   return Number.isNaN(at.getTime()) ? undefined : { kind: "at", at };

@@ -1,4 +1,4 @@
-import { parseDeadline } from "./deadline.js";
+import { parseDurationMs } from "./duration.js";
 
 /**
  * A batch's bound on waiting for busy models (`enqueue --max-wait`, or a line's `maxWait`): a duration
@@ -9,15 +9,10 @@ import { parseDeadline } from "./deadline.js";
 /** The longest bound a batch (or the router config's `maxWaitMs`) may set: one day. */
 export const MAX_WAIT_LIMIT_MS = 86_400_000;
 
-const ZERO = /^0+(?:\.0+)?(?:ms|s|m|h|d)$/;
-
 export const MAX_WAIT_FORMAT = 'a duration like "30s", "2m" or "1h" (at most 24h; "0s" never waits)';
 
 /** Milliseconds, or undefined for text that is not a duration within the limit. Pure. */
 export function parseMaxWaitMs(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (ZERO.test(trimmed)) return 0;
-  const parsed = parseDeadline(trimmed);
-  if (parsed?.kind !== "duration" || parsed.ms > MAX_WAIT_LIMIT_MS) return undefined;
-  return parsed.ms;
+  const ms = parseDurationMs(text);
+  return ms !== undefined && ms <= MAX_WAIT_LIMIT_MS ? ms : undefined;
 }
