@@ -132,3 +132,24 @@ export const tierBlockedKey = (prefix: string, tier: string) => `${prefix}:tier-
  * each deferral and deleted when the job moves on (guards/job-waits.ts); PX refreshed on each write.
  */
 export const batchWaitsKey = (prefix: string, batchId: string) => `${prefix}:batch-waits:{${batchId}}`;
+
+/**
+ * A tier's provider slots (guards/provider-slots.ts), in the tier's hash tag: `held`, a sorted set of
+ * the slots held now (member → when its lease ends, ms; expires with its last lease); `limit`, how
+ * many may be held (a string, the tier's concurrency, set by every worker at start and re-set when
+ * Redis lost it); `fence`, while it exists no slot is taken (PX: the calls in flight before Redis lost
+ * the set may still run; src/feed/reestablish-limits.ts).
+ */
+export interface ProviderSlotKeys {
+  held: string;
+  limit: string;
+  fence: string;
+}
+
+export function providerSlotKeys(prefix: string, tier: string): ProviderSlotKeys {
+  const base = `${prefix}:slots:{${tier}}`;
+  return { held: base, limit: `${base}:limit`, fence: `${base}:fence` };
+}
+
+/** The channel a freed provider slot is announced on (the message: the tier's name), to wake waiting calls in every pod. */
+export const providerSlotsChannel = (prefix: string) => `${prefix}:slots:freed`;
