@@ -1,28 +1,46 @@
 import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
 import type { TierConfig } from "../config/router-config-schema.js";
+import { tierActiveLimit } from "../queue/tier-active-limit.js";
+import { readSlotLimits, setSlotLimit } from "../guards/provider-slot-limits.js";
 
 /**
- * Puts each tier's global concurrency back where Redis lost it (a flush, a failover) or where it
- * differs from the config: BullMQ reads no limit as no limit, so a flushed Redis would otherwise let
- * every worker process run its whole local concurrency at once. One HGET per tier when nothing is
- * wrong. Returns the tiers that were set, and which of them had no limit at all (Redis lost it, or it
- * was never set).
+ * A tier's two limits, both in Redis so they bind every pod together: its provider slots (the
+ * tier's concurrency: calls in flight, guards/provider-slots.ts) and BullMQ's global concurrency of
+ * its queue (jobs running, tierActiveLimit). Set by every worker at start and on a reload, and by
+ * the feeder and `recover` when Redis lost them.
  */
-export async function reassertTierLimits(
+export async function applyTierLimits(redis: Redis, prefix: string, queue: Queue, tier: TierConfig): Promise<void> {
+  await Promise.all([
+    queue.setGlobalConcurrency(tierActiveLimit(tier.concurrency)),
+    setSlotLimit(redis, prefix, tier.name, tier.concurrency),
+  ]);
+}
+
+/**
+ * Which tiers' limits Redis lost (a flush, a failover) or holds different from the config. Reads
+ * only: a tier whose limits were lost while calls may still run must be fenced before they are set
+ * again (reestablish-limits.ts). Without its limits a flushed Redis would let every worker process
+ * run its whole local concurrency at once (BullMQ reads no limit as no limit) and take no provider
+ * slot at all. Two reads per tier, in one round trip with the others.
+ */
+export async function checkTierLimits(
+  redis: Redis,
+  prefix: string,
   tiers: readonly TierConfig[],
   queueOf: (tier: string) => Queue,
-): Promise<{ fixed: string[]; missing: string[] }> {
-  const fixed: string[] = [];
-  const missing: string[] = [];
-  for (const tier of tiers) {
-    const queue = queueOf(tier.name);
-    const current = await queue.getGlobalConcurrency();
-    if (current === tier.concurrency) continue;
-    await queue.setGlobalConcurrency(tier.concurrency);
-    fixed.push(tier.name);
-    if (current === null) missing.push(tier.name);
-  }
-  return { fixed, missing };
+): Promise<{ wrong: TierConfig[]; missing: string[] }> {
+  const [active, slots] = await Promise.all([
+    Promise.all(tiers.map((tier) => queueOf(tier.name).getGlobalConcurrency())),
+    readSlotLimits(
+      redis,
+      prefix,
+      tiers.map((tier) => tier.name),
+    ),
+  ]);
+  const wrong = tiers.filter((tier, index) => active[index] !== tierActiveLimit(tier.concurrency) || slots[index] !== tier.concurrency);
+  const missing = tiers.filter((_, index) => active[index] === null || slots[index] === null).map((tier) => tier.name);
+  return { wrong, missing };
 }
 
 /**

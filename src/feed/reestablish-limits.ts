@@ -4,7 +4,8 @@ import { sql } from "drizzle-orm";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import { queryRows, type Db } from "../ledger/db/database.js";
 import { feedHoldKey } from "../queue/redis-keys.js";
-import { reassertTierLimits, tierRunBoundMs } from "./reassert-limits.js";
+import { applyTierLimits, checkTierLimits, tierRunBoundMs } from "./reassert-limits.js";
+import { fenceSlots } from "../guards/provider-slot-limits.js";
 
 export interface LimitsReestablished {
   /** Tiers whose limit was set (missing, or different from the config). */
@@ -14,24 +15,28 @@ export interface LimitsReestablished {
 }
 
 /**
- * Sets the tiers' concurrency limits again after Redis lost them, and holds each such tier back from
- * feeding for its longest job run when jobs may still be running: BullMQ no longer counts those, so
- * new jobs fed at once would run beside them, up to every process's local concurrency. The hold lives
- * in Redis (one key per tier, PX, set only if absent), so it binds whichever process feeds next —
- * the `recover` command sets the limits first and the workers' feeders still wait.
+ * Sets the tiers' limits again after Redis lost them (or where they differ from the config). A tier
+ * whose limits were lost while Postgres says jobs were in Redis may still have calls in flight that
+ * no slot counts now: it is held back from feeding and its slots fenced for its longest job run,
+ * first, so no call is let through between the limits' return and the hold. Hold and fence live in
+ * Redis (PX, set only if absent), so they bind every process — the `recover` command sets the limits
+ * first and the workers' feeders still wait.
  */
 export async function reestablishTierLimits(
   deps: { db: Db; redis: Redis; prefix: string },
   config: Pick<RouterConfig, "tiers" | "retriesPerModel">,
   queueOf: (tier: string) => Queue,
 ): Promise<LimitsReestablished> {
-  const { fixed, missing } = await reassertTierLimits(config.tiers, queueOf);
-  if (missing.length === 0 || !(await anyJobInRedis(deps.db))) return { fixed, held: [] };
-  for (const name of missing) {
+  const { wrong, missing } = await checkTierLimits(deps.redis, deps.prefix, config.tiers, queueOf);
+  const held = missing.length > 0 && (await anyJobInRedis(deps.db)) ? missing : [];
+  for (const name of held) {
     const tier = config.tiers.find((entry) => entry.name === name)!;
-    await deps.redis.set(feedHoldKey(deps.prefix, name), "1", "PX", tierRunBoundMs(tier, config.retriesPerModel), "NX");
+    const boundMs = tierRunBoundMs(tier, config.retriesPerModel);
+    await deps.redis.set(feedHoldKey(deps.prefix, name), "1", "PX", boundMs, "NX");
+    await fenceSlots(deps.redis, deps.prefix, name, boundMs);
   }
-  return { fixed, held: missing };
+  for (const tier of wrong) await applyTierLimits(deps.redis, deps.prefix, queueOf(tier.name), tier);
+  return { fixed: wrong.map((tier) => tier.name), held };
 }
 
 /** The tiers a hold keeps from being fed now (one EXISTS per tier, pipelined). */

@@ -1,4 +1,4 @@
-import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, Queue, RateLimitError, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { RouterConfig } from "../config/router-config-schema.js";
 import type { LedgerWriter } from "../ledger/ledger-writer.js";
@@ -15,6 +15,9 @@ import type { CancelCheck } from "../guards/cancelled-batch.js";
 import type { LedgerHandoff } from "../guards/ledger-committer.js";
 import { createTierBlock } from "../guards/tier-block.js";
 import { createJobWaits } from "../guards/job-waits.js";
+import { createProviderSlots } from "../guards/provider-slots.js";
+import { tierActiveLimit } from "../queue/tier-active-limit.js";
+import { applyTierLimits } from "../feed/reassert-limits.js";
 import { noteWait } from "./note-wait.js";
 import type { TierJob } from "../queue/job-payloads.js";
 import type { ShadowStore } from "../tiers/shadow/shadow-store.js";
@@ -99,13 +102,13 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
   const tierWorkers = new Map<string, Worker>();
   const onQueueError = (error: Error) => deps.logger.warn({ error: error.message }, "queue connection error (reconnecting)");
   for (const queue of tierQueues.values()) queue.on("error", onQueueError);
-  // The limit lives in Redis, so it holds for every pod together, not per process.
+  // The limits live in Redis, so they hold for every pod together, not per process.
   const applyLimits = async (next: RouterConfig) => {
     for (const tier of next.tiers) {
       if (!stages.includes(tier.name)) continue;
-      await tierQueues.get(tier.name)?.setGlobalConcurrency(tier.concurrency);
+      await applyTierLimits(deps.connection, deps.prefix, tierQueues.get(tier.name)!, tier);
       const worker = tierWorkers.get(tier.name);
-      if (worker) worker.concurrency = tier.concurrency;
+      if (worker) worker.concurrency = tierActiveLimit(tier.concurrency);
     }
   };
   await applyLimits(config);
@@ -153,6 +156,11 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     );
   }
   const tierBlock = createTierBlock({ redis: deps.connection, prefix: deps.prefix });
+  const slots = createProviderSlots({
+    redis: deps.connection,
+    prefix: deps.prefix,
+    warn: (fields, message) => deps.logger.warn(fields, message),
+  });
   const jobWaits = createJobWaits({ redis: deps.connection, prefix: deps.prefix });
   for (const tier of config.tiers) {
     if (!stages.includes(tier.name)) continue;
@@ -160,6 +168,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     const processTier = createTierProcessor(tier.name, {
       ...deps,
       tierBlock,
+      slots,
       forward,
       signal: shutdown.signal,
       // A job that lost its lock is picked up again after about lockDuration + stalledInterval.
@@ -186,6 +195,11 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
             throw new UnrecoverableError(ending.error);
           case "abandoned":
             throw new Error(ending.error);
+          case "stopped":
+            // Nothing happened: waiting again, no attempt burnt; the next worker runs it as new.
+            if (ending.delayMs > 0) return delayAlone(job, token, ending.delayMs);
+            await job.moveToWait(token);
+            throw new WaitingError();
           case "deferred":
             await job.updateData(ending.job);
             // Neither wait burns an attempt. A pinned job waits alone: pausing the queue for its one
@@ -201,8 +215,8 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
             return ending;
         }
       },
-      // Local concurrency = the global limit: one process may use the whole budget when it runs alone.
-      { ...workerOptions, concurrency: tier.concurrency },
+      // Local concurrency = the global one: one process may use the whole budget when it runs alone.
+      { ...workerOptions, concurrency: tierActiveLimit(tier.concurrency) },
     );
     tierWorkers.set(tier.name, worker);
     watch(tier.name, worker);
@@ -219,6 +233,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
         const draining = Promise.all(workers.map((worker) => worker.close()));
         shutdown.abort();
         await draining;
+        await slots.close();
         await Promise.all([...queues.values()].map((queue) => queue.close()));
       })()),
   };

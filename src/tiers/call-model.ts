@@ -11,6 +11,7 @@ import type { ProviderClient } from "../providers/provider-client.js";
 import { normalizeProviderError } from "../providers/provider-error.js";
 import { promptTokenBound, worstCaseCost } from "../guards/budget-decision.js";
 import type { CallBudget } from "../guards/call-budget.js";
+import type { ProviderSlot } from "../guards/provider-slots.js";
 import { encodeTicket, type BudgetTicket, type EncodedBudgetTicket } from "../guards/budget-guard.js";
 import type { AttemptFailure } from "./next-step.js";
 import { validateOutput } from "./validate-output.js";
@@ -51,6 +52,12 @@ export interface CallContext {
    * reservation held for it, so recovery can keep it (InFlightCall.budget).
    */
   onStart?: (attemptId: string, startedAt: Date, exposure: EncodedExposure, budget?: EncodedBudgetTicket) => Promise<void>;
+  /**
+   * Waits for the tier's provider slot (guards/provider-slots.ts): held from before `onStart` until
+   * the provider answered, so the slot covers the call and its journal note, nothing else. Default:
+   * none (the caller's own limit binds).
+   */
+  slot?: () => Promise<ProviderSlot>;
 }
 
 /** Characters per token of the router's rough estimate (estimateTokens), used for an answer's length too. */
@@ -81,7 +88,8 @@ export async function callModel(provider: ProviderClient, model: ModelConfig, co
   try {
     result = await callModelReserved(provider, model, context, maxOutputTokens, ticket);
   } catch (error) {
-    // Only the journal's note (before the HTTP call) can throw here: nothing was sent, nothing billed.
+    // Only the wait for a slot and the journal's note (before the HTTP call) can throw here: nothing
+    // was sent, nothing billed.
     if (ticket) await context.budget!.settle(ticket, 0n);
     throw error;
   }
@@ -100,7 +108,13 @@ async function callModelReserved(
 ): Promise<CallResult> {
   const id = randomUUID();
   const promptTokens = estimateTokens(context.prompt);
-  await context.onStart?.(id, context.now(), callExposure(promptTokens, maxOutputTokens, context.rates), ticket && encodeTicket(ticket));
+  const slot = await context.slot?.();
+  try {
+    await context.onStart?.(id, context.now(), callExposure(promptTokens, maxOutputTokens, context.rates), ticket && encodeTicket(ticket));
+  } catch (error) {
+    slot?.release();
+    throw error;
+  }
   const startedAt = context.now();
   const base = {
     id,
@@ -112,12 +126,15 @@ async function callModelReserved(
     startedAt,
   };
   try {
-    const completion = await provider.complete(model, {
-      prompt: context.prompt,
-      maxOutputTokens,
-      requestId: context.requestId,
-      ...(context.cacheTtl ? { cacheTtl: context.cacheTtl } : {}),
-    });
+    const completion = await provider
+      .complete(model, {
+        prompt: context.prompt,
+        maxOutputTokens,
+        requestId: context.requestId,
+        ...(context.cacheTtl ? { cacheTtl: context.cacheTtl } : {}),
+      })
+      // The provider is done with the call: the slot goes to the next one before this one is checked.
+      .finally(() => slot?.release());
     const finishedAt = context.now();
     // Checked before anything is validated or written: unusable usage is priced from the estimate
     // (the prompt, and the answer's length), an unstorable text is an invalid answer.

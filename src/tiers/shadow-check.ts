@@ -59,6 +59,7 @@ export async function runShadowCheck(run: TierRun, shadowOf: NonNullable<TierJob
       rates: settings.live.priceBook.ratesFor(model.provider, model.model),
       now: deps.now,
       budget: run.budget,
+      ...(deps.slots ? { slot: () => deps.slots!.take(run.tierName, model.timeoutMs, deps.signal) } : {}),
     });
   } catch (error) {
     // A budget with no room skips the sample, as a busy model does: measurement never waits.

@@ -136,7 +136,10 @@ export function createTierProcessor(tierName: string, stageDeps: TierStageDeps) 
       return ended;
     }
     if (tried.kind === "cancelled") return { status: "cancelled" };
-    if (tried.kind === "abandon") {
+    // Nothing of this run happened (its first call got no provider slot): the job goes back as it was,
+    // without counting a failed attempt. Otherwise as an abandoned run: its calls are written.
+    if (tried.kind === "stopped" && state.records.length === 0) return { status: "stopped", delayMs: tried.retryInMs };
+    if (tried.kind === "abandon" || tried.kind === "stopped") {
       await releaseRun(run, state.records);
       return { status: "abandoned", error: state.reasons.join("; ") };
     }

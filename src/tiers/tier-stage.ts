@@ -13,6 +13,7 @@ import type { ScoreWindow } from "./shadow/score-window.js";
 import type { DeferralScope } from "./decide-tier-ending.js";
 import type { BatchLaneHook } from "./batch-lane-hook.js";
 import type { TierBlock } from "../guards/tier-block.js";
+import type { ProviderSlots } from "../guards/provider-slots.js";
 import type { BusyModel } from "./decide-tier-ending.js";
 
 /** What a tier stage is built from: every piece of I/O is passed in (the unit tests pass in-memory ones). */
@@ -37,6 +38,11 @@ export interface TierStageDeps {
    * counts its wait from it (guards/tier-block.ts). Default: none (a job counts only its own deferrals).
    */
   tierBlock?: TierBlock;
+  /**
+   * The tier's provider slots, shared by the pods: each call holds one from its journal note to the
+   * provider's answer (guards/provider-slots.ts). Default: none, the tier's BullMQ limit alone binds.
+   */
+  slots?: ProviderSlots;
   /** Hard budgets: every call reserves its worst case first (see callModel). Default: none. */
   budgets?: BudgetGuard;
   /** Where shadow checks are recorded. */
@@ -77,4 +83,9 @@ export type TierJobEnding =
   /** A budget had no room for the next call: back to the queue (delayed, this job only) without burning an attempt. */
   | { status: "paused"; delayMs: number; job: TierJob; budget: string }
   /** Stopped without an ending (shutting down); the job must run again. */
-  | { status: "abandoned"; error: string };
+  | { status: "abandoned"; error: string }
+  /**
+   * Stopped before anything was called or recorded: its first call got no provider slot (shutting
+   * down, or the tier's slots closed after Redis lost its data). Back to waiting as it was, after `delayMs`.
+   */
+  | { status: "stopped"; delayMs: number };

@@ -5,6 +5,7 @@ import type { Metrics } from "../observability/metrics.js";
 import type { ProviderClient } from "../providers/provider-client.js";
 import { callHealth } from "../guards/call-health.js";
 import { BudgetPausedError } from "../guards/call-budget.js";
+import { SlotWaitAbortedError } from "../guards/provider-slots.js";
 import { callModel, callWorstCase, type CallResult } from "./call-model.js";
 import { nextStep } from "./next-step.js";
 import { nextAttemptNo, type TierRun, type TierRunState } from "./tier-run.js";
@@ -15,6 +16,8 @@ export type ModelTurn =
   | { kind: "no-answer" }
   /** Stop the run without an ending (shutdown-like failure): the job must run again. */
   | { kind: "abandon" }
+  /** The call never got a provider slot (shutdown, or the tier's slots closed): nothing was sent; the job runs again after `retryInMs`. */
+  | { kind: "stopped"; retryInMs: number }
   /** The job's batch was cancelled (TierRun.cancelled): nothing was called. */
   | { kind: "cancelled" }
   /** A budget has no room for this call: nothing was called; the run stops and the job waits (state.paused). */
@@ -102,7 +105,13 @@ export async function tryModel(
         }),
       budget: run.budget,
       ...(reservation ? { reserved: reservation.ticket } : {}),
+      ...(deps.slots ? { slot: () => deps.slots!.take(tierName, model.timeoutMs, deps.signal) } : {}),
+    }).catch((error: unknown) => {
+      // The call waited for a provider slot and got none: nothing was sent (its reservation is back).
+      if (error instanceof SlotWaitAbortedError) return error;
+      throw error;
     });
+    if (call instanceof SlotWaitAbortedError) return { kind: "stopped", retryInMs: call.retryInMs };
     state.records.push(call.record);
     state.costPico += call.record.cost;
     // An answer is journalled together with the ending it decides (one write); anything else now.

@@ -9,6 +9,7 @@ import { fallbackWhileCooling } from "./fallback-cost-policy.js";
 export type TierModelsResult =
   | { kind: "answered"; model: ModelConfig; call: CallResult & { result: string } }
   | { kind: "abandon" }
+  | { kind: "stopped"; retryInMs: number }
   /** The job's batch was cancelled: nothing was called (the request is ended as cancelled). */
   | { kind: "cancelled" }
   /** A budget stopped the run before a call: the job waits (see state.paused). */
@@ -70,6 +71,7 @@ export async function tryTierModels(run: TierRun, state: TierRunState): Promise<
     }
     if (turn.kind === "answered") return { kind: "answered", model, call: turn.call };
     if (turn.kind === "abandon") return { kind: "abandon" };
+    if (turn.kind === "stopped") return turn;
     if (turn.kind === "cancelled") return { kind: "cancelled" };
     if (turn.kind === "paused") return { kind: "paused" };
   }
