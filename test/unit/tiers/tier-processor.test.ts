@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { journalRunId } from "../../../src/guards/request-journal.js";
+import { SlotWaitAbortedError, type ProviderSlots } from "../../../src/guards/provider-slots.js";
 import type { RequestOutcome } from "../../../src/ledger/records.js";
 import type { TierJobInput } from "../../../src/queue/job-payloads.js";
 import { createTierProcessor } from "../../../src/tiers/tier-processor.js";
@@ -338,5 +339,53 @@ describe("tier processor (in-memory ledger, journal, gate and scripted providers
     expect(ending).toMatchObject({ status: "failed" });
     if (ending.status === "failed") expect(ending.error).toMatch(/^malformed job payload in tier cheap: /);
     expect(t.providers.calls).toEqual([]);
+  });
+});
+
+describe("tier processor with provider slots (in-memory)", () => {
+  /** Slots that hand out up to `limit` at once and record what each call held, or refuse every take. */
+  function slotsOf(options: { refuse?: SlotWaitAbortedError; calls?: () => number } = {}) {
+    let held = 0;
+    const log: string[] = [];
+    const calls = options.calls ?? (() => 0);
+    const slots: ProviderSlots = {
+      async take(tier, callMs) {
+        if (options.refuse) throw options.refuse;
+        held++;
+        log.push(`take ${tier} ${callMs} after ${calls()} calls`);
+        return { release: () => void (held--, log.push(`release after ${calls()} calls`)) };
+      },
+      async close() {},
+    };
+    return { slots, log, held: () => held };
+  }
+
+  it("holds a slot around each call and gives it back when the provider answered", async () => {
+    const stage = inMemoryStage(CONFIG, { "gpt-5-mini": [http500, answer("billing")] });
+    const slots = slotsOf({ calls: () => stage.providers.calls.length });
+    const process = createTierProcessor("cheap", { ...stage.deps, slots: slots.slots });
+    stage.deps.ledger.addRequests(["s1"]);
+    expect(await process(tierJob("s1"), "s1", true)).toEqual({ status: "succeeded", model: "gpt-5-mini" });
+    const timeoutMs = CONFIG.tiers[0]!.models[0]!.timeoutMs;
+    // Each call inside its own slot (the 500, then the answer), each slot given back.
+    expect(slots.log).toEqual([
+      `take cheap ${timeoutMs} after 0 calls`,
+      "release after 1 calls",
+      `take cheap ${timeoutMs} after 1 calls`,
+      "release after 2 calls",
+    ]);
+    expect(slots.held()).toBe(0);
+  });
+
+  it("a first call that gets no slot stops the run: nothing called, written or reserved; back after the slots' retry time", async () => {
+    const refuse = new SlotWaitAbortedError("tier cheap's provider slots are closed", 1_000);
+    const stage = inMemoryStage(CONFIG, { "gpt-5-mini": [answer("billing")] });
+    const process = createTierProcessor("cheap", { ...stage.deps, slots: slotsOf({ refuse }).slots });
+    stage.deps.ledger.addRequests(["s2"]);
+    expect(await process(tierJob("s2"), "s2", true)).toEqual({ status: "stopped", delayMs: 1_000 });
+    expect(stage.providers.calls).toHaveLength(0);
+    expect(stage.deps.ledger.attempts()).toHaveLength(0);
+    expect(stage.deps.ledger.request("s2")).toEqual({ status: "queued" });
+    expect(await stage.deps.journal.load(journalRunId("s2", "cheap"))).toEqual({ finished: [], inFlight: [] });
   });
 });
