@@ -10,10 +10,10 @@ import { FREE_SLOTS, RENEW_SLOT, TAKE_SLOTS } from "./provider-slot-scripts.js";
  * Why not BullMQ's active job: a job holds that from its fetch to its completion — the admission, the
  * journal's notes, the ending, BullMQ's own completion and the next fetch — and at C=8, L=100 ms
  * those ~10 ms a job left 15% of the paid-for concurrency unused. Now BullMQ lets more jobs of a tier
- * run (queue/tier-active-limit.ts); each does its bookkeeping outside the slot and holds a slot only
- * from its call's journal note to the provider's answer. A slot given back while another call of the
- * same process waits goes straight to it (no round trip); otherwise it goes back to Redis, which
- * tells the waiting processes (PUBLISH).
+ * run (queue/tier-active-limit.ts); each holds a slot only from its call's admission until the model
+ * gate has heard how the call went (tiers/try-model.ts), and does the rest outside it. A slot given
+ * back while another call of the same process waits goes straight to it (no round trip); otherwise it
+ * goes back to Redis, which tells the waiting processes (PUBLISH).
  *
  * A slot is leased for its call's timeout plus LEASE_GRACE_MS, so a holder that dies (kill -9) loses
  * its slots for at most that long, and a live call's lease never runs out before the call does.

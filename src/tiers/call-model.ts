@@ -53,11 +53,12 @@ export interface CallContext {
    */
   onStart?: (attemptId: string, startedAt: Date, exposure: EncodedExposure, budget?: EncodedBudgetTicket) => Promise<void>;
   /**
-   * Waits for the tier's provider slot (guards/provider-slots.ts): held from before `onStart` until
-   * the provider answered, so the slot covers the call and its journal note, nothing else. Default:
-   * none (the caller's own limit binds).
+   * The tier's provider slot (guards/provider-slots.ts), taken by the caller. callModel gives it back
+   * only when it makes no call (no room in a budget, the journal's note failed); after a call the
+   * caller does, once the model gate has heard how it went: a slot freed before a 429 reached the gate
+   * went to a call the cool-down should have stopped. Default: none (the caller's own limit binds).
    */
-  slot?: () => Promise<ProviderSlot>;
+  slot?: ProviderSlot;
 }
 
 /** Characters per token of the router's rough estimate (estimateTokens), used for an answer's length too. */
@@ -83,13 +84,19 @@ export function callWorstCase(prompt: Prompt, maxOutputTokens: number, rates: Mo
 /** One provider call → one attempt record, priced, whatever happened. */
 export async function callModel(provider: ProviderClient, model: ModelConfig, context: CallContext): Promise<CallResult> {
   const maxOutputTokens = context.job.maxOutputTokens ?? model.maxOutputTokens;
-  const ticket = context.reserved ?? (await context.budget?.reserve(callWorstCase(context.prompt, maxOutputTokens, context.rates)));
+  let ticket: BudgetTicket | undefined;
+  try {
+    ticket = context.reserved ?? (await context.budget?.reserve(callWorstCase(context.prompt, maxOutputTokens, context.rates)));
+  } catch (error) {
+    // No room in a budget (or Redis refused): no call, so the slot goes back at once.
+    context.slot?.release();
+    throw error;
+  }
   let result: CallResult;
   try {
     result = await callModelReserved(provider, model, context, maxOutputTokens, ticket);
   } catch (error) {
-    // Only the wait for a slot and the journal's note (before the HTTP call) can throw here: nothing
-    // was sent, nothing billed.
+    // Only the journal's note (before the HTTP call) can throw here: nothing was sent, nothing billed.
     if (ticket) await context.budget!.settle(ticket, 0n);
     throw error;
   }
@@ -108,7 +115,7 @@ async function callModelReserved(
 ): Promise<CallResult> {
   const id = randomUUID();
   const promptTokens = estimateTokens(context.prompt);
-  const slot = await context.slot?.();
+  const slot = context.slot;
   try {
     await context.onStart?.(id, context.now(), callExposure(promptTokens, maxOutputTokens, context.rates), ticket && encodeTicket(ticket));
   } catch (error) {
@@ -126,15 +133,12 @@ async function callModelReserved(
     startedAt,
   };
   try {
-    const completion = await provider
-      .complete(model, {
-        prompt: context.prompt,
-        maxOutputTokens,
-        requestId: context.requestId,
-        ...(context.cacheTtl ? { cacheTtl: context.cacheTtl } : {}),
-      })
-      // The provider is done with the call: the slot goes to the next one before this one is checked.
-      .finally(() => slot?.release());
+    const completion = await provider.complete(model, {
+      prompt: context.prompt,
+      maxOutputTokens,
+      requestId: context.requestId,
+      ...(context.cacheTtl ? { cacheTtl: context.cacheTtl } : {}),
+    });
     const finishedAt = context.now();
     // Checked before anything is validated or written: unusable usage is priced from the estimate
     // (the prompt, and the answer's length), an unstorable text is an invalid answer.

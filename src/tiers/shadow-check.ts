@@ -7,6 +7,7 @@ import { shadowKeyOf, shadowSampled } from "./shadow/shadow-sample.js";
 import { uncertaintyWeight } from "./shadow/uncertain-sampling.js";
 import { defaultThresholdsFor } from "../config/default-thresholds.js";
 import { BudgetPausedError } from "../guards/call-budget.js";
+import { SlotWaitAbortedError } from "../guards/provider-slots.js";
 import { callModel, type CallResult } from "./call-model.js";
 import type { TierRun } from "./tier-run.js";
 import type { TierJobEnding } from "./tier-stage.js";
@@ -45,9 +46,24 @@ export async function runShadowCheck(run: TierRun, shadowOf: NonNullable<TierJob
   const model = settings.tier.models[0]!;
   const provider = settings.live.providers.get(model.provider);
   const prompt = buildPrompt(data.job);
-  const admission = await deps.gate.admit(model, estimateTokens(prompt) + (data.job.maxOutputTokens ?? model.maxOutputTokens));
+  if (!provider) return { status: "shadowed" };
+  // Its slot first, so the admission is the last word before the call (as in tryModel).
+  const slot = await deps.slots?.take(run.tierName, model.timeoutMs, deps.signal).catch((error: unknown) => {
+    if (error instanceof SlotWaitAbortedError) return error;
+    throw error;
+  });
+  if (slot instanceof SlotWaitAbortedError) return { status: "stopped", delayMs: slot.retryInMs };
+  const admission = await deps.gate
+    .admit(model, estimateTokens(prompt) + (data.job.maxOutputTokens ?? model.maxOutputTokens))
+    .catch((error: unknown) => {
+      slot?.release();
+      throw error;
+    });
   // Measurement never waits for a busy model nor adds to its load: skip this sample.
-  if (!provider || !admission.admitted) return { status: "shadowed" };
+  if (!admission.admitted) {
+    slot?.release();
+    return { status: "shadowed" };
+  }
   let call: CallResult;
   try {
     call = await callModel(provider, model, {
@@ -59,14 +75,15 @@ export async function runShadowCheck(run: TierRun, shadowOf: NonNullable<TierJob
       rates: settings.live.priceBook.ratesFor(model.provider, model.model),
       now: deps.now,
       budget: run.budget,
-      ...(deps.slots ? { slot: () => deps.slots!.take(run.tierName, model.timeoutMs, deps.signal) } : {}),
+      ...(slot ? { slot } : {}),
     });
   } catch (error) {
     // A budget with no room skips the sample, as a busy model does: measurement never waits.
     if (!(error instanceof BudgetPausedError)) throw error;
     return { status: "shadowed" };
   }
-  await deps.gate.report(model, callHealth(call.record), admission);
+  // The slot goes back once the gate has heard how the call went (see CallContext.slot).
+  await deps.gate.report(model, callHealth(call.record), admission).finally(() => slot?.release());
   const agrees = call.result === undefined ? undefined : answersAgree(data.job.kind, shadowOf.answer, call.result);
   await deps.shadowStore?.({
     id: call.record.id,

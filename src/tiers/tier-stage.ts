@@ -39,8 +39,8 @@ export interface TierStageDeps {
    */
   tierBlock?: TierBlock;
   /**
-   * The tier's provider slots, shared by the pods: each call holds one from its journal note to the
-   * provider's answer (guards/provider-slots.ts). Default: none, the tier's BullMQ limit alone binds.
+   * The tier's provider slots, shared by the pods: each call holds one from its admission until the
+   * gate has heard how it went (guards/provider-slots.ts). Default: none, the tier's BullMQ limit alone binds.
    */
   slots?: ProviderSlots;
   /** Hard budgets: every call reserves its worst case first (see callModel). Default: none. */

@@ -5,7 +5,7 @@ import type { Metrics } from "../observability/metrics.js";
 import type { ProviderClient } from "../providers/provider-client.js";
 import { callHealth } from "../guards/call-health.js";
 import { BudgetPausedError } from "../guards/call-budget.js";
-import { SlotWaitAbortedError } from "../guards/provider-slots.js";
+import { SlotWaitAbortedError, type ProviderSlot } from "../guards/provider-slots.js";
 import { callModel, callWorstCase, type CallResult } from "./call-model.js";
 import { nextStep } from "./next-step.js";
 import { nextAttemptNo, type TierRun, type TierRunState } from "./tier-run.js";
@@ -40,10 +40,16 @@ export async function tryModel(
   const rates = settings.live.priceBook.ratesFor(model.provider, model.model);
   const maxOutputTokens = job.maxOutputTokens ?? model.maxOutputTokens;
   for (let retries = 0; ; retries++) {
+    // The tier's provider slot first: the gate's admission must be the last word before the call (a
+    // 429 that another call got while this one waited cools the model down for this one too), and a
+    // job waiting for a slot holds no reservation.
+    const slot = await takeSlot(run, model);
+    if (slot instanceof SlotWaitAbortedError) return { kind: "stopped", retryInMs: slot.retryInMs };
     // The gate's admission, the budget's reservation and (on a run's first turn) whether the batch was
     // cancelled are asked together: one round trip on the auto-pipelined connection, not three in a
     // row with the provider slot held. A reservation made useless by a refusal or a cancel is
-    // released; an admission made useless goes unused (a probe slot it held expires with its timeout).
+    // released with the slot; an admission made useless goes unused (a probe slot it held expires with
+    // its timeout).
     const [admitted, reservation, cancelled] = await Promise.all([
       deps.gate.admit(model, promptTokens + maxOutputTokens).then(
         (admission) => ({ admission }),
@@ -59,6 +65,7 @@ export async function tryModel(
       ),
     ]);
     const release = async () => {
+      slot?.release();
       if (reservation && "ticket" in reservation) await run.budget!.settle(reservation.ticket, 0n);
     };
     // Redis failed one of the three: nothing is called, the job runs again (its reservation given back).
@@ -79,6 +86,7 @@ export async function tryModel(
     }
     if (reservation && "error" in reservation) {
       // Redis refused the reservation: fail closed, no call. A budget with no room: the job waits.
+      slot?.release();
       if (!(reservation.error instanceof BudgetPausedError)) throw reservation.error;
       state.paused = { budget: reservation.error.scope, retryInMs: reservation.error.retryInMs };
       return { kind: "paused" };
@@ -105,19 +113,20 @@ export async function tryModel(
         }),
       budget: run.budget,
       ...(reservation ? { reserved: reservation.ticket } : {}),
-      ...(deps.slots ? { slot: () => deps.slots!.take(tierName, model.timeoutMs, deps.signal) } : {}),
-    }).catch((error: unknown) => {
-      // The call waited for a provider slot and got none: nothing was sent (its reservation is back).
-      if (error instanceof SlotWaitAbortedError) return error;
-      throw error;
+      ...(slot ? { slot } : {}),
     });
-    if (call instanceof SlotWaitAbortedError) return { kind: "stopped", retryInMs: call.retryInMs };
     state.records.push(call.record);
     state.costPico += call.record.cost;
-    // An answer is journalled together with the ending it decides (one write); anything else now.
-    if (call.result === undefined) await deps.journal.callFinished(runId, call.record);
-    const retryAfterMs = call.failure?.kind === "error" ? call.failure.retryAfterMs : undefined;
-    await deps.gate.report(model, callHealth(call.record), { ...admission, retryAfterMs });
+    try {
+      // An answer is journalled together with the ending it decides (one write); anything else now.
+      if (call.result === undefined) await deps.journal.callFinished(runId, call.record);
+      const retryAfterMs = call.failure?.kind === "error" ? call.failure.retryAfterMs : undefined;
+      // An answer's report costs no round trip (successes are sent in batches); a 429's cools the
+      // model down before the slot goes to the next call.
+      await deps.gate.report(model, callHealth(call.record), { ...admission, retryAfterMs });
+    } finally {
+      slot?.release();
+    }
     observe(deps.metrics, tierName, model, call.record);
 
     if (call.result !== undefined) return { kind: "answered", call: { ...call, result: call.result } };
@@ -133,6 +142,20 @@ export async function tryModel(
     if (step.action === "next-model") return { kind: "no-answer" };
     await deps.sleep(step.delayMs);
   }
+}
+
+/**
+ * The run's tier's provider slot, for one call to `model`; none without slots (in-memory tests). A
+ * wait that ends without one (shutdown, or the tier's slots closed after Redis lost its data) is
+ * returned: nothing was asked or sent.
+ */
+async function takeSlot(run: TierRun, model: ModelConfig): Promise<ProviderSlot | SlotWaitAbortedError | undefined> {
+  const { slots, signal } = run.deps;
+  if (!slots) return undefined;
+  return slots.take(run.tierName, model.timeoutMs, signal).catch((error: unknown) => {
+    if (error instanceof SlotWaitAbortedError) return error;
+    throw error;
+  });
 }
 
 function observe(metrics: Metrics, tier: string, model: ModelConfig, record: AttemptRecord): void {
