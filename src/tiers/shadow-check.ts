@@ -8,6 +8,7 @@ import { uncertaintyWeight } from "./shadow/uncertain-sampling.js";
 import { defaultThresholdsFor } from "../config/default-thresholds.js";
 import { BudgetPausedError } from "../guards/call-budget.js";
 import { SlotWaitAbortedError } from "../guards/provider-slots.js";
+import { takeSlot } from "./try-model.js";
 import { callModel, type CallResult } from "./call-model.js";
 import type { TierRun } from "./tier-run.js";
 import type { TierJobEnding } from "./tier-stage.js";
@@ -48,10 +49,7 @@ export async function runShadowCheck(run: TierRun, shadowOf: NonNullable<TierJob
   const prompt = buildPrompt(data.job);
   if (!provider) return { status: "shadowed" };
   // Its slot first, so the admission is the last word before the call (as in tryModel).
-  const slot = await deps.slots?.take(run.tierName, model.timeoutMs, deps.signal).catch((error: unknown) => {
-    if (error instanceof SlotWaitAbortedError) return error;
-    throw error;
-  });
+  const slot = await takeSlot(run, model);
   if (slot instanceof SlotWaitAbortedError) return { status: "stopped", delayMs: slot.retryInMs };
   const admission = await deps.gate
     .admit(model, estimateTokens(prompt) + (data.job.maxOutputTokens ?? model.maxOutputTokens))

@@ -147,9 +147,9 @@ export async function tryModel(
 /**
  * The run's tier's provider slot, for one call to `model`; none without slots (in-memory tests). A
  * wait that ends without one (shutdown, or the tier's slots closed after Redis lost its data) is
- * returned: nothing was asked or sent.
+ * returned: nothing was asked or sent. Used by the shadow check too.
  */
-async function takeSlot(run: TierRun, model: ModelConfig): Promise<ProviderSlot | SlotWaitAbortedError | undefined> {
+export async function takeSlot(run: TierRun, model: ModelConfig): Promise<ProviderSlot | SlotWaitAbortedError | undefined> {
   const { slots, signal } = run.deps;
   if (!slots) return undefined;
   return slots.take(run.tierName, model.timeoutMs, signal).catch((error: unknown) => {

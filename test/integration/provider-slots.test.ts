@@ -71,9 +71,11 @@ describe("provider slots in Redis", () => {
     const [member] = await a.redis.zrange(providerSlotKeys(prefix, "cheap").held, "0", "-1");
     const second = a.slots.take("cheap", CALL_MS);
     first.release();
-    (await second).release();
+    const handed = await second;
     // The same lease went on (one member all along), then back to Redis when nobody waited.
     expect(member).toBeDefined();
+    expect(await a.redis.zrange(providerSlotKeys(prefix, "cheap").held, "0", "-1")).toEqual([member]);
+    handed.release();
     await waitFor(
       () => held(a.redis),
       (count) => count === 0,
