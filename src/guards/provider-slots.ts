@@ -179,7 +179,11 @@ export function createProviderSlots(options: ProviderSlotsOptions): ProviderSlot
         state.waiters.unshift(next);
         void ask(held.tier, state);
       },
-      (error: unknown) => next.reject(error),
+      (error: unknown) => {
+        // Not renewed (Redis failed): the call fails, and the slot is given back (or runs out).
+        next.reject(error);
+        free(held.tier, [held.member]);
+      },
     );
   };
 
@@ -241,18 +245,25 @@ export function createProviderSlots(options: ProviderSlotsOptions): ProviderSlot
       listen();
       const state = tierOf(tier);
       return new Promise<ProviderSlot>((resolve, reject) => {
+        // Settled once: a slot that reaches a call which stopped waiting meanwhile (its hand-over
+        // waited for a renewal while shutdown began) goes on at once instead of being held by nobody.
+        let settled = false;
         const onAbort = () => {
           const index = state.waiters.indexOf(waiter);
           if (index >= 0) state.waiters.splice(index, 1);
+          settled = true;
           reject(new SlotWaitAbortedError("shutting down: the call was not made"));
         };
         const waiter: Waiter = {
           callMs,
           resolve: (slot) => {
+            if (settled) return slot.release();
+            settled = true;
             signal?.removeEventListener("abort", onAbort);
             resolve(slot);
           },
           reject: (error) => {
+            settled = true;
             signal?.removeEventListener("abort", onAbort);
             reject(error);
           },

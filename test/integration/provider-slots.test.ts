@@ -153,6 +153,24 @@ describe("provider slots in Redis", () => {
     );
   });
 
+  it("a call that stops waiting while its hand-over renews the lease does not keep the slot", async () => {
+    const a = pod({ leaseGraceMs: 1_000 });
+    await setSlotLimit(a.redis, prefix, "cheap", 1);
+    const first = await a.slots.take("cheap", 100);
+    const shutdown = new AbortController();
+    const second = a.slots.take("cheap", 100, shutdown.signal);
+    // Lease 1.1 s, next call 100 ms + the margin: the hand-over waits for a renewal; shutdown meanwhile.
+    first.release();
+    shutdown.abort();
+    await expect(second).rejects.toBeInstanceOf(SlotWaitAbortedError);
+    // Given back once the renewal answered, well before the lease would have run out.
+    await waitFor(
+      () => held(a.redis),
+      (count) => count === 0,
+      { what: "the slot given back", timeoutMs: 500, intervalMs: 10 },
+    );
+  });
+
   it("renews a handed-on lease first when too little of it is left, and gives slots back to a lowered limit", async () => {
     const a = pod({ leaseGraceMs: 1_000 });
     await setSlotLimit(a.redis, prefix, "cheap", 2);
