@@ -154,20 +154,21 @@ describe("provider slots in Redis", () => {
   });
 
   it("a call that stops waiting while its hand-over renews the lease does not keep the slot", async () => {
+    // Lease 31 s, next call 30 s + the margin: the hand-over waits for a renewal; shutdown meanwhile.
     const a = pod({ leaseGraceMs: 1_000 });
     await setSlotLimit(a.redis, prefix, "cheap", 1);
-    const first = await a.slots.take("cheap", 100);
+    const first = await a.slots.take("cheap", CALL_MS);
     const shutdown = new AbortController();
-    const second = a.slots.take("cheap", 100, shutdown.signal);
-    // Lease 1.1 s, next call 100 ms + the margin: the hand-over waits for a renewal; shutdown meanwhile.
+    const second = a.slots.take("cheap", CALL_MS, shutdown.signal);
     first.release();
     shutdown.abort();
     await expect(second).rejects.toBeInstanceOf(SlotWaitAbortedError);
-    // Given back once the renewal answered, well before the lease would have run out.
+    // Given back once the renewal answered. Kept by nobody, it would stay held until its lease ran
+    // out, 31 s after the renewal: far beyond this wait.
     await waitFor(
       () => held(a.redis),
       (count) => count === 0,
-      { what: "the slot given back", timeoutMs: 500, intervalMs: 10 },
+      { what: "the slot given back", timeoutMs: 15_000 },
     );
   });
 
