@@ -61,6 +61,9 @@ export function createInMemoryRequestJournal(options: InMemoryRequestJournalOpti
       return state;
     },
     callStarted: (runId, call) => put(runId, { [`call:${call.id}`]: JSON.stringify(call) }),
+    callWithdrawn: async (runId, callId) => {
+      live(runId)?.fields.delete(`call:${callId}`);
+    },
     callFinished: (runId, record) => put(runId, { [`done:${record.id}`]: encodeAttempt(record) }),
     ended: (runId, ending, lastCall) =>
       put(runId, {

@@ -14,7 +14,7 @@ export interface InFlightCall {
   provider: AttemptRecord["provider"];
   model: string;
   startedAt: string;
-  /** What the call may cost if it is never heard of again (callModel passes it to onStart); see abandonedAttempt. */
+  /** What the call may cost if it is never heard of again (tryModel notes it, see callExposure); see abandonedAttempt. */
   exposure?: EncodedExposure;
   /** The budget reservation held for the call, if any: recovery keeps it (moves it to spent), never releases it. */
   budget?: EncodedBudgetTicket;
@@ -41,6 +41,12 @@ export interface JournalState {
 export interface RequestJournal {
   load(runId: string): Promise<JournalState>;
   callStarted(runId: string, call: InFlightCall): Promise<void>;
+  /**
+   * A call noted but never made: its note was written beside the gate's admission (one round trip)
+   * and the admission, the budget or a cancel said no. The note goes, so no later run of the job
+   * takes it for an abandoned call.
+   */
+  callWithdrawn(runId: string, callId: string): Promise<void>;
   callFinished(runId: string, record: AttemptRecord): Promise<void>;
   /** Notes the ending; `lastCall`, when given, is the call that decided it, noted in the same write. */
   ended(runId: string, ending: JournalEnding, lastCall?: AttemptRecord): Promise<void>;
@@ -108,6 +114,9 @@ export function createRequestJournal(redis: Redis, prefix: string): RequestJourn
       return state;
     },
     callStarted: (runId, call) => put(runId, { [`call:${call.id}`]: JSON.stringify(call) }),
+    callWithdrawn: async (runId, callId) => {
+      await redis.hdel(keyOf(runId), `call:${callId}`);
+    },
     callFinished: (runId, record) => put(runId, { [`done:${record.id}`]: encodeAttempt(record) }),
     ended: (runId, ending, lastCall) =>
       put(runId, {

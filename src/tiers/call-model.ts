@@ -12,7 +12,7 @@ import { normalizeProviderError } from "../providers/provider-error.js";
 import { promptTokenBound, worstCaseCost } from "../guards/budget-decision.js";
 import type { CallBudget } from "../guards/call-budget.js";
 import type { ProviderSlot } from "../guards/provider-slots.js";
-import { encodeTicket, type BudgetTicket, type EncodedBudgetTicket } from "../guards/budget-guard.js";
+import type { BudgetTicket } from "../guards/budget-guard.js";
 import type { AttemptFailure } from "./next-step.js";
 import { validateOutput } from "./validate-output.js";
 
@@ -46,15 +46,14 @@ export interface CallContext {
    */
   reserved?: BudgetTicket;
   /**
-   * Runs before the HTTP call, with the attempt's id: the journal notes the call so a crash cannot
-   * hide it. `exposure` is what the call may cost if it is never heard of again: note it with the
-   * call (InFlightCall.exposure) so an abandoned row carries it (abandonedAttempt); `budget`, the
-   * reservation held for it, so recovery can keep it (InFlightCall.budget).
+   * The attempt's id. tryModel notes the call in the request journal under it before callModel runs
+   * (beside the gate's admission: one round trip, see tryModel). Default: a fresh one (calls that no
+   * journal covers: the shadow check, the routing model).
    */
-  onStart?: (attemptId: string, startedAt: Date, exposure: EncodedExposure, budget?: EncodedBudgetTicket) => Promise<void>;
+  attemptId?: string;
   /**
    * The tier's provider slot (guards/provider-slots.ts), taken by the caller. callModel gives it back
-   * only when it makes no call (no room in a budget, the journal's note failed); after a call the
+   * only when it makes no call (no room in a budget it reserves itself); after a call the
    * caller does, once the model gate has heard how it went: a slot freed before a 429 reached the gate
    * went to a call the cool-down should have stopped. Default: none (the caller's own limit binds).
    */
@@ -92,16 +91,10 @@ export async function callModel(provider: ProviderClient, model: ModelConfig, co
     context.slot?.release();
     throw error;
   }
-  let result: CallResult;
-  try {
-    result = await callModelReserved(provider, model, context, maxOutputTokens, ticket);
-  } catch (error) {
-    // Only the journal's note (before the HTTP call) can throw here: nothing was sent, nothing billed.
-    if (ticket) await context.budget!.settle(ticket, 0n);
-    throw error;
-  }
-  // A call that failed before billing costs 0: settling releases it. A worker that dies mid-call never
-  // gets here: the run that recovers it keeps the reservation as spent (recoverRun; it may have been billed).
+  // Nothing below throws (a provider's failure is a record): the reservation settles to the exact
+  // cost. A worker that dies mid-call never gets here: the run that recovers it keeps the reservation
+  // as spent (recoverRun; it may have been billed). A call that failed before billing costs 0: settling releases it.
+  const result = await callModelReserved(provider, model, context, maxOutputTokens);
   if (ticket) await context.budget!.settle(ticket, result.record.cost);
   return result;
 }
@@ -111,17 +104,9 @@ async function callModelReserved(
   model: ModelConfig,
   context: CallContext,
   maxOutputTokens: number,
-  ticket: BudgetTicket | undefined,
 ): Promise<CallResult> {
-  const id = randomUUID();
+  const id = context.attemptId ?? randomUUID();
   const promptTokens = estimateTokens(context.prompt);
-  const slot = context.slot;
-  try {
-    await context.onStart?.(id, context.now(), callExposure(promptTokens, maxOutputTokens, context.rates), ticket && encodeTicket(ticket));
-  } catch (error) {
-    slot?.release();
-    throw error;
-  }
   const startedAt = context.now();
   const base = {
     id,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ModelConfig } from "../config/router-config-schema.js";
 import type { Prompt } from "../jobs/build-prompt.js";
 import type { AttemptRecord } from "../ledger/records.js";
@@ -5,8 +6,10 @@ import type { Metrics } from "../observability/metrics.js";
 import type { ProviderClient } from "../providers/provider-client.js";
 import { callHealth } from "../guards/call-health.js";
 import { BudgetPausedError } from "../guards/call-budget.js";
+import { encodeTicket } from "../guards/budget-guard.js";
+import type { InFlightCall } from "../guards/request-journal.js";
 import { SlotWaitAbortedError, type ProviderSlot } from "../guards/provider-slots.js";
-import { callModel, callWorstCase, type CallResult } from "./call-model.js";
+import { callExposure, callModel, callWorstCase, type CallResult } from "./call-model.js";
 import { nextStep } from "./next-step.js";
 import { nextAttemptNo, type TierRun, type TierRunState } from "./tier-run.js";
 
@@ -45,74 +48,84 @@ export async function tryModel(
     // job waiting for a slot holds no reservation.
     const slot = await takeSlot(run, model);
     if (slot instanceof SlotWaitAbortedError) return { kind: "stopped", retryInMs: slot.retryInMs };
-    // The gate's admission, the budget's reservation and (on a run's first turn) whether the batch was
-    // cancelled are asked together: one round trip on the auto-pipelined connection, not three in a
-    // row with the provider slot held. A reservation made useless by a refusal or a cancel is
-    // released with the slot; an admission made useless goes unused (a probe slot it held expires with
-    // its timeout).
-    const [admitted, reservation, cancelled] = await Promise.all([
-      deps.gate.admit(model, promptTokens + maxOutputTokens).then(
-        (admission) => ({ admission }),
-        (error: unknown) => ({ error }),
-      ),
-      run.budget?.reserve(callWorstCase(prompt, maxOutputTokens, rates)).then(
-        (ticket) => ({ ticket }),
-        (error: unknown) => ({ error }),
-      ),
-      run.cancelled.then(
-        (yes) => ({ yes }),
-        (error: unknown) => ({ error }),
-      ),
-    ]);
-    const release = async () => {
-      slot?.release();
-      if (reservation && "ticket" in reservation) await run.budget!.settle(reservation.ticket, 0n);
+    // The gate's admission, the budget's reservation, (on a run's first turn) whether the batch was
+    // cancelled, and the journal's note of the call are sent together: one round trip on the
+    // auto-pipelined connection, not two in a row with the provider slot held. The note is written
+    // before the admission's answer is known, so whatever says no withdraws it; a worker that dies in
+    // between leaves a note of a call never made, which the next run records as abandoned (an attempt
+    // too many, never a call too many: calls seen by a provider ≤ attempts).
+    const note: InFlightCall = {
+      id: randomUUID(),
+      attemptNo: nextAttemptNo(run, state),
+      tier: tierName,
+      provider: model.provider,
+      model: model.model,
+      startedAt: deps.now().toISOString(),
+      exposure: callExposure(promptTokens, maxOutputTokens, rates),
     };
-    // Redis failed one of the three: nothing is called, the job runs again (its reservation given back).
-    if ("error" in admitted || "error" in cancelled) {
-      await release();
-      throw "error" in admitted ? admitted.error : "error" in cancelled ? cancelled.error : undefined;
+    const [admitted, reserved, cancelled, noted] = await Promise.allSettled([
+      deps.gate.admit(model, promptTokens + maxOutputTokens),
+      run.budget?.reserve(callWorstCase(prompt, maxOutputTokens, rates)),
+      run.cancelled,
+      deps.journal.callStarted(runId, note),
+    ]);
+    const ticket = reserved.status === "fulfilled" ? reserved.value : undefined;
+    // No call after all: the slot goes on, the reservation is given back and the note withdrawn (an
+    // admission made useless goes unused: a probe slot it held expires with its timeout).
+    const withdraw = async () => {
+      slot?.release();
+      if (ticket) await run.budget!.settle(ticket, 0n);
+      if (noted.status === "rejected") return;
+      await deps.journal
+        .callWithdrawn(runId, note.id)
+        .catch((error: unknown) => run.log.warn({ error: String(error) }, "could not withdraw the note of a call not made"));
+    };
+    // Redis failed the admission, the cancel check or the note: nothing is called, the job runs again.
+    if (admitted.status === "rejected" || cancelled.status === "rejected" || noted.status === "rejected") {
+      await withdraw();
+      throw [admitted, cancelled, noted].find((result): result is PromiseRejectedResult => result.status === "rejected")!.reason;
     }
-    if (cancelled.yes) {
-      await release();
+    if (cancelled.value) {
+      await withdraw();
       return { kind: "cancelled" };
     }
-    const { admission } = admitted;
+    const admission = admitted.value;
     if (!admission.admitted) {
-      await release();
+      await withdraw();
       state.busy.push({ model: model.model, reason: admission.reason, retryInMs: admission.retryInMs });
       state.reasons.push(`${model.model}: ${admission.reason.replace(/_/g, " ")}`);
       return { kind: "no-answer" };
     }
-    if (reservation && "error" in reservation) {
+    if (reserved.status === "rejected") {
       // Redis refused the reservation: fail closed, no call. A budget with no room: the job waits.
-      slot?.release();
-      if (!(reservation.error instanceof BudgetPausedError)) throw reservation.error;
-      state.paused = { budget: reservation.error.scope, retryInMs: reservation.error.retryInMs };
+      await withdraw();
+      if (!(reserved.reason instanceof BudgetPausedError)) throw reserved.reason;
+      state.paused = { budget: reserved.reason.scope, retryInMs: reserved.reason.retryInMs };
       return { kind: "paused" };
     }
-    const attemptNo = nextAttemptNo(run, state);
+    // A reservation that holds money joins the note, so that recovery keeps it should the call be
+    // abandoned; it is known only now (which budgets exist is Redis's answer), hence a second write. A
+    // worker that dies between the two leaves the reservation held, as one that died between reserving
+    // and noting always did: the budget errs toward less room, never more.
+    if (ticket && ticket.keys.length > 0) {
+      try {
+        await deps.journal.callStarted(runId, { ...note, budget: encodeTicket(ticket) });
+      } catch (error) {
+        await withdraw();
+        throw error;
+      }
+    }
     const call = await callModel(provider, model, {
       requestId: run.data.requestId,
-      attemptNo,
+      attemptNo: note.attemptNo,
+      attemptId: note.id,
       tier: tierName,
       job,
       prompt,
       rates,
       now: deps.now,
-      onStart: (id, startedAt, exposure, budget) =>
-        deps.journal.callStarted(runId, {
-          id,
-          attemptNo,
-          tier: tierName,
-          provider: model.provider,
-          model: model.model,
-          startedAt: startedAt.toISOString(),
-          exposure,
-          ...(budget ? { budget } : {}),
-        }),
       budget: run.budget,
-      ...(reservation ? { reserved: reservation.ticket } : {}),
+      ...(ticket ? { reserved: ticket } : {}),
       ...(slot ? { slot } : {}),
     });
     state.records.push(call.record);

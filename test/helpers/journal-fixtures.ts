@@ -44,12 +44,15 @@ export const journalOutcome: RequestOutcome = {
 /**
  * What every RequestJournal must do, asserted on the journal given (the Redis one and the in-memory
  * one run the same steps): started calls stay in flight until their record replaces them, in attempt
- * order; an unknown run is empty.
+ * order, or until they are withdrawn; an unknown run is empty.
  */
 export async function expectCallsInFlightUntilRecorded(journal: RequestJournal): Promise<JournalState> {
   await journal.callStarted("run", journalCall("b", 2));
   await journal.callStarted("run", journalCall("a", 1));
   await journal.callFinished("run", journalRecord("a", 1));
+  // A call noted but not made (its admission refused): withdrawn, it is not in flight.
+  await journal.callStarted("run", journalCall("c", 3));
+  await journal.callWithdrawn("run", journalCall("c", 3).id);
   const state = await journal.load("run");
   expect(state).toEqual({ inFlight: [journalCall("b", 2)], finished: [journalRecord("a", 1)] });
   expect(await journal.load("other")).toEqual({ finished: [], inFlight: [] });

@@ -71,7 +71,8 @@ describe("journal recovery, cancels and budgets (in-memory stage, budgets in rea
     // The first worker reserves, notes the call in the journal, sends it, and dies waiting.
     void createTierProcessor("cheap", deps)(job, job.requestId, true);
     const runId = journalRunId(job.requestId, "cheap");
-    while ((await deps.journal.load(runId)).inFlight.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    // The call is sent once its note holds the reservation (a second write: the ticket is Redis's answer).
+    while (!(await deps.journal.load(runId)).inFlight.some((call) => call.budget)) await new Promise((resolve) => setImmediate(resolve));
     const held = (await budgets.batchState("b1"))!;
     expect(held.reserved).toBeGreaterThan(0n);
     expect(held.spent).toBe(0n);

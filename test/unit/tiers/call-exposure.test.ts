@@ -1,45 +1,47 @@
 import { describe, expect, it } from "vitest";
-import { modelConfigSchema } from "../../../src/config/router-config-schema.js";
 import { buildPrompt, estimateTokens } from "../../../src/jobs/build-prompt.js";
 import type { JobInput } from "../../../src/jobs/job-schema.js";
 import { decodeAttempt, encodeAttempt } from "../../../src/ledger/record-codec.js";
 import { abandonedAttempt } from "../../../src/ledger/records.js";
-import { flatRate, type ModelRates } from "../../../src/pricing/model-rates.js";
-import { ZERO_USAGE } from "../../../src/pricing/usage.js";
 import type { ProviderClient } from "../../../src/providers/provider-client.js";
-import { callModel } from "../../../src/tiers/call-model.js";
+import type { TierJobInput } from "../../../src/queue/job-payloads.js";
+import { journalRunId } from "../../../src/guards/request-journal.js";
+import { createTierProcessor } from "../../../src/tiers/tier-processor.js";
+import { inMemoryStage } from "../../helpers/in-memory-stage.js";
+import { testConfig } from "../../helpers/pipeline.js";
 
-const RATES: ModelRates = {
-  source: "config",
-  input: flatRate(1_000_000n),
-  output: flatRate(4_000_000n),
-  cacheRead: flatRate(100_000n),
-  cacheWrite: flatRate(1_250_000n),
-  cacheWrite1h: flatRate(2_000_000n),
-};
 const JOB: JobInput = { kind: "classify", prompt: "charged twice", labels: ["billing", "bug"], maxOutputTokens: 50 };
 
 describe("an abandoned call's exposure (issue 16, item 2)", () => {
-  it("callModel notes, before the call, its prompt at the input rate up to that plus its max output", async () => {
-    const noted: unknown[] = [];
-    const provider: ProviderClient = {
-      name: "openai",
-      complete: async () => ({ text: "billing", usage: { ...ZERO_USAGE, inputTokens: 10, outputTokens: 1 } }),
-    };
-    await callModel(provider, modelConfigSchema.parse({ provider: "openai", model: "m" }), {
+  it("a tier run notes, before the call, its prompt at the input rate up to that plus its max output", async () => {
+    const stage = inMemoryStage(testConfig({}));
+    // The call never returns: the journal's note is all there is of it.
+    const never: ProviderClient = { name: "openai", complete: () => new Promise(() => {}) };
+    stage.live.providers = new Map([["openai", never]]);
+    const data: TierJobInput = {
       requestId: "r",
-      attemptNo: 1,
-      tier: "cheap",
+      batchId: "b",
+      enqueuedAt: "2026-11-01T00:00:00Z",
       job: JOB,
-      prompt: buildPrompt(JOB),
-      rates: RATES,
-      now: () => new Date(),
-      onStart: async (_id, _at, exposure) => void noted.push(exposure),
+      route: { initialTier: "cheap", classifier: "heuristic", reason: "test", score: 0.1 },
+      escalations: 0,
+      attemptsSoFar: 0,
+      costSoFarPico: "0",
+      history: [],
+    };
+    stage.deps.ledger.addRequests(["r"]);
+    void createTierProcessor("cheap", stage.deps)(data, "r", true);
+    const runId = journalRunId("r", "cheap");
+    while ((await stage.deps.journal.load(runId)).inFlight.length === 0) await new Promise((resolve) => setImmediate(resolve));
+
+    const [noted] = (await stage.deps.journal.load(runId)).inFlight;
+    const rates = stage.live.priceBook.ratesFor("openai", "gpt-5-mini");
+    const prompt = BigInt(estimateTokens(buildPrompt(JOB)));
+    // A short prompt: the models' base rates (no long-context step applies).
+    expect(noted!.exposure).toEqual({
+      lowPicodollars: String(prompt * rates.input.base),
+      highPicodollars: String(prompt * rates.input.base + 50n * rates.output.base),
     });
-    const prompt = estimateTokens(buildPrompt(JOB));
-    expect(noted).toEqual([
-      { lowPicodollars: String(BigInt(prompt) * 1_000_000n), highPicodollars: String(BigInt(prompt) * 1_000_000n + 50n * 4_000_000n) },
-    ]);
   });
 
   it("an abandoned row keeps cost 0 and carries the exposure, flagged estimated, through the journal's codec", () => {
