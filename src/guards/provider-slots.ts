@@ -32,6 +32,15 @@ export interface ProviderSlots {
 export interface ProviderSlot {
   /** Gives the slot to the next waiting call, or back to Redis. Idempotent; never throws. */
   release(): void;
+  /** The holder's request is being sent to the provider (callModel calls it just before). */
+  callSent(): void;
+  /**
+   * Resolves once every call of this process that holds one of the tier's slots has been sent (or
+   * gave its slot up unsent): at once when none is waiting to go. A job that released its slot waits
+   * for it before its own bookkeeping (its ending's writes, BullMQ's completion): calls that end
+   * together would otherwise put that CPU between the next calls and their provider.
+   */
+  nextCallsSent(): Promise<void>;
 }
 
 /** The wait for a slot ended without one (nothing was called): shutdown, or the tier's slots closed. */
@@ -53,6 +62,7 @@ export const CLOSED_RETRY_MS = 1_000;
 export const LEASE_GRACE_MS = 10_000;
 /** A slot handed on keeps its lease when this much is left beyond the next call's timeout; else it is renewed first. */
 const HANDOFF_MARGIN_MS = 2_000;
+const NOTHING_TO_WAIT_FOR = Promise.resolve();
 /** With calls waiting and the limit full, Redis is asked again this often even without a freed slot's message (a dead holder's lease ran out). */
 const POLL_MS = 200;
 
@@ -79,6 +89,8 @@ interface TierSlots {
   asking: boolean;
   /** A slot was freed somewhere since the loop last asked. */
   freed: boolean;
+  /** Slots of this process whose call has not been sent yet: each resolves when it is (nextCallsSent). */
+  unsent: Set<Promise<void>>;
   wake?: () => void;
 }
 
@@ -109,7 +121,7 @@ export function createProviderSlots(options: ProviderSlotsOptions): ProviderSlot
 
   const tierOf = (tier: string) => {
     let state = tiers.get(tier);
-    if (!state) tiers.set(tier, (state = { waiters: [], asking: false, freed: false }));
+    if (!state) tiers.set(tier, (state = { waiters: [], asking: false, freed: false, unsent: new Set() }));
     return state;
   };
 
@@ -145,14 +157,26 @@ export function createProviderSlots(options: ProviderSlotsOptions): ProviderSlot
     return true;
   };
 
+  /** A holder's slot. Until its call is sent (or the slot given up), it is among the tier's unsent calls. */
   const slotFor = (held: Held): ProviderSlot => {
+    const state = tierOf(held.tier);
+    let markSent!: () => void;
+    const sent = new Promise<void>((resolve) => (markSent = resolve));
+    state.unsent.add(sent);
+    const callSent = () => {
+      if (state.unsent.delete(sent)) markSent();
+    };
     let released = false;
     return {
       release() {
         if (released) return;
         released = true;
+        callSent();
         handOn(held);
       },
+      callSent,
+      // The calls unsent now, not whichever come later: under steady load some call is always about to go.
+      nextCallsSent: () => (state.unsent.size === 0 ? NOTHING_TO_WAIT_FOR : Promise.all(state.unsent).then(() => undefined)),
     };
   };
 

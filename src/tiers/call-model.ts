@@ -118,6 +118,7 @@ async function callModelReserved(
     startedAt,
   };
   try {
+    context.slot?.callSent();
     const completion = await provider.complete(model, {
       prompt: context.prompt,
       maxOutputTokens,

@@ -142,7 +142,12 @@ export async function tryModel(
     }
     observe(deps.metrics, tierName, model, call.record);
 
-    if (call.result !== undefined) return { kind: "answered", call: { ...call, result: call.result } };
+    if (call.result !== undefined) {
+      // The calls about to go out (this slot's next one among them) go before this answer's bookkeeping
+      // (the ending's writes, BullMQ's completion): when calls end together, that CPU would sit in front of them.
+      await slot?.nextCallsSent();
+      return { kind: "answered", call: { ...call, result: call.result } };
+    }
     state.reasons.push(call.failureReason ?? `${model.model}: failed`);
     // Per-call failures are routine at volume (every 429); debug keeps them out of the way, metrics count them.
     run.log.debug({ model: model.model, outcome: call.record.outcome, errorType: call.record.errorType }, "attempt failed");

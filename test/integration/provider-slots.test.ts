@@ -64,6 +64,35 @@ describe("provider slots in Redis", () => {
     );
   });
 
+  it("nextCallsSent waits for the calls holding an unsent slot at the time, not for later ones", async () => {
+    const a = pod();
+    await setSlotLimit(a.redis, prefix, "cheap", 2);
+    const first = await a.slots.take("cheap", CALL_MS);
+    const second = await a.slots.take("cheap", CALL_MS);
+    // Both calls are sent; a third waits for a slot.
+    first.callSent();
+    second.callSent();
+    const third = a.slots.take("cheap", CALL_MS);
+    // The first call ends: its slot goes to the third call, not sent yet.
+    first.release();
+    const handed = await third;
+    let waited = false;
+    const afterFirst = first.nextCallsSent().then(() => (waited = true));
+    // A slot taken and left unsent later (the second call's, handed to a fourth) is not waited for.
+    const fourth = a.slots.take("cheap", CALL_MS);
+    second.release();
+    const late = await fourth;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(waited).toBe(false);
+    handed.callSent();
+    await afterFirst;
+    expect(waited).toBe(true);
+    // A slot given up unsent counts as sent: nothing waits on it.
+    late.release();
+    await late.nextCallsSent();
+    handed.release();
+  });
+
   it("hands a released slot to a call waiting in the same pod without giving it back to Redis", async () => {
     const a = pod();
     await setSlotLimit(a.redis, prefix, "cheap", 1);

@@ -353,7 +353,11 @@ describe("tier processor with provider slots (in-memory)", () => {
         if (options.refuse) throw options.refuse;
         held++;
         log.push(`take ${tier} ${callMs} after ${calls()} calls`);
-        return { release: () => void (held--, log.push(`release after ${calls()} calls`)) };
+        return {
+          release: () => void (held--, log.push(`release after ${calls()} calls`)),
+          callSent: () => undefined,
+          nextCallsSent: () => Promise.resolve(),
+        };
       },
       async close() {},
     };
