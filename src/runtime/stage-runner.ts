@@ -15,7 +15,7 @@ import type { CancelCheck } from "../guards/cancelled-batch.js";
 import type { LedgerHandoff } from "../guards/ledger-committer.js";
 import { createTierBlock } from "../guards/tier-block.js";
 import { createJobWaits } from "../guards/job-waits.js";
-import { createProviderSlots } from "../guards/provider-slots.js";
+import type { ProviderSlots } from "../guards/provider-slots.js";
 import { tierActiveLimit } from "../queue/tier-active-limit.js";
 import { applyTierLimits } from "../feed/reassert-limits.js";
 import { noteWait } from "./note-wait.js";
@@ -36,6 +36,12 @@ export interface StageRunnerDeps {
   ledger: LedgerWriter;
   journal: RequestJournal;
   gate: ModelGate;
+  /**
+   * The tiers' provider slots (guards/provider-slots.ts), on the auto-pipelined connection with the
+   * journal and the gate: a slot's renewal and release ride in the same write as the other jobs'
+   * commands of the tick instead of a socket write each. Closed by the runner.
+   */
+  slots: ProviderSlots;
   /** Hard budgets (batch, feature per UTC day / month). Default: none. */
   budgets?: BudgetGuard;
   shadowStore?: ShadowStore;
@@ -156,11 +162,7 @@ export async function startStages(stages: string[], deps: StageRunnerDeps): Prom
     );
   }
   const tierBlock = createTierBlock({ redis: deps.connection, prefix: deps.prefix });
-  const slots = createProviderSlots({
-    redis: deps.connection,
-    prefix: deps.prefix,
-    warn: (fields, message) => deps.logger.warn(fields, message),
-  });
+  const { slots } = deps;
   const jobWaits = createJobWaits({ redis: deps.connection, prefix: deps.prefix });
   for (const tier of config.tiers) {
     if (!stages.includes(tier.name)) continue;

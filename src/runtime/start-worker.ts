@@ -11,6 +11,7 @@ import { createProviderRegistry } from "../providers/provider-registry.js";
 import { createShadowStore } from "../tiers/shadow/shadow-store.js";
 import { connectionAnswers, createRedisConnection } from "../queue/redis-connection.js";
 import { createModelGate } from "../guards/model-gate.js";
+import { createProviderSlots } from "../guards/provider-slots.js";
 import { createBudgetGuard } from "../guards/budget-guard.js";
 import { createRequestJournal } from "../guards/request-journal.js";
 import { createCancelCheck } from "../guards/cancelled-batch.js";
@@ -114,7 +115,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
   }
   const prefix = runtime.env.QUEUE_PREFIX;
   const live = () => liveConfig.current;
-  // The router's own small, frequent commands (journal, gate) on an auto-pipelined connection;
+  // The router's own small, frequent commands (journal, gate, budgets, provider slots) on an auto-pipelined connection;
   // BullMQ keeps its own connection, whose blocking commands must not share a pipeline.
   const fast = createRedisConnection(runtime.env.REDIS_URL, { autoPipelining: true });
   runtime.shutdown.register("redis (journal, gate)", async () => {
@@ -128,6 +129,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     settings: () => ({ circuitBreaker: live().config.circuitBreaker, defaultCooldownMs: live().config.rateLimitCooldownMs }),
   });
   const budgets = createBudgetGuard({ redis: fast, prefix, budgets: () => live().config.budgets });
+  const slots = createProviderSlots({ redis: fast, prefix, warn: (fields, message) => runtime.logger.warn(fields, message) });
   // Every process that runs a tier commits handed-off endings, its own and a dead worker's.
   const runsTiers = stages.some((stage) => config.tiers.some((tier) => tier.name === stage));
   const committer = runsTiers
@@ -161,6 +163,7 @@ export async function startWorker(runtime: Runtime, options: StartWorkerOptions 
     shadowStore: createShadowStore(database.db),
     cancelled: createCancelCheck({ redis: fast, prefix, db: database.db }),
     gate,
+    slots,
     budgets,
     batchLane,
     lockDurationMs: runtime.env.WORKER_LOCK_DURATION_MS,
