@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /** Prometheus series served on /metrics. Cost is a float here: metrics are for dashboards, the ledger is exact. */
 export function createMetrics() {
@@ -34,6 +34,12 @@ export function createMetrics() {
       name: "llm_router_ledger_write_failures_total",
       help: "Failed ledger writes: transient (retried until Postgres is back) or permanent (the job fails with the reason)",
       labelNames: ["kind"],
+      registers: [registry],
+    }),
+    callsInFlight: new Gauge({
+      name: "llm_router_calls_in_flight",
+      help: "Provider calls this process has sent and not yet heard back from, by tier (each holds one of the tier's slots)",
+      labelNames: ["tier"],
       registers: [registry],
     }),
     latency: new Histogram({

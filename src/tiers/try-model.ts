@@ -115,6 +115,7 @@ export async function tryModel(
         throw error;
       }
     }
+    deps.metrics.callsInFlight.inc({ tier: tierName });
     const call = await callModel(provider, model, {
       requestId: run.data.requestId,
       attemptNo: note.attemptNo,
@@ -128,6 +129,7 @@ export async function tryModel(
       ...(ticket ? { reserved: ticket } : {}),
       ...(slot ? { slot } : {}),
     });
+    deps.metrics.callsInFlight.dec({ tier: tierName });
     state.records.push(call.record);
     state.costPico += call.record.cost;
     try {

@@ -39,11 +39,24 @@ describe("a worker killed in the middle of a batch", () => {
       (counts) => counts.finished >= 8,
       { what: "some jobs to finish" },
     );
-    await waitFor(
-      () => pipeline.fake.stats(),
-      (stats) => Object.values(stats.models).some((model) => model.inFlight >= 2),
+    // The worker to kill is one with calls in flight: a pod that has waiting calls hands its freed
+    // slots to them, so one pod may hold all of a tier's slots for a while and the other none.
+    const inFlight = async (worker: WorkerProcess) => {
+      const text = await (await fetch(`http://127.0.0.1:${worker.healthPort}/metrics`)).text();
+      return text
+        .split("\n")
+        .filter((line) => line.startsWith("llm_router_calls_in_flight{"))
+        .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+    };
+    const [victim] = await waitFor(
+      async () => {
+        const counts = await Promise.all(workers.map(inFlight));
+        return workers.filter((_, index) => counts[index]! >= 2);
+      },
+      (busy) => busy.length > 0,
+      { what: "a worker with two calls in flight" },
     );
-    workers[0]!.child.kill("SIGKILL");
+    victim!.child.kill("SIGKILL");
 
     await pipeline.waitForBatch(batchId);
     const counts = await ledgerCounts(db, batchId);
