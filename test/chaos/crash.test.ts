@@ -3,6 +3,7 @@ import { TICKET_LABELS } from "../helpers/jobs.js";
 import { ledgerCounts } from "../helpers/ledger-counts.js";
 import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
 import { waitFor } from "../helpers/wait-for.js";
+import { workerSeriesTotal } from "../helpers/worker-metrics.js";
 import { startWorkerProcess, type WorkerProcess } from "../helpers/worker-process.js";
 
 const JOBS = 60;
@@ -41,16 +42,9 @@ describe("a worker killed in the middle of a batch", () => {
     );
     // The worker to kill is one with calls in flight: a pod that has waiting calls hands its freed
     // slots to them, so one pod may hold all of a tier's slots for a while and the other none.
-    const inFlight = async (worker: WorkerProcess) => {
-      const text = await (await fetch(`http://127.0.0.1:${worker.healthPort}/metrics`)).text();
-      return text
-        .split("\n")
-        .filter((line) => line.startsWith("llm_router_calls_in_flight{"))
-        .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
-    };
     const [victim] = await waitFor(
       async () => {
-        const counts = await Promise.all(workers.map(inFlight));
+        const counts = await Promise.all(workers.map((worker) => workerSeriesTotal(worker.healthPort, "llm_router_calls_in_flight")));
         return workers.filter((_, index) => counts[index]! >= 2);
       },
       (busy) => busy.length > 0,

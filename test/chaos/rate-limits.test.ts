@@ -10,6 +10,7 @@ import type { LongRunningCli } from "../helpers/cli-process.js";
 import { writeConfigFile } from "../helpers/config-file.js";
 import { TICKET_LABELS } from "../helpers/jobs.js";
 import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
+import { workerSeriesTotal } from "../helpers/worker-metrics.js";
 
 /**
  * Per-model limits must hold for all pods together. Two worker processes run the tiers; intake runs
@@ -25,14 +26,6 @@ function cheapJobs(count: number, idPrefix: string) {
     prompt: `Ticket ${index}: I was charged twice for order ${1000 + index}.`,
     labels: TICKET_LABELS,
   }));
-}
-
-/** Reads one counter's total across label sets from a Prometheus text page. */
-function counterTotal(metrics: string, name: string): number {
-  return metrics
-    .split("\n")
-    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
 }
 
 async function startTwoPods(config: RouterConfig, pipeline: TestPipeline) {
@@ -168,8 +161,7 @@ describe("a model's rpm limit across two worker processes", { timeout: 150_000 }
     expect.soft(finals).toEqual([{ final_model: "gpt-5-mini", n: String(JOBS) }]);
     // Both pods took part, so the limit held across processes, not within one.
     for (const { port } of pods) {
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      expect(counterTotal(metrics, "llm_router_attempts_total")).toBeGreaterThan(0);
+      expect(await workerSeriesTotal(port, "llm_router_attempts_total")).toBeGreaterThan(0);
     }
   });
 });

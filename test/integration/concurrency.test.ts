@@ -4,16 +4,9 @@ import { writeConfigFile } from "../helpers/config-file.js";
 import { TICKET_LABELS } from "../helpers/jobs.js";
 import { startTestPipeline, testConfig, type TestPipeline } from "../helpers/pipeline.js";
 import { pipelineEnv } from "../helpers/chaos-workers.js";
+import { workerSeriesTotal } from "../helpers/worker-metrics.js";
 
 const CHEAP_LIMIT = 3;
-
-/** Reads one counter's total across label sets from a Prometheus text page. */
-function counterTotal(metrics: string, name: string): number {
-  return metrics
-    .split("\n")
-    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
-}
 
 describe("a tier's concurrency limit across worker processes", () => {
   let pipeline: TestPipeline;
@@ -41,7 +34,7 @@ describe("a tier's concurrency limit across worker processes", () => {
       Promise.all(
         workers.map(async (worker) => {
           const port = (await worker.waitForOutput(/health on :(\d+)/))[1];
-          return counterTotal(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), "llm_router_attempts_total");
+          return workerSeriesTotal(port!, "llm_router_attempts_total");
         }),
       );
     // Which process takes a freed slot is a race (BullMQ hands the next job to the worker that just

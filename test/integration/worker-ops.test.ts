@@ -65,6 +65,8 @@ describe("a running worker: metrics, live config reload", () => {
       'llm_router_active_jobs{queue="tier-cheap"}',
       'llm_router_model_circuit_state{provider="openai",model="gpt-5-mini"} 0',
       'llm_router_model_cooldown_seconds{provider="anthropic",model="claude-haiku-4-5"} 0',
+      // The job's call went out and was answered: none left in flight.
+      'llm_router_calls_in_flight{tier="cheap"} 0',
     ]) {
       expect(metrics).toContain(series);
     }
