@@ -35,9 +35,10 @@ export interface ProviderSlot {
   /** The holder's request is being sent to the provider (callModel calls it just before). */
   callSent(): void;
   /**
-   * Resolves once every call of this process that holds one of the tier's slots has been sent (or
-   * gave its slot up unsent): at once when none is waiting to go. A job that released its slot waits
-   * for it before its own bookkeeping (its ending's writes, BullMQ's completion): calls that end
+   * Resolves once the calls of this process that hold one of the tier's slots unsent *now* have been
+   * sent (or gave their slot up unsent), at once when none waits to go; calls that take a slot later
+   * are not waited for (under steady load one always is about to go). A job that released its slot
+   * waits for it before its own bookkeeping (its ending's writes, BullMQ's completion): calls that end
    * together would otherwise put that CPU between the next calls and their provider.
    */
   nextCallsSent(): Promise<void>;
@@ -62,6 +63,7 @@ export const CLOSED_RETRY_MS = 1_000;
 export const LEASE_GRACE_MS = 10_000;
 /** A slot handed on keeps its lease when this much is left beyond the next call's timeout; else it is renewed first. */
 const HANDOFF_MARGIN_MS = 2_000;
+/** What nextCallsSent returns when no call of the tier waits to go (one resolved promise, not one per call). */
 const NOTHING_TO_WAIT_FOR = Promise.resolve();
 /** With calls waiting and the limit full, Redis is asked again this often even without a freed slot's message (a dead holder's lease ran out). */
 const POLL_MS = 200;
@@ -175,7 +177,6 @@ export function createProviderSlots(options: ProviderSlotsOptions): ProviderSlot
         handOn(held);
       },
       callSent,
-      // The calls unsent now, not whichever come later: under steady load some call is always about to go.
       nextCallsSent: () => (state.unsent.size === 0 ? NOTHING_TO_WAIT_FOR : Promise.all(state.unsent).then(() => undefined)),
     };
   };
