@@ -38,7 +38,7 @@ export function createMetrics() {
     }),
     callsInFlight: new Gauge({
       name: "llm_router_calls_in_flight",
-      help: "Provider calls this process has sent and not yet heard back from, by tier (each holds one of the tier's slots)",
+      help: "Provider calls of this process's tier runs (not shadow checks) sent and not yet heard back from, by tier",
       labelNames: ["tier"],
       registers: [registry],
     }),
